@@ -1,0 +1,31 @@
+//! Connecting to the database (SQLite or PostgreSQL, one code path) and migrating it.
+
+use crate::configuration::DatabaseSettings;
+use crate::error::Error;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use std::time::Duration;
+
+/// Opens the pool. An SQLite file is created on first use (`mode=rwc` in the default URL).
+pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, Error> {
+    let mut options = ConnectOptions::new(settings.url.expose());
+    options
+        .max_connections(settings.pool_size)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        // Statement logging at info level would flood the logs and cost throughput.
+        .sqlx_logging(false);
+    tracing::info!(database = %settings.url, pool_size = settings.pool_size, "connecting to the database");
+    Database::connect(options).await.map_err(Error::Database)
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), Error> {
+    Migrator::up(db, None).await.map_err(Error::Database)
+}
+
+pub async fn connect_and_migrate(settings: &DatabaseSettings) -> Result<DatabaseConnection, Error> {
+    let db = connect(settings).await?;
+    migrate(&db).await?;
+    Ok(db)
+}

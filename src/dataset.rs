@@ -1,0 +1,341 @@
+//! The paper's dataset: the CSV files under `data/`, built into the binary and parsed into
+//! typed records. Cross-file references are resolved by the seeder.
+
+use crate::error::Error;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SourceRecord {
+    pub slug: String,
+    pub kind: String,
+    pub publisher: String,
+    pub authors: Option<String>,
+    pub title: String,
+    pub container: Option<String>,
+    pub published_on: Option<String>,
+    pub accessed_on: Option<String>,
+    pub url: Option<String>,
+    pub doi: Option<String>,
+    pub paper_reference: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RegionRecord {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CountryRecord {
+    pub code: String,
+    pub iso3: String,
+    pub name: String,
+    pub region: Option<String>,
+    pub advantages: Option<String>,
+    pub advantages_cited_in: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CityRecord {
+    pub slug: String,
+    pub name: String,
+    pub country: String,
+    pub description: String,
+    pub cited_in: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CompanyRecord {
+    pub slug: String,
+    pub name: String,
+    pub country: String,
+    pub hq_city: Option<String>,
+    pub parent: Option<String>,
+    pub sector: String,
+    pub leading_enterprise: bool,
+    pub description: String,
+    pub cited_in: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProjectRecord {
+    pub slug: String,
+    pub name: String,
+    pub city: Option<String>,
+    pub country: String,
+    pub kind: String,
+    pub start_year: Option<i32>,
+    pub description: String,
+    pub source: String,
+    pub cited_in: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProjectCompanyRecord {
+    pub project: String,
+    pub company: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PolicyRecord {
+    pub slug: String,
+    pub title: String,
+    pub country: String,
+    pub kind: String,
+    pub issuer: Option<String>,
+    pub year: Option<i32>,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    pub target_year: Option<i32>,
+    pub summary: String,
+    pub source: String,
+    pub cited_in: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PolicyCityRecord {
+    pub policy: String,
+    pub city: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PolicyCompanyRecord {
+    pub policy: String,
+    pub company: String,
+    pub relation: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CompanySanctionRecord {
+    pub slug: String,
+    pub company: String,
+    pub authority: String,
+    pub list_name: String,
+    pub action: String,
+    pub year: Option<i32>,
+    pub description: String,
+    pub source: String,
+    pub cited_in: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IndicatorRecord {
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub unit: String,
+    pub scale: String,
+    pub measure: String,
+    pub topic: String,
+    pub caveat: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ObservationRecord {
+    pub indicator: String,
+    pub subject_kind: String,
+    pub subject: String,
+    pub period: String,
+    pub category: Option<String>,
+    pub value: f64,
+    pub value_text: String,
+    pub unit: String,
+    pub scale: String,
+    pub qualifier: String,
+    pub status: String,
+    pub source: String,
+    pub cited_in: String,
+    pub caveat: Option<String>,
+}
+
+/// A row of Table 1, as wide as the printed table: one column per country.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StrategicComparisonRecord {
+    pub slug: String,
+    pub ordinal: i32,
+    pub dimension: String,
+    #[serde(rename = "CN")]
+    pub china: String,
+    #[serde(rename = "US")]
+    pub united_states: String,
+    pub key_difference: String,
+    pub source: String,
+    pub cited_in: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub sources: Vec<SourceRecord>,
+    pub regions: Vec<RegionRecord>,
+    pub countries: Vec<CountryRecord>,
+    pub cities: Vec<CityRecord>,
+    pub companies: Vec<CompanyRecord>,
+    pub projects: Vec<ProjectRecord>,
+    pub project_companies: Vec<ProjectCompanyRecord>,
+    pub policies: Vec<PolicyRecord>,
+    pub policy_cities: Vec<PolicyCityRecord>,
+    pub policy_companies: Vec<PolicyCompanyRecord>,
+    pub company_sanctions: Vec<CompanySanctionRecord>,
+    pub indicators: Vec<IndicatorRecord>,
+    pub observations: Vec<ObservationRecord>,
+    pub strategic_comparison: Vec<StrategicComparisonRecord>,
+}
+
+macro_rules! embedded {
+    ($file:literal) => {
+        ($file, include_str!(concat!("../data/", $file)))
+    };
+}
+
+impl Dataset {
+    /// The dataset built into this binary from `data/`.
+    pub fn paper() -> Result<Self, Error> {
+        Ok(Self {
+            sources: parse(embedded!("sources.csv"))?,
+            regions: parse(embedded!("regions.csv"))?,
+            countries: parse(embedded!("countries.csv"))?,
+            cities: parse(embedded!("cities.csv"))?,
+            companies: parse(embedded!("companies.csv"))?,
+            projects: parse(embedded!("projects.csv"))?,
+            project_companies: parse(embedded!("project_companies.csv"))?,
+            policies: parse(embedded!("policies.csv"))?,
+            policy_cities: parse(embedded!("policy_cities.csv"))?,
+            policy_companies: parse(embedded!("policy_companies.csv"))?,
+            company_sanctions: parse(embedded!("company_sanctions.csv"))?,
+            indicators: parse(embedded!("indicators.csv"))?,
+            observations: parse(embedded!("observations.csv"))?,
+            strategic_comparison: parse(embedded!("strategic_comparison.csv"))?,
+        })
+    }
+}
+
+fn parse<T: DeserializeOwned>((file, text): (&str, &str)) -> Result<Vec<T>, Error> {
+    csv::ReaderBuilder::new()
+        .trim(csv::Trim::None)
+        .from_reader(text.as_bytes())
+        .deserialize()
+        .enumerate()
+        // Line numbers count the header as line 1, as an editor shows them.
+        .map(|(index, row)| {
+            row.map_err(|error| Error::Dataset(format!("data/{file}, line {}: {error}", index + 2)))
+        })
+        .collect()
+}
+
+/// The year a period starts in: `2024` for `2024` and for `2024-Q3`.
+pub fn period_year(period: &str) -> Option<i32> {
+    let (year, rest) = period.split_at_checked(4)?;
+    let valid_rest = rest.is_empty()
+        || matches!(rest.as_bytes(), [b'-', b'Q', b'1'..=b'4'])
+        || matches!(rest.as_bytes(), [b'-', b'H', b'1'..=b'2']);
+    if !valid_rest || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    year.parse().ok()
+}
+
+/// Reads a figure as the paper prints it: a comma followed by exactly three digits groups
+/// thousands ("31,206"), any other comma is a decimal comma ("39,32"), and spaces group
+/// thousands ("4 676"). Words such as "second" give `None`.
+pub fn published_number(text: &str) -> Option<f64> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let normalised = match compact.rsplit_once(',') {
+        Some((_, tail)) if tail.len() == 3 => compact.replace(',', ""),
+        Some((head, tail)) if !head.contains(',') => format!("{head}.{tail}"),
+        Some(_) => return None,
+        None => compact,
+    };
+    normalised.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_file_parses() {
+        let dataset = Dataset::paper().expect("the built-in dataset parses");
+        assert!(!dataset.observations.is_empty());
+    }
+
+    #[test]
+    fn periods_give_their_year() {
+        assert_eq!(period_year("2024"), Some(2024));
+        assert_eq!(period_year("2024-Q3"), Some(2024));
+        assert_eq!(period_year("2024-Q5"), None);
+        assert_eq!(period_year("24"), None);
+        assert_eq!(period_year("abcd"), None);
+    }
+
+    #[test]
+    fn published_numbers_follow_the_papers_separators() {
+        assert_eq!(published_number("39,32"), Some(39.32));
+        assert_eq!(published_number("31,206"), Some(31206.0));
+        assert_eq!(published_number("4 676"), Some(4676.0));
+        assert_eq!(published_number("14,9"), Some(14.9));
+        assert_eq!(published_number("33"), Some(33.0));
+        assert_eq!(published_number("second"), None);
+    }
+
+    /// Guards transcription: the stored value must be what the printed text says.
+    #[test]
+    fn values_match_their_published_text() {
+        let dataset = Dataset::paper().expect("dataset");
+        for observation in &dataset.observations {
+            let Some(printed) = published_number(&observation.value_text) else {
+                assert!(
+                    observation.unit == "rank",
+                    "non-numeric text {:?} outside a rank",
+                    observation.value_text
+                );
+                continue;
+            };
+            assert_eq!(
+                printed, observation.value,
+                "{} {} {}: value {} but printed {:?}",
+                observation.indicator,
+                observation.subject,
+                observation.period,
+                observation.value,
+                observation.value_text
+            );
+        }
+    }
+
+    #[test]
+    fn observations_use_their_indicators_unit_and_scale() {
+        let dataset = Dataset::paper().expect("dataset");
+        for observation in &dataset.observations {
+            let indicator = dataset
+                .indicators
+                .iter()
+                .find(|i| i.code == observation.indicator)
+                .unwrap_or_else(|| panic!("unknown indicator {}", observation.indicator));
+            assert_eq!(
+                (&indicator.unit, &indicator.scale),
+                (&observation.unit, &observation.scale),
+                "{} {}",
+                observation.indicator,
+                observation.subject
+            );
+        }
+    }
+
+    #[test]
+    fn natural_keys_are_unique() {
+        let dataset = Dataset::paper().expect("dataset");
+        let mut seen = HashSet::new();
+        for o in &dataset.observations {
+            let key = (&o.indicator, &o.subject_kind, &o.subject, &o.period, &o.category, &o.source);
+            assert!(seen.insert(key), "duplicate observation {key:?}");
+        }
+        let slugs: HashSet<_> = dataset.sources.iter().map(|s| &s.slug).collect();
+        assert_eq!(slugs.len(), dataset.sources.len(), "duplicate source slug");
+    }
+}

@@ -1,0 +1,60 @@
+//! A smart-city project or programme.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "projects")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub subject_id: i32,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub city_id: Option<i32>,
+    pub country_id: i32,
+    pub start_year: Option<i32>,
+    pub description: String,
+    pub source_id: i32,
+    pub cited_in: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::subject::Entity",
+        from = "Column::SubjectId",
+        to = "super::subject::Column::Id"
+    )]
+    Subject,
+    #[sea_orm(
+        belongs_to = "super::city::Entity",
+        from = "Column::CityId",
+        to = "super::city::Column::Id"
+    )]
+    City,
+    #[sea_orm(
+        belongs_to = "super::country::Entity",
+        from = "Column::CountryId",
+        to = "super::country::Column::Id"
+    )]
+    Country,
+    #[sea_orm(
+        belongs_to = "super::source::Entity",
+        from = "Column::SourceId",
+        to = "super::source::Column::Id"
+    )]
+    Source,
+}
+
+impl Related<super::subject::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Subject.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

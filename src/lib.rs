@@ -1,0 +1,11 @@
+pub mod cli;
+pub mod configuration;
+pub mod database;
+pub mod dataset;
+pub mod entities;
+pub mod error;
+pub mod graphql;
+pub mod routes;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,40 @@
+use clap::Parser;
+use cityatlas::cli::{Cli, Command};
+use cityatlas::{database, graphql, seed, startup::Application, telemetry};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = cli.settings();
+    telemetry::init(&settings.log);
+
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => match Application::build(settings).await {
+            Ok(app) => app.run_until_stopped().await.map_err(Into::into),
+            Err(error) => Err(error),
+        },
+        Command::Migrate => database::connect_and_migrate(&settings.database)
+            .await
+            .map(|_| ()),
+        Command::Seed => match database::connect_and_migrate(&settings.database).await {
+            Ok(db) => seed::seed_paper_dataset(&db).await.map(|report| {
+                tracing::info!(%report, "paper dataset seeded");
+            }),
+            Err(error) => Err(error),
+        },
+        Command::ExportSchema => {
+            print!("{}", graphql::sdl());
+            Ok(())
+        }
+    };
+
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(code = error.code(), detail = %error.detail(), "cityatlas failed");
+            eprintln!("cityatlas: {}", error.detail());
+            ExitCode::FAILURE
+        }
+    }
+}

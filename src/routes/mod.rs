@@ -1,0 +1,4 @@
+//! HTTP handlers.
+
+pub mod graphql;
+pub mod health;

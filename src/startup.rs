@@ -1,0 +1,91 @@
+//! Builds the application: database, seed data, schema and HTTP server.
+
+use crate::configuration::Settings;
+use crate::error::Error;
+use crate::graphql::{self, AppSchema};
+use crate::routes::{graphql as graphql_routes, health};
+use crate::{database, seed};
+use actix_web::dev::{Server, Service};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{App, HttpMessage, HttpServer, web};
+use sea_orm::DatabaseConnection;
+use std::net::TcpListener;
+use tracing_actix_web::{RequestId, TracingLogger};
+
+/// Largest request body accepted on `/graphql`.
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects, migrates, seeds (unless disabled) and binds; the server starts on
+    /// [`Application::run_until_stopped`].
+    pub async fn build(settings: Settings) -> Result<Self, Error> {
+        let db = database::connect_and_migrate(&settings.database).await?;
+        if settings.server.seed_on_start {
+            let report = seed::seed_paper_dataset(&db).await?;
+            tracing::info!(changed_rows = report.changed_rows(), %report, "paper dataset loaded");
+        }
+        let listener = TcpListener::bind(settings.server.bind)?;
+        let address = listener.local_addr()?;
+        tracing::info!(
+            database = %settings.database.url,
+            "City Atlas serves GraphQL at http://{address}/graphql"
+        );
+        let server = run(listener, db)?;
+        Ok(Self {
+            port: address.port(),
+            server,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then drains in-flight requests.
+    pub async fn run_until_stopped(self) -> Result<(), std::io::Error> {
+        self.server.await
+    }
+}
+
+fn run(listener: TcpListener, db: DatabaseConnection) -> Result<Server, Error> {
+    let schema: AppSchema = graphql::build_schema(db.clone());
+    let schema = web::Data::new(schema);
+    let db = web::Data::new(db);
+    let server = HttpServer::new(move || {
+        App::new()
+            // Registered before the logger, so it runs inside the request span and can
+            // echo the span's request ID back to the client.
+            .wrap_fn(|request, service| {
+                let request_id = request.extensions().get::<RequestId>().copied();
+                let response = service.call(request);
+                async move {
+                    let mut response = response.await?;
+                    if let Some(id) = request_id
+                        && let Ok(value) = HeaderValue::from_str(&id.to_string())
+                    {
+                        response
+                            .headers_mut()
+                            .insert(HeaderName::from_static("x-request-id"), value);
+                    }
+                    Ok(response)
+                }
+            })
+            .wrap(TracingLogger::default())
+            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+            .app_data(schema.clone())
+            .app_data(db.clone())
+            .route("/healthz", web::get().to(health::healthz))
+            .route("/readyz", web::get().to(health::readyz))
+            .route("/graphql", web::post().to(graphql_routes::post))
+            .route("/graphql", web::get().to(graphql_routes::get))
+    })
+    .shutdown_timeout(10)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
