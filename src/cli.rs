@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 
 #[derive(Debug, Parser)]
-#[command(name = "cityatlas", version, about = "City Atlas: a cited GraphQL data API on AI-driven smart cities in China and the USA")]
+#[command(
+    name = "cityatlas",
+    version,
+    about = "City Atlas: a cited GraphQL data API on AI-driven smart cities in China and the USA"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -27,7 +31,12 @@ pub struct Cli {
     pool_size: u32,
 
     /// Address the HTTP server listens on; port 0 picks a free port.
-    #[arg(long, env = "CITYATLAS_BIND", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "CITYATLAS_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     bind: SocketAddr,
 
     /// Log filter, in `tracing` EnvFilter syntax (e.g. `info` or `cityatlas=debug,info`).

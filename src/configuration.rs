@@ -61,9 +61,10 @@ impl DatabaseUrl {
                 let _ = parsed.set_password(Some("***"));
                 parsed.to_string()
             }
-            Ok(_) => self.0.clone(),
-            // Unparseable URLs might still embed credentials; show only the scheme.
-            Err(_) => match self.0.split_once(':') {
+            Ok(parsed) if !parsed.cannot_be_a_base() => self.0.clone(),
+            // Anything else might embed credentials where the parser did not see them;
+            // show only the scheme.
+            _ => match self.0.split_once(':') {
                 Some((scheme, _)) => format!("{scheme}:***"),
                 None => "***".to_owned(),
             },
@@ -73,7 +74,9 @@ impl DatabaseUrl {
 
 impl fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("DatabaseUrl").field(&self.redacted()).finish()
+        f.debug_tuple("DatabaseUrl")
+            .field(&self.redacted())
+            .finish()
     }
 }
 
@@ -96,7 +99,10 @@ mod tests {
         };
         for shown in [format!("{settings:?}"), url.to_string()] {
             assert!(!shown.contains("s3cr3t-pw"), "password leaked: {shown}");
-            assert!(shown.contains("atlas:***@db.example"), "unexpected: {shown}");
+            assert!(
+                shown.contains("atlas:***@db.example"),
+                "unexpected: {shown}"
+            );
         }
         assert_eq!(
             url.expose(),

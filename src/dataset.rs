@@ -297,7 +297,8 @@ mod tests {
                 continue;
             };
             assert_eq!(
-                printed, observation.value,
+                printed,
+                observation.value,
                 "{} {} {}: value {} but printed {:?}",
                 observation.indicator,
                 observation.subject,
@@ -332,7 +333,14 @@ mod tests {
         let dataset = Dataset::paper().expect("dataset");
         let mut seen = HashSet::new();
         for o in &dataset.observations {
-            let key = (&o.indicator, &o.subject_kind, &o.subject, &o.period, &o.category, &o.source);
+            let key = (
+                &o.indicator,
+                &o.subject_kind,
+                &o.subject,
+                &o.period,
+                &o.category,
+                &o.source,
+            );
             assert!(seen.insert(key), "duplicate observation {key:?}");
         }
         let slugs: HashSet<_> = dataset.sources.iter().map(|s| &s.slug).collect();

@@ -104,7 +104,10 @@ mod tests {
             "relation \"observations\" does not exist: SELECT * FROM observations".into(),
         ));
         assert_eq!(error.code(), "INTERNAL_SERVER_ERROR");
-        assert!(error.detail().contains("SELECT"), "operators still see the cause");
+        assert!(
+            error.detail().contains("SELECT"),
+            "operators still see the cause"
+        );
         let client_error = error.extend();
         assert_eq!(client_error.message, "internal server error");
         let extensions = client_error.extensions.expect("extensions are set");

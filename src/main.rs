@@ -1,6 +1,6 @@
-use clap::Parser;
 use cityatlas::cli::{Cli, Command};
 use cityatlas::{database, graphql, seed, startup::Application, telemetry};
+use clap::Parser;
 use std::process::ExitCode;
 
 #[tokio::main]

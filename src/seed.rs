@@ -134,27 +134,99 @@ macro_rules! seeded {
 }
 
 seeded!(source, "sources", String, |m| m.slug.clone(), surrogate_id);
-seeded!(subject, "subjects", (subject::SubjectKind, String), |m| (m.kind, m.key.clone()), surrogate_id);
+seeded!(
+    subject,
+    "subjects",
+    (subject::SubjectKind, String),
+    |m| (m.kind, m.key.clone()),
+    surrogate_id
+);
 seeded!(region, "regions", String, |m| m.code.clone(), surrogate_id);
-seeded!(country, "countries", String, |m| m.code.clone(), surrogate_id);
+seeded!(
+    country,
+    "countries",
+    String,
+    |m| m.code.clone(),
+    surrogate_id
+);
 seeded!(city, "cities", String, |m| m.slug.clone(), surrogate_id);
-seeded!(company, "companies", String, |m| m.slug.clone(), surrogate_id);
-seeded!(project, "projects", String, |m| m.slug.clone(), surrogate_id);
-seeded!(project_company, "project_companies", (i32, i32), |m| (m.project_id, m.company_id), natural_id);
+seeded!(
+    company,
+    "companies",
+    String,
+    |m| m.slug.clone(),
+    surrogate_id
+);
+seeded!(
+    project,
+    "projects",
+    String,
+    |m| m.slug.clone(),
+    surrogate_id
+);
+seeded!(
+    project_company,
+    "project_companies",
+    (i32, i32),
+    |m| (m.project_id, m.company_id),
+    natural_id
+);
 seeded!(policy, "policies", String, |m| m.slug.clone(), surrogate_id);
-seeded!(policy_city, "policy_cities", (i32, i32), |m| (m.policy_id, m.city_id), natural_id);
-seeded!(policy_company, "policy_companies", (i32, i32), |m| (m.policy_id, m.company_id), natural_id);
-seeded!(company_sanction, "company_sanctions", String, |m| m.slug.clone(), surrogate_id);
-seeded!(indicator, "indicators", String, |m| m.code.clone(), surrogate_id);
+seeded!(
+    policy_city,
+    "policy_cities",
+    (i32, i32),
+    |m| (m.policy_id, m.city_id),
+    natural_id
+);
+seeded!(
+    policy_company,
+    "policy_companies",
+    (i32, i32),
+    |m| (m.policy_id, m.company_id),
+    natural_id
+);
+seeded!(
+    company_sanction,
+    "company_sanctions",
+    String,
+    |m| m.slug.clone(),
+    surrogate_id
+);
+seeded!(
+    indicator,
+    "indicators",
+    String,
+    |m| m.code.clone(),
+    surrogate_id
+);
 seeded!(
     observation,
     "observations",
     (i32, i32, String, Option<String>, i32),
-    |m| (m.indicator_id, m.subject_id, m.period.clone(), m.category.clone(), m.source_id),
+    |m| (
+        m.indicator_id,
+        m.subject_id,
+        m.period.clone(),
+        m.category.clone(),
+        m.source_id
+    ),
     surrogate_id
 );
-seeded!(strategic_dimension, "strategic_dimensions", String, |m| m.slug.clone(), surrogate_id);
-seeded!(strategic_position, "strategic_positions", (i32, i32), |m| (m.dimension_id, m.country_id), surrogate_id);
+seeded!(
+    strategic_dimension,
+    "strategic_dimensions",
+    String,
+    |m| m.slug.clone(),
+    surrogate_id
+);
+seeded!(
+    strategic_position,
+    "strategic_positions",
+    (i32, i32),
+    |m| (m.dimension_id, m.country_id),
+    surrogate_id
+);
 
 /// Deletes the rows that left the dataset; run after every upsert, children first.
 type PendingDelete<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'a>>;
@@ -258,10 +330,22 @@ impl<'a> Seeder<'a> {
             .regions
             .iter()
             .map(|r| (Kind::Region, r.code.clone()))
-            .chain(data.countries.iter().map(|c| (Kind::Country, c.code.clone())))
+            .chain(
+                data.countries
+                    .iter()
+                    .map(|c| (Kind::Country, c.code.clone())),
+            )
             .chain(data.cities.iter().map(|c| (Kind::City, c.slug.clone())))
-            .chain(data.companies.iter().map(|c| (Kind::Company, c.slug.clone())))
-            .chain(data.projects.iter().map(|p| (Kind::Project, p.slug.clone())));
+            .chain(
+                data.companies
+                    .iter()
+                    .map(|c| (Kind::Company, c.slug.clone())),
+            )
+            .chain(
+                data.projects
+                    .iter()
+                    .map(|p| (Kind::Project, p.slug.clone())),
+            );
         let subjects = self
             .sync(
                 subject_keys
@@ -634,4 +718,3 @@ where
         .find(|variant| variant.to_value() == value)
         .ok_or_else(|| Error::Dataset(format!("unknown {what} {value:?}")))
 }
-

@@ -1,1 +1,9 @@
-mod helpers {}
+//! Integration tests: the real application on port 0, against a fresh database per test,
+//! on SQLite always and on PostgreSQL when `TEST_DATABASE_URL` is set.
+
+mod cli;
+mod graphql;
+mod health;
+mod helpers;
+mod migrations;
+mod seed;

@@ -1,0 +1,230 @@
+//! Spawns the application against a fresh database and cleans up afterwards.
+
+use cityatlas::configuration::{
+    DatabaseSettings, DatabaseUrl, LogFormat, LogSettings, ServerSettings, Settings,
+};
+use cityatlas::startup::Application;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// SQLite always; PostgreSQL when `TEST_DATABASE_URL` is set. With `REQUIRE_POSTGRES=1`
+/// a missing or unreachable PostgreSQL fails the test instead of skipping it.
+pub async fn backends() -> Vec<Backend> {
+    let required = std::env::var("REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+    let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
+        assert!(
+            !required,
+            "REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set"
+        );
+        return vec![Backend::Sqlite];
+    };
+    match Database::connect(url.as_str()).await {
+        Ok(db) => {
+            let _ = db.close().await;
+            vec![Backend::Sqlite, Backend::Postgres]
+        }
+        Err(error) => {
+            assert!(
+                !required,
+                "REQUIRE_POSTGRES=1 but PostgreSQL is unreachable: {error}"
+            );
+            eprintln!("skipping PostgreSQL: {error}");
+            vec![Backend::Sqlite]
+        }
+    }
+}
+
+fn unique_name() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "cityatlas_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
+}
+
+/// A database that exists for one test and is removed when dropped, even on panic.
+pub struct TestDatabase {
+    pub backend: Backend,
+    pub url: String,
+    name: String,
+    maintenance_url: Option<String>,
+}
+
+impl TestDatabase {
+    pub async fn create(backend: Backend) -> Self {
+        let name = unique_name();
+        match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{name}.db"));
+                Self {
+                    backend,
+                    url: format!("sqlite://{}?mode=rwc", path.display()),
+                    name: path.display().to_string(),
+                    maintenance_url: None,
+                }
+            }
+            Backend::Postgres => {
+                let maintenance_url =
+                    std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL is set");
+                let admin = Database::connect(maintenance_url.as_str())
+                    .await
+                    .expect("connect to the maintenance database");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create the test database");
+                let _ = admin.close().await;
+                let mut url =
+                    url::Url::parse(&maintenance_url).expect("TEST_DATABASE_URL is a URL");
+                url.set_path(&name);
+                Self {
+                    backend,
+                    url: url.to_string(),
+                    name,
+                    maintenance_url: Some(maintenance_url),
+                }
+            }
+        }
+    }
+
+    pub async fn connect(&self) -> DatabaseConnection {
+        Database::connect(self.url.as_str())
+            .await
+            .expect("connect to the test database")
+    }
+
+    /// Removes a PostgreSQL database at once, closing every connection to it.
+    pub async fn drop_now(&self) {
+        if let Some(maintenance_url) = &self.maintenance_url {
+            let admin = Database::connect(maintenance_url.as_str())
+                .await
+                .expect("connect to the maintenance database");
+            admin
+                .execute_unprepared(&format!(
+                    "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                    self.name
+                ))
+                .await
+                .expect("drop the test database");
+            let _ = admin.close().await;
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match self.backend {
+            Backend::Sqlite => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", self.name));
+                }
+            }
+            Backend::Postgres => {
+                // Drop cannot await, and may run inside a runtime: use a thread of its own.
+                let (maintenance_url, name) = (self.maintenance_url.clone(), self.name.clone());
+                let _ = std::thread::spawn(move || {
+                    let Some(maintenance_url) = maintenance_url else {
+                        return;
+                    };
+                    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    else {
+                        return;
+                    };
+                    runtime.block_on(async {
+                        if let Ok(admin) = Database::connect(maintenance_url.as_str()).await {
+                            let _ = admin
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                                ))
+                                .await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: DatabaseConnection,
+    pub database: TestDatabase,
+    pub client: reqwest::Client,
+}
+
+pub fn test_settings(database_url: &str) -> Settings {
+    Settings {
+        database: DatabaseSettings {
+            url: DatabaseUrl::new(database_url),
+            pool_size: 4,
+        },
+        server: ServerSettings {
+            bind: "127.0.0.1:0".parse().expect("valid address"),
+            seed_on_start: true,
+        },
+        log: LogSettings {
+            filter: "warn".into(),
+            format: LogFormat::Text,
+        },
+    }
+}
+
+/// The real application, migrated and seeded, on a random port.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let database = TestDatabase::create(backend).await;
+    let app = Application::build(test_settings(&database.url))
+        .await
+        .expect("the application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        db: database.connect().await,
+        database,
+        client: reqwest::Client::new(),
+    }
+}
+
+impl TestApp {
+    pub async fn post_graphql(&self, query: &str) -> reqwest::Response {
+        self.client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Runs a query and returns the whole response body.
+    pub async fn graphql(&self, query: &str) -> Value {
+        let response = self.post_graphql(query).await;
+        assert_eq!(response.status(), 200, "GraphQL over HTTP status");
+        response.json().await.expect("a JSON body")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request sent")
+    }
+}
