@@ -70,3 +70,65 @@ fn a_bad_database_url_fails_with_the_password_redacted() {
         "the redacted URL is logged: {stderr}"
     );
 }
+
+/// `serve` logs where it listens, serves, and exits cleanly on SIGTERM.
+#[test]
+fn serve_shuts_down_gracefully_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+
+    let path = std::env::temp_dir().join(format!("cityatlas_cli_serve_{}.db", std::process::id()));
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cityatlas"))
+        .args([
+            "--database-url",
+            &url,
+            "--bind",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start cityatlas");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    // Keep draining stderr after the address shows up: a closed pipe would break logging.
+    let (address_tx, address_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(start) = line.find("http://").map(|i| i + "http://".len())
+                && let Some(end) = line[start..].find("/graphql").map(|i| start + i)
+            {
+                let _ = address_tx.send(line[start..end].to_owned());
+            }
+        }
+    });
+    let address = address_rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the listening address is logged");
+
+    let mut stream = TcpStream::connect(&address).expect("connect");
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("send SIGTERM");
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "no exit within 15 s of SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status after SIGTERM: {status}");
+    let _ = std::fs::remove_file(&path);
+}
