@@ -17,11 +17,11 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
         // Statement logging at info level would flood the logs and cost throughput.
         .sqlx_logging(false);
     tracing::info!(database = %settings.url, pool_size = settings.pool_size, "connecting to the database");
-    Database::connect(options).await.map_err(Error::Database)
+    Database::connect(options).await.map_err(Error::from)
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), Error> {
-    Migrator::up(db, None).await.map_err(Error::Database)
+    Migrator::up(db, None).await.map_err(Error::from)
 }
 
 pub async fn connect_and_migrate(settings: &DatabaseSettings) -> Result<DatabaseConnection, Error> {

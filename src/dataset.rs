@@ -222,7 +222,9 @@ fn parse<T: DeserializeOwned>((file, text): (&str, &str)) -> Result<Vec<T>, Erro
         .enumerate()
         // Line numbers count the header as line 1, as an editor shows them.
         .map(|(index, row)| {
-            row.map_err(|error| Error::Dataset(format!("data/{file}, line {}: {error}", index + 2)))
+            row.map_err(|error| {
+                Error::dataset(format_args!("data/{file}, line {}: {error}", index + 2))
+            })
         })
         .collect()
 }

@@ -3,24 +3,22 @@
 
 use async_graphql::ErrorExtensions;
 use sea_orm::DbErr;
+use std::fmt;
 
-/// `Display` is what a client may read: internal variants say only "internal server error",
-/// so even an accidental conversion cannot leak SQL. The cause stays reachable through
-/// [`std::error::Error::source`] and [`Error::detail`] for logs and the CLI.
-#[derive(Debug, thiserror::Error)]
+/// `Display` is what a client may read: server-side variants say only a generic text, so
+/// even an accidental conversion cannot leak SQL. The cause is kept in `detail` for logs
+/// and the command line. The type is `Clone` so that DataLoaders can share one error
+/// among all the fields that waited on a batch.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
     BadUserInput(String),
     #[error("{0} not found")]
     NotFound(String),
     #[error("the database is unavailable")]
-    ServiceUnavailable(#[source] DbErr),
+    ServiceUnavailable { detail: String },
     #[error("internal server error")]
-    Database(#[source] DbErr),
-    #[error("internal server error")]
-    Dataset(String),
-    #[error("internal server error")]
-    Io(#[from] std::io::Error),
+    Internal { detail: String },
 }
 
 impl Error {
@@ -28,19 +26,22 @@ impl Error {
         match self {
             Error::BadUserInput(_) => "BAD_USER_INPUT",
             Error::NotFound(_) => "NOT_FOUND",
-            Error::ServiceUnavailable(_) => "SERVICE_UNAVAILABLE",
-            Error::Database(_) | Error::Dataset(_) | Error::Io(_) => "INTERNAL_SERVER_ERROR",
+            Error::ServiceUnavailable { .. } => "SERVICE_UNAVAILABLE",
+            Error::Internal { .. } => "INTERNAL_SERVER_ERROR",
+        }
+    }
+
+    /// An inconsistency in the built-in dataset: a bug in `data/`, never the client's.
+    pub fn dataset(problem: impl fmt::Display) -> Self {
+        Error::Internal {
+            detail: format!("invalid dataset: {problem}"),
         }
     }
 
     /// The full cause, for operators only: logs and the command line.
     pub fn detail(&self) -> String {
         match self {
-            Error::Dataset(problem) => format!("invalid dataset: {problem}"),
-            Error::Database(cause) | Error::ServiceUnavailable(cause) => {
-                format!("database error: {cause}")
-            }
-            Error::Io(cause) => format!("I/O error: {cause}"),
+            Error::ServiceUnavailable { detail } | Error::Internal { detail } => detail.clone(),
             Error::BadUserInput(_) | Error::NotFound(_) => self.to_string(),
         }
     }
@@ -48,7 +49,7 @@ impl Error {
     fn is_server_side(&self) -> bool {
         matches!(
             self,
-            Error::ServiceUnavailable(_) | Error::Database(_) | Error::Dataset(_) | Error::Io(_)
+            Error::ServiceUnavailable { .. } | Error::Internal { .. }
         )
     }
 }
@@ -57,9 +58,18 @@ impl From<DbErr> for Error {
     /// Connection failures mean the database is down, which a client can retry; anything
     /// else is a bug or a broken schema.
     fn from(error: DbErr) -> Self {
+        let detail = format!("database error: {error}");
         match error {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => Error::ServiceUnavailable(error),
-            other => Error::Database(other),
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => Error::ServiceUnavailable { detail },
+            _ => Error::Internal { detail },
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(error: std::io::Error) -> Self {
+        Error::Internal {
+            detail: format!("I/O error: {error}"),
         }
     }
 }
@@ -73,6 +83,13 @@ impl ErrorExtensions for Error {
         async_graphql::Error::new(self.to_string()).extend_with(|_, extensions| {
             extensions.set("code", code);
         })
+    }
+}
+
+/// Lets resolvers use `?` on this type; the client gets the code and the safe message only.
+impl From<Error> for async_graphql::Error {
+    fn from(error: Error) -> Self {
+        error.extend()
     }
 }
 

@@ -1,11 +1,15 @@
+pub mod citation;
 pub mod cli;
 pub mod configuration;
 pub mod database;
 pub mod dataset;
+pub mod derived;
 pub mod entities;
 pub mod error;
+pub mod formatting;
 pub mod graphql;
 pub mod routes;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;
+pub mod text_search;

@@ -10,6 +10,7 @@ use crate::entities::{
     strategic_position, subject,
 };
 use crate::error::Error;
+use crate::text_search::document;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -317,6 +318,17 @@ impl<'a> Seeder<'a> {
                         doi: s.doi.clone(),
                         paper_reference: s.paper_reference.clone(),
                         note: s.note.clone(),
+                        search_text: document(
+                            &s.title,
+                            [
+                                s.slug.as_str(),
+                                &s.publisher,
+                                s.authors.as_deref().unwrap_or_default(),
+                                s.container.as_deref().unwrap_or_default(),
+                                &s.kind,
+                                &s.paper_reference,
+                            ],
+                        ),
                         created_at: now,
                         updated_at: now,
                     })
@@ -375,6 +387,14 @@ impl<'a> Seeder<'a> {
                             name: r.name.clone(),
                             kind: r.kind.clone(),
                             description: r.description.clone(),
+                            search_text: document(
+                                &r.name,
+                                [
+                                    r.code.as_str(),
+                                    &r.kind,
+                                    r.description.as_deref().unwrap_or_default(),
+                                ],
+                            ),
                             created_at: now,
                             updated_at: now,
                         })
@@ -397,6 +417,14 @@ impl<'a> Seeder<'a> {
                             region_id: optional(&regions, &c.region, "region")?.map(|r| r.id),
                             advantages: c.advantages.clone(),
                             advantages_cited_in: c.advantages_cited_in.clone(),
+                            search_text: document(
+                                &c.name,
+                                [
+                                    c.code.as_str(),
+                                    &c.iso3,
+                                    c.advantages.as_deref().unwrap_or_default(),
+                                ],
+                            ),
                             created_at: now,
                             updated_at: now,
                         })
@@ -419,6 +447,7 @@ impl<'a> Seeder<'a> {
                             country_id: country_id(&c.country)?,
                             description: c.description.clone(),
                             cited_in: c.cited_in.clone(),
+                            search_text: document(&c.name, [c.slug.as_str(), &c.description]),
                             created_at: now,
                             updated_at: now,
                         })
@@ -453,6 +482,7 @@ impl<'a> Seeder<'a> {
                 leading_enterprise: c.leading_enterprise,
                 description: c.description.clone(),
                 cited_in: c.cited_in.clone(),
+                search_text: document(&c.name, [c.slug.as_str(), &c.sector, &c.description]),
                 created_at: now,
                 updated_at: now,
             });
@@ -489,6 +519,10 @@ impl<'a> Seeder<'a> {
                             description: p.description.clone(),
                             source_id: source_id(&p.source)?,
                             cited_in: p.cited_in.clone(),
+                            search_text: document(
+                                &p.name,
+                                [p.slug.as_str(), &p.kind, &p.description],
+                            ),
                             created_at: now,
                             updated_at: now,
                         })
@@ -533,6 +567,15 @@ impl<'a> Seeder<'a> {
                             summary: p.summary.clone(),
                             source_id: source_id(&p.source)?,
                             cited_in: p.cited_in.clone(),
+                            search_text: document(
+                                &p.title,
+                                [
+                                    p.slug.as_str(),
+                                    &p.kind,
+                                    p.issuer.as_deref().unwrap_or_default(),
+                                    &p.summary,
+                                ],
+                            ),
                             created_at: now,
                             updated_at: now,
                         })
@@ -610,6 +653,16 @@ impl<'a> Seeder<'a> {
                         measure: i.measure.clone(),
                         topic: i.topic.clone(),
                         caveat: i.caveat.clone(),
+                        search_text: document(
+                            &i.name,
+                            [
+                                i.code.as_str(),
+                                &i.description,
+                                &i.unit,
+                                &i.measure,
+                                &i.topic,
+                            ],
+                        ),
                         created_at: now,
                         updated_at: now,
                     })
@@ -628,7 +681,10 @@ impl<'a> Seeder<'a> {
                         subject_id: subject_id(kind, &o.subject)?,
                         period: o.period.clone(),
                         year: dataset::period_year(&o.period).ok_or_else(|| {
-                            Error::Dataset(format!("period {:?} is not YYYY or YYYY-Qn", o.period))
+                            Error::dataset(format_args!(
+                                "period {:?} is not YYYY or YYYY-Qn",
+                                o.period
+                            ))
                         })?,
                         category: o.category.clone(),
                         value: o.value,
@@ -699,7 +755,7 @@ where
     K: Eq + Hash + fmt::Debug,
 {
     rows.get(key)
-        .ok_or_else(|| Error::Dataset(format!("unknown {what} {key:?}")))
+        .ok_or_else(|| Error::dataset(format_args!("unknown {what} {key:?}")))
 }
 
 fn optional<'m, M>(
@@ -716,5 +772,5 @@ where
 {
     E::iter()
         .find(|variant| variant.to_value() == value)
-        .ok_or_else(|| Error::Dataset(format!("unknown {what} {value:?}")))
+        .ok_or_else(|| Error::dataset(format_args!("unknown {what} {value:?}")))
 }

@@ -25,6 +25,15 @@ impl Application {
     /// [`Application::run_until_stopped`].
     pub async fn build(settings: Settings) -> Result<Self, Error> {
         let db = database::connect_and_migrate(&settings.database).await?;
+        Self::build_with_database(settings, db).await
+    }
+
+    /// Like [`Application::build`], on a connection the caller made and migrated, e.g. one
+    /// with a metric callback that counts statements.
+    pub async fn build_with_database(
+        settings: Settings,
+        db: DatabaseConnection,
+    ) -> Result<Self, Error> {
         if settings.server.seed_on_start {
             let report = seed::seed_paper_dataset(&db).await?;
             tracing::info!(changed_rows = report.changed_rows(), %report, "paper dataset loaded");

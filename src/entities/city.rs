@@ -15,6 +15,8 @@ pub struct Model {
     pub country_id: i32,
     pub description: String,
     pub cited_in: String,
+    /// Case-folded text that filters and search match against; see `text_search`.
+    pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

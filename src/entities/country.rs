@@ -17,6 +17,8 @@ pub struct Model {
     pub region_id: Option<i32>,
     pub advantages: Option<String>,
     pub advantages_cited_in: Option<String>,
+    /// Case-folded text that filters and search match against; see `text_search`.
+    pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -16,6 +16,8 @@ pub struct Model {
     pub measure: String,
     pub topic: String,
     pub caveat: Option<String>,
+    /// Case-folded text that filters and search match against; see `text_search`.
+    pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -20,6 +20,8 @@ pub struct Model {
     pub summary: String,
     pub source_id: i32,
     pub cited_in: String,
+    /// Case-folded text that filters and search match against; see `text_search`.
+    pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -14,6 +14,8 @@ pub struct Model {
     pub name: String,
     pub kind: String,
     pub description: Option<String>,
+    /// Case-folded text that filters and search match against; see `text_search`.
+    pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

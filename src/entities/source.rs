@@ -20,6 +20,8 @@ pub struct Model {
     pub doi: Option<String>,
     pub paper_reference: String,
     pub note: Option<String>,
+    /// Case-folded text that filters and search match against; see `text_search`.
+    pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

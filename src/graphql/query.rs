@@ -1,14 +1,36 @@
 //! The root query type.
 
-use super::types::Indicator;
-use crate::entities::indicator;
-use crate::error::GraphqlResultExt;
-use async_graphql::{Context, Object, Result};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use super::comparison::StrategicDimension;
+use super::database;
+use super::indicators::{
+    self, DerivedValue, FigureInput, Indicator, IndicatorConnection, IndicatorFilter,
+    IndicatorOrder,
+};
+use super::interfaces::{self, Node, SearchResult};
+use super::observations::{ObservationConnection, ObservationFilter, ObservationOrder, Scope};
+use super::organisations::{
+    self, Company, CompanyConnection, CompanyFilter, CompanyOrder, Policy, PolicyConnection,
+    PolicyFilter, PolicyOrder, Project, ProjectConnection, ProjectFilter, ProjectOrder,
+};
+use super::paging::{MAX_PAGE_SIZE, PageArgs};
+use super::places::{
+    self, City, CityConnection, CityFilter, CityOrder, Country, CountryConnection, CountryFilter,
+    CountryOrder, Region, RegionConnection, RegionFilter,
+};
+use super::search;
+use super::sources::{self, Source, SourceConnection, SourceFilter, SourceOrder};
+use crate::derived;
+use crate::entities::{
+    city, company, country, indicator, policy, project, region, source, strategic_dimension,
+};
+use crate::error::Error;
+use async_graphql::{Context, ID, Object, Result};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 pub struct Query;
 
-/// City Atlas: figures on AI-driven smart cities in China and the USA, each with its source.
+/// City Atlas: figures on AI-driven smart cities in China and the USA, each with its source
+/// and its place in the paper "Smart cities driven by artificial intelligence" (Liu, 2025).
 #[Object]
 impl Query {
     /// The version of the City Atlas service answering this request.
@@ -16,18 +38,413 @@ impl Query {
         env!("CARGO_PKG_VERSION")
     }
 
-    /// An indicator by its stable code, such as `ai_market_size`; `null` if there is none.
+    /// Any object by its global ID; `null` if it no longer exists.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID, as returned in an `id` field.")] id: ID,
+    ) -> Result<Option<Node>> {
+        Ok(interfaces::find_node(database(ctx)?, &id).await?)
+    }
+
+    /// Objects by their global IDs, in the order given; `null` for any that no longer exist.
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Up to 100 global IDs.")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>> {
+        if ids.len() > MAX_PAGE_SIZE as usize {
+            return Err(Error::BadUserInput(format!(
+                "`ids` accepts at most {MAX_PAGE_SIZE} IDs, got {}",
+                ids.len()
+            ))
+            .into());
+        }
+        let db = database(ctx)?;
+        let mut nodes = Vec::with_capacity(ids.len());
+        for id in &ids {
+            nodes.push(interfaces::find_node(db, id).await?);
+        }
+        Ok(nodes)
+    }
+
+    /// A country by its ISO 3166-1 alpha-2 code, e.g. `CN`; `null` if there is none.
+    async fn country(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The ISO 3166-1 alpha-2 code, e.g. `US`.")] code: String,
+    ) -> Result<Option<Country>> {
+        let row = country::Entity::find()
+            .filter(country::Column::Code.eq(code.to_ascii_uppercase()))
+            .one(database(ctx)?)
+            .await
+            .map_err(Error::from)?;
+        Ok(row.map(Country))
+    }
+
+    /// A region or aggregate by its code, e.g. `WORLD`; `null` if there is none.
+    async fn region(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The region's code, e.g. `WORLD` or `ASIA`.")] code: String,
+    ) -> Result<Option<Region>> {
+        let row = region::Entity::find()
+            .filter(region::Column::Code.eq(code.to_ascii_uppercase()))
+            .one(database(ctx)?)
+            .await
+            .map_err(Error::from)?;
+        Ok(row.map(Region))
+    }
+
+    /// A city by its slug, e.g. `shenzhen`; `null` if there is none.
+    async fn city(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The city's slug, e.g. `san-francisco`.")] slug: String,
+    ) -> Result<Option<City>> {
+        let row = city::Entity::find()
+            .filter(city::Column::Slug.eq(slug))
+            .one(database(ctx)?)
+            .await
+            .map_err(Error::from)?;
+        Ok(row.map(City))
+    }
+
+    /// A company by its slug, e.g. `huawei`; `null` if there is none.
+    async fn company(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The company's slug, e.g. `alibaba-cloud`.")] slug: String,
+    ) -> Result<Option<Company>> {
+        let row = company::Entity::find()
+            .filter(company::Column::Slug.eq(slug))
+            .one(database(ctx)?)
+            .await
+            .map_err(Error::from)?;
+        Ok(row.map(Company))
+    }
+
+    /// A smart-city project by its slug, e.g. `city-brain`; `null` if there is none.
+    async fn project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project's slug, e.g. `city-brain`.")] slug: String,
+    ) -> Result<Option<Project>> {
+        let row = project::Entity::find()
+            .filter(project::Column::Slug.eq(slug))
+            .one(database(ctx)?)
+            .await
+            .map_err(Error::from)?;
+        Ok(row.map(Project))
+    }
+
+    /// A policy by its slug, e.g. `digital-silk-road`; `null` if there is none.
+    async fn policy(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The policy's slug, e.g. `clean-network-initiative`.")] slug: String,
+    ) -> Result<Option<Policy>> {
+        let row = policy::Entity::find()
+            .filter(policy::Column::Slug.eq(slug))
+            .one(database(ctx)?)
+            .await
+            .map_err(Error::from)?;
+        Ok(row.map(Policy))
+    }
+
+    /// An indicator by its stable code, e.g. `ai_market_size`; `null` if there is none.
     async fn indicator(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The indicator's stable code, e.g. `ai_enterprises`.")] code: String,
     ) -> Result<Option<Indicator>> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let found = indicator::Entity::find()
+        let row = indicator::Entity::find()
             .filter(indicator::Column::Code.eq(code))
-            .one(db)
+            .one(database(ctx)?)
             .await
-            .into_graphql()?;
-        Ok(found.map(Indicator::from))
+            .map_err(Error::from)?;
+        Ok(row.map(Indicator))
+    }
+
+    /// A source by its slug, e.g. `statista-us-ai-market-size`; `null` if there is none.
+    async fn source(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The source's slug.")] slug: String,
+    ) -> Result<Option<Source>> {
+        let row = source::Entity::find()
+            .filter(source::Column::Slug.eq(slug))
+            .one(database(ctx)?)
+            .await
+            .map_err(Error::from)?;
+        Ok(row.map(Source))
+    }
+
+    /// All countries.
+    #[allow(clippy::too_many_arguments)]
+    async fn countries(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<CountryFilter>,
+        #[graphql(desc = "The order of the list; by code by default.")] order_by: Option<
+            CountryOrder,
+        >,
+        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
+    ) -> Result<CountryConnection> {
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(places::list_countries(ctx, filter, order_by, &page).await?)
+    }
+
+    /// All regions and aggregates, including `WORLD`.
+    #[allow(clippy::too_many_arguments)]
+    async fn regions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<RegionFilter>,
+        #[graphql(desc = "The order of the list; by code by default.")] order_by: Option<
+            CountryOrder,
+        >,
+        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
+    ) -> Result<RegionConnection> {
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(places::list_regions(ctx, filter, order_by, &page).await?)
+    }
+
+    /// All cities.
+    #[allow(clippy::too_many_arguments)]
+    async fn cities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<CityFilter>,
+        #[graphql(desc = "The order of the list; by name by default.")] order_by: Option<CityOrder>,
+        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
+    ) -> Result<CityConnection> {
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(places::list_cities(ctx, filter, order_by, &page).await?)
+    }
+
+    /// All companies.
+    #[allow(clippy::too_many_arguments)]
+    async fn companies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<CompanyFilter>,
+        #[graphql(desc = "The order of the list; by name by default.")] order_by: Option<
+            CompanyOrder,
+        >,
+        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
+    ) -> Result<CompanyConnection> {
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(organisations::list_companies(ctx, filter, order_by, &page).await?)
+    }
+
+    /// All smart-city projects.
+    #[allow(clippy::too_many_arguments)]
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<ProjectFilter>,
+        #[graphql(desc = "The order of the list; by name by default.")] order_by: Option<
+            ProjectOrder,
+        >,
+        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
+    ) -> Result<ProjectConnection> {
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(organisations::list_projects(ctx, filter, order_by, &page).await?)
+    }
+
+    /// All policies, plans, laws and initiatives.
+    #[allow(clippy::too_many_arguments)]
+    async fn policies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<PolicyFilter>,
+        #[graphql(desc = "The order of the list; by title by default.")] order_by: Option<
+            PolicyOrder,
+        >,
+        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
+    ) -> Result<PolicyConnection> {
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(organisations::list_policies(ctx, filter, order_by, &page).await?)
+    }
+
+    /// All indicators, by stable code.
+    #[allow(clippy::too_many_arguments)]
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<IndicatorFilter>,
+        #[graphql(desc = "The order of the list; by code by default.")] order_by: Option<
+            IndicatorOrder,
+        >,
+        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
+    ) -> Result<IndicatorConnection> {
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(indicators::list_indicators(ctx, filter, order_by, &page).await?)
+    }
+
+    /// All observations: every published figure, filterable by indicator, subject, place,
+    /// status, period and source.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn observations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<ObservationFilter>,
+        #[graphql(desc = "The order of the list; by year, oldest first, by default.")]
+        order_by: Option<ObservationOrder>,
+        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
+    ) -> Result<ObservationConnection> {
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(Scope::all().list(ctx, filter, order_by, &page).await?)
+    }
+
+    /// All sources the paper cites.
+    #[allow(clippy::too_many_arguments)]
+    async fn sources(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<SourceFilter>,
+        #[graphql(desc = "The order of the list; by title by default.")] order_by: Option<
+            SourceOrder,
+        >,
+        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
+    ) -> Result<SourceConnection> {
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(sources::list_sources(ctx, filter, order_by, &page).await?)
+    }
+
+    /// Countries, regions, cities, companies, projects, policies and indicators matching the
+    /// text, case-insensitively, best matches first: whole name or key, then name prefix,
+    /// then anywhere in the name, then anywhere in the description.
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The text to find, up to 200 characters.")] text: String,
+        #[graphql(desc = "How many results to return (0 to 100; 20 by default).")] first: Option<
+            i32,
+        >,
+    ) -> Result<Vec<SearchResult>> {
+        Ok(search::search(ctx, &text, first).await?)
+    }
+
+    /// Table 1: the strategic comparison of China and the USA, row by row.
+    async fn strategic_comparison(&self, ctx: &Context<'_>) -> Result<Vec<StrategicDimension>> {
+        let rows = strategic_dimension::Entity::find()
+            .order_by_asc(strategic_dimension::Column::Ordinal)
+            .all(database(ctx)?)
+            .await
+            .map_err(Error::from)?;
+        Ok(rows.into_iter().map(StrategicDimension).collect())
+    }
+
+    /// The ratio of any two published figures, with its formula and a warning, instead of a
+    /// value, where their units differ.
+    async fn ratio(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The figure to divide.")] numerator: FigureInput,
+        #[graphql(desc = "The figure to divide by.")] denominator: FigureInput,
+    ) -> Result<Option<DerivedValue>> {
+        Ok(indicators::compare(ctx, derived::Kind::Ratio, &numerator, &denominator).await?)
+    }
+
+    /// One published figure as a percentage of another, with its formula and warnings.
+    async fn share(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The part.")] part: FigureInput,
+        #[graphql(desc = "The total.")] total: FigureInput,
+    ) -> Result<Option<DerivedValue>> {
+        Ok(indicators::compare(ctx, derived::Kind::Share, &part, &total).await?)
     }
 }

@@ -1,13 +1,18 @@
 //! The `/graphql` endpoint: POST with a JSON body, or GET with query parameters.
 
-use crate::graphql::AppSchema;
+use crate::graphql::{self, AppSchema};
 use actix_web::{HttpResponse, web};
+use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use serde_json::json;
 
-pub async fn post(schema: web::Data<AppSchema>, body: web::Bytes) -> HttpResponse {
+pub async fn post(
+    schema: web::Data<AppSchema>,
+    db: web::Data<DatabaseConnection>,
+    body: web::Bytes,
+) -> HttpResponse {
     match serde_json::from_slice::<async_graphql::Request>(&body) {
-        Ok(request) => execute(&schema, request).await,
+        Ok(request) => execute(&schema, &db, request).await,
         Err(error) => bad_request(format!("the body is not a GraphQL request: {error}")),
     }
 }
@@ -22,6 +27,7 @@ pub struct GetParams {
 
 pub async fn get(
     schema: web::Data<AppSchema>,
+    db: web::Data<DatabaseConnection>,
     params: Result<web::Query<GetParams>, actix_web::Error>,
 ) -> HttpResponse {
     let params = match params {
@@ -38,11 +44,15 @@ pub async fn get(
             Err(error) => return bad_request(format!("`variables` is not a JSON object: {error}")),
         }
     }
-    execute(&schema, request).await
+    execute(&schema, &db, request).await
 }
 
-async fn execute(schema: &AppSchema, request: async_graphql::Request) -> HttpResponse {
-    let response = schema.execute(request).await;
+async fn execute(
+    schema: &AppSchema,
+    db: &DatabaseConnection,
+    request: async_graphql::Request,
+) -> HttpResponse {
+    let response = graphql::execute(schema, db, request).await;
     HttpResponse::Ok().json(response)
 }
 

@@ -6,7 +6,8 @@ use cityatlas::configuration::{
 use cityatlas::startup::Application;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,7 +204,68 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     }
 }
 
+/// The application on a connection that counts every SQL statement it runs.
+pub async fn spawn_app_counting_statements(backend: Backend) -> (TestApp, Arc<AtomicUsize>) {
+    let database = TestDatabase::create(backend).await;
+    let settings = test_settings(&database.url);
+    let mut db = cityatlas::database::connect(&settings.database)
+        .await
+        .expect("connects");
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counter = statements.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    cityatlas::database::migrate(&db).await.expect("migrates");
+    let app = Application::build_with_database(settings, db)
+        .await
+        .expect("the application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let app = TestApp {
+        address,
+        db: database.connect().await,
+        database,
+        client: reqwest::Client::new(),
+    };
+    (app, statements)
+}
+
 impl TestApp {
+    /// Runs a query with variables; asserts the response has no errors and returns `data`.
+    pub async fn data_with(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(response.status(), 200, "GraphQL over HTTP status");
+        let body: Value = response.json().await.expect("a JSON body");
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// Runs a query; asserts the response has no errors and returns `data`.
+    pub async fn data(&self, query: &str) -> Value {
+        self.data_with(query, json!({})).await
+    }
+
+    /// Runs a query that must fail; returns the first error's code and message.
+    pub async fn error(&self, query: &str) -> (String, String) {
+        let body = self.graphql(query).await;
+        let error = &body["errors"][0];
+        assert!(error.is_object(), "expected an error: {body}");
+        (
+            error["extensions"]["code"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            error["message"].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+
     pub async fn post_graphql(&self, query: &str) -> reqwest::Response {
         self.client
             .post(format!("{}/graphql", self.address))

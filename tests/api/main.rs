@@ -2,8 +2,13 @@
 //! on SQLite always and on PostgreSQL when `TEST_DATABASE_URL` is set.
 
 mod cli;
+mod contract;
+mod dataloaders;
+mod derived;
+mod filters;
 mod graphql;
 mod health;
 mod helpers;
 mod migrations;
+mod paging;
 mod seed;

@@ -1,0 +1,527 @@
+//! Observations: each published figure with its unit, status, source and place in the paper.
+
+use super::ids::{self, KEY_SEPARATOR, NodeType};
+use super::indicators::Indicator;
+use super::interfaces::Subject;
+use super::loaders::{IndicatorById, ObservationsOfSubject, SourceById, SubjectById};
+use super::paging::{self, KeyKind, OrderDirection, Ordering, PageArgs, SortKey, connection};
+use super::places::{city_ids, country_ids};
+use super::sources::Source;
+use super::{database, filters, loaders, required};
+use crate::entities::{city, company, country, indicator, observation, project, source, subject};
+use crate::error::Error;
+use crate::formatting;
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement, SimpleExpr, UnionType};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+
+/// How far a figure is from a measured fact.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "observation::Status")]
+pub enum ObservationStatus {
+    /// Reported as measured by its source.
+    Reported,
+    /// An estimate by its source, e.g. a year not yet closed.
+    Estimate,
+    /// A forecast of a future value.
+    Forecast,
+    /// A goal that a policy or company has set.
+    Target,
+}
+
+/// How the paper bounds a figure.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "observation::Qualifier")]
+pub enum Qualifier {
+    /// The figure as stated.
+    Exact,
+    /// "About" the figure.
+    Approximately,
+    /// "More than" the figure.
+    MoreThan,
+    /// "At least" the figure.
+    AtLeast,
+}
+
+/// What kind of thing a subject is.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "subject::SubjectKind")]
+pub enum SubjectKind {
+    /// A country, keyed by ISO code.
+    Country,
+    /// A region or aggregate such as `WORLD`, keyed by code.
+    Region,
+    /// A city, keyed by slug.
+    City,
+    /// A company, keyed by slug.
+    Company,
+    /// A smart-city project, keyed by slug.
+    Project,
+}
+
+#[derive(Clone)]
+pub struct Observation(pub observation::Model);
+
+/// One published figure: an indicator's value for a subject and period, exactly as the paper
+/// gives it, with its source and its place in the paper.
+#[Object]
+impl Observation {
+    /// The global, opaque ID of this observation, built from its natural key (indicator,
+    /// subject, period, category and source), so it survives reloads of the data.
+    pub async fn id(&self, ctx: &Context<'_>) -> Result<ID> {
+        let loaders = loaders(ctx)?;
+        let indicator = required(
+            loaders.load_one(IndicatorById(self.0.indicator_id)).await?,
+            "observation's indicator",
+        )?;
+        let subject = required(
+            loaders.load_one(SubjectById(self.0.subject_id)).await?,
+            "observation's subject",
+        )?;
+        let source = required(
+            loaders.load_one(SourceById(self.0.source_id)).await?,
+            "observation's source",
+        )?;
+        let key = [
+            indicator.code.as_str(),
+            subject.kind_name(),
+            subject.key(),
+            &self.0.period,
+            self.0.category.as_deref().unwrap_or_default(),
+            &source.slug,
+        ]
+        .join(&KEY_SEPARATOR.to_string());
+        Ok(ids::encode(NodeType::Observation, &key))
+    }
+
+    /// The value as a number, exactly as published (39.32 stays 39.32), in `unit` × `scale`.
+    async fn value(&self) -> f64 {
+        self.0.value
+    }
+
+    /// The value as the paper prints it, e.g. "39,32" with a decimal comma.
+    async fn value_text(&self) -> &str {
+        &self.0.value_text
+    }
+
+    /// The unit, e.g. `USD`, `CNY`, `percent` or `enterprises`.
+    async fn unit(&self) -> &str {
+        &self.0.unit
+    }
+
+    /// The scale of the value, e.g. `billion`, `trillion` or `one`.
+    async fn scale(&self) -> &str {
+        &self.0.scale
+    }
+
+    /// Whether the paper gives the figure exactly or as a bound ("more than 160").
+    async fn qualifier(&self) -> Qualifier {
+        self.0.qualifier.into()
+    }
+
+    /// The figure ready to quote, e.g. "USD 39.32 billion" or "more than 160 cities".
+    async fn formatted(&self) -> String {
+        formatting::figure(self.0.value, &self.0.unit, &self.0.scale, self.0.qualifier)
+    }
+
+    /// The period: a year such as `2024`, or a quarter such as `2024-Q3`.
+    async fn period(&self) -> &str {
+        &self.0.period
+    }
+
+    /// The calendar year of the period.
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+
+    /// The breakdown the value belongs to, e.g. the industry in Fig. 3; `null` for a total.
+    async fn category(&self) -> Option<&str> {
+        self.0.category.as_deref()
+    }
+
+    /// Whether the figure is reported, an estimate, a forecast or a target.
+    async fn status(&self) -> ObservationStatus {
+        self.0.status.into()
+    }
+
+    /// What the figure is about: a country, a region such as `WORLD`, a city, a company or a
+    /// project.
+    async fn subject(&self, ctx: &Context<'_>) -> Result<Subject> {
+        let row = loaders(ctx)?
+            .load_one(SubjectById(self.0.subject_id))
+            .await?;
+        Ok(required(row, "observation's subject")?.into())
+    }
+
+    /// What the figure measures.
+    async fn indicator(&self, ctx: &Context<'_>) -> Result<Indicator> {
+        let row = loaders(ctx)?
+            .load_one(IndicatorById(self.0.indicator_id))
+            .await?;
+        Ok(Indicator(required(row, "observation's indicator")?))
+    }
+
+    /// The publication the figure comes from, as the paper cites it.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Source> {
+        let row = loaders(ctx)?.load_one(SourceById(self.0.source_id)).await?;
+        Ok(Source(required(row, "observation's source")?))
+    }
+
+    /// Where the figure stands in the paper, e.g. "Table 2" or "Fig. 2 (text)".
+    async fn cited_in(&self) -> &str {
+        &self.0.cited_in
+    }
+
+    /// Warnings for anyone comparing or quoting the figure: this figure's own, then its
+    /// indicator's. Empty when there are none.
+    async fn caveats(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        let indicator = loaders(ctx)?
+            .load_one(IndicatorById(self.0.indicator_id))
+            .await?;
+        Ok(self
+            .0
+            .caveat
+            .iter()
+            .chain(indicator.as_ref().and_then(|i| i.caveat.as_ref()))
+            .cloned()
+            .collect())
+    }
+}
+
+connection!(
+    ObservationConnection,
+    ObservationEdge,
+    Observation,
+    "observations",
+    "A page of observations, with the cursors to page on and the total count."
+);
+
+/// Narrows a list of observations. Every condition given must hold.
+#[derive(InputObject, Default)]
+pub struct ObservationFilter {
+    /// Only these indicators, by code, e.g. `ai_market_size`.
+    pub indicator: Option<Vec<String>>,
+    /// Only indicators on these topics, e.g. `ai_market`.
+    pub topic: Option<Vec<String>>,
+    /// Only these subjects, by key: a country code, a region code or a slug.
+    pub subject: Option<Vec<String>>,
+    /// Only subjects of these kinds.
+    pub subject_kind: Option<Vec<SubjectKind>>,
+    /// Only figures about these countries (by ISO code) or about the cities, companies and
+    /// projects in them.
+    pub country: Option<Vec<String>>,
+    /// Only figures about these cities (by slug) or about their projects and the companies
+    /// headquartered there.
+    pub city: Option<Vec<String>>,
+    /// Only figures with these statuses.
+    pub status: Option<Vec<ObservationStatus>>,
+    /// Only figures for this year or later.
+    pub from_year: Option<i32>,
+    /// Only figures for this year or earlier.
+    pub to_year: Option<i32>,
+    /// Only these periods, e.g. `2024` or `2024-Q3`.
+    pub period: Option<Vec<String>>,
+    /// Only these categories, e.g. `healthcare`.
+    pub category: Option<Vec<String>>,
+    /// Only figures from these sources, by slug.
+    pub source: Option<Vec<String>>,
+}
+
+/// The fields observations can be ordered by.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum ObservationOrderField {
+    /// By year.
+    #[default]
+    Year,
+    /// By value. Values in different units do not compare; filter by indicator first.
+    Value,
+    /// By period, as text: `2024` sorts before `2024-Q3`.
+    Period,
+}
+
+/// The order of a list of observations.
+#[derive(InputObject, Default)]
+pub struct ObservationOrder {
+    /// The field to order by.
+    pub field: ObservationOrderField,
+    /// The direction to order in.
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+/// Which observations a list starts from, before the client's filter.
+#[derive(Default)]
+pub struct Scope {
+    subject_id: Option<i32>,
+    indicator_id: Option<i32>,
+    source_id: Option<i32>,
+}
+
+impl Scope {
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    pub fn subject(subject_id: i32) -> Self {
+        Self {
+            subject_id: Some(subject_id),
+            ..Self::default()
+        }
+    }
+
+    pub fn indicator(indicator_id: i32) -> Self {
+        Self {
+            indicator_id: Some(indicator_id),
+            ..Self::default()
+        }
+    }
+
+    pub fn source(source_id: i32) -> Self {
+        Self {
+            source_id: Some(source_id),
+            ..Self::default()
+        }
+    }
+
+    pub async fn list(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ObservationFilter>,
+        order_by: Option<ObservationOrder>,
+        page: &PageArgs,
+    ) -> Result<ObservationConnection, Error> {
+        let select = self.select(filter.unwrap_or_default())?;
+        let order = order_by.unwrap_or_default();
+        let (key, kind, key_of): (_, _, fn(&observation::Model) -> serde_json::Value) = match order
+            .field
+        {
+            ObservationOrderField::Year => {
+                (observation::Column::Year, KeyKind::Int, |m| json!(m.year))
+            }
+            ObservationOrderField::Value => (observation::Column::Value, KeyKind::Float, |m| {
+                json!(m.value)
+            }),
+            ObservationOrderField::Period => (observation::Column::Period, KeyKind::Text, |m| {
+                json!(m.period)
+            }),
+        };
+        let ordering = Ordering::new(
+            "observations",
+            order.field,
+            order.direction,
+            SortKey {
+                expr: Expr::col((observation::Entity, key)),
+                kind,
+                value_of: key_of,
+            },
+            Expr::col((observation::Entity, observation::Column::Id)),
+            |m| m.id,
+        );
+        let page = paging::load_page(database(ctx)?, select, &ordering, page).await?;
+        Ok(page.map(Observation).into())
+    }
+
+    fn select(
+        &self,
+        filter: ObservationFilter,
+    ) -> Result<sea_orm::Select<observation::Entity>, Error> {
+        use observation::Column as C;
+        filters::year_range(filter.from_year, filter.to_year)?;
+        let mut select = observation::Entity::find();
+        if let Some(id) = self.subject_id {
+            select = select.filter(C::SubjectId.eq(id));
+        }
+        if let Some(id) = self.indicator_id {
+            select = select.filter(C::IndicatorId.eq(id));
+        }
+        if let Some(id) = self.source_id {
+            select = select.filter(C::SourceId.eq(id));
+        }
+        if let Some(codes) = &filter.indicator {
+            select = select.filter(
+                C::IndicatorId.in_subquery(
+                    Query::select()
+                        .column(indicator::Column::Id)
+                        .from(indicator::Entity)
+                        .and_where(
+                            Expr::col(indicator::Column::Code)
+                                .is_in(filters::values("indicator", codes)?.iter().cloned()),
+                        )
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(topics) = &filter.topic {
+            select = select.filter(
+                C::IndicatorId.in_subquery(
+                    Query::select()
+                        .column(indicator::Column::Id)
+                        .from(indicator::Entity)
+                        .and_where(
+                            Expr::col(indicator::Column::Topic)
+                                .is_in(filters::values("topic", topics)?.iter().cloned()),
+                        )
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(keys) = &filter.subject {
+            select = select.filter(
+                C::SubjectId.in_subquery(
+                    Query::select()
+                        .column(subject::Column::Id)
+                        .from(subject::Entity)
+                        .and_where(
+                            Expr::col(subject::Column::Key)
+                                .is_in(filters::values("subject", keys)?.iter().cloned()),
+                        )
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(kinds) = &filter.subject_kind {
+            let kinds: Vec<subject::SubjectKind> = kinds.iter().map(|&k| k.into()).collect();
+            select = select.filter(
+                C::SubjectId.in_subquery(
+                    Query::select()
+                        .column(subject::Column::Id)
+                        .from(subject::Entity)
+                        .and_where(subject::Column::Kind.is_in(kinds))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(codes) = &filter.country {
+            let codes = filters::values("country", codes)?;
+            let in_countries = || country_ids(codes);
+            let mut located = subjects_where(
+                country::Entity,
+                country::Column::SubjectId,
+                Expr::col(country::Column::Code).is_in(codes.iter().cloned()),
+            );
+            located
+                .union(
+                    UnionType::All,
+                    subjects_where(
+                        city::Entity,
+                        city::Column::SubjectId,
+                        Expr::col(city::Column::CountryId).in_subquery(in_countries()),
+                    ),
+                )
+                .union(
+                    UnionType::All,
+                    subjects_where(
+                        company::Entity,
+                        company::Column::SubjectId,
+                        Expr::col(company::Column::CountryId).in_subquery(in_countries()),
+                    ),
+                )
+                .union(
+                    UnionType::All,
+                    subjects_where(
+                        project::Entity,
+                        project::Column::SubjectId,
+                        Expr::col(project::Column::CountryId).in_subquery(in_countries()),
+                    ),
+                );
+            select = select.filter(C::SubjectId.in_subquery(located));
+        }
+        if let Some(slugs) = &filter.city {
+            let slugs = filters::values("city", slugs)?;
+            let mut located = subjects_where(
+                city::Entity,
+                city::Column::SubjectId,
+                Expr::col(city::Column::Slug).is_in(slugs.iter().cloned()),
+            );
+            located
+                .union(
+                    UnionType::All,
+                    subjects_where(
+                        company::Entity,
+                        company::Column::SubjectId,
+                        Expr::col(company::Column::HqCityId).in_subquery(city_ids(slugs)),
+                    ),
+                )
+                .union(
+                    UnionType::All,
+                    subjects_where(
+                        project::Entity,
+                        project::Column::SubjectId,
+                        Expr::col(project::Column::CityId).in_subquery(city_ids(slugs)),
+                    ),
+                );
+            select = select.filter(C::SubjectId.in_subquery(located));
+        }
+        if let Some(statuses) = &filter.status {
+            let statuses: Vec<observation::Status> = statuses.iter().map(|&s| s.into()).collect();
+            select = select.filter(C::Status.is_in(statuses));
+        }
+        select = select.filter(filters::within_years(
+            Expr::col((observation::Entity, C::Year)),
+            filter.from_year,
+            filter.to_year,
+        ));
+        if let Some(periods) = &filter.period {
+            select =
+                select.filter(C::Period.is_in(filters::values("period", periods)?.iter().cloned()));
+        }
+        if let Some(categories) = &filter.category {
+            select = select.filter(
+                C::Category.is_in(filters::values("category", categories)?.iter().cloned()),
+            );
+        }
+        if let Some(slugs) = &filter.source {
+            select = select.filter(
+                C::SourceId.in_subquery(
+                    Query::select()
+                        .column(source::Column::Id)
+                        .from(source::Entity)
+                        .and_where(
+                            Expr::col(source::Column::Slug)
+                                .is_in(filters::values("source", slugs)?.iter().cloned()),
+                        )
+                        .to_owned(),
+                ),
+            );
+        }
+        Ok(select)
+    }
+
+    /// The subject's places in rankings: its observations whose indicator is a rank.
+    pub async fn rankings(&self, ctx: &Context<'_>) -> Result<Vec<Observation>, Error> {
+        let Some(subject_id) = self.subject_id else {
+            return Ok(Vec::new());
+        };
+        let loaders = loaders(ctx)?;
+        let rows = loaders
+            .load_one(ObservationsOfSubject(subject_id))
+            .await?
+            .unwrap_or_default();
+        let indicators = loaders
+            .load_many(rows.iter().map(|row| IndicatorById(row.indicator_id)))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|row| {
+                indicators
+                    .get(&IndicatorById(row.indicator_id))
+                    .is_some_and(|indicator| indicator.unit == "rank")
+            })
+            .map(Observation)
+            .collect())
+    }
+}
+
+/// `SELECT subject_id FROM <table> WHERE <condition>`.
+fn subjects_where<E, C>(table: E, subject_column: C, condition: SimpleExpr) -> SelectStatement
+where
+    E: sea_orm::sea_query::IntoTableRef,
+    C: sea_orm::sea_query::IntoColumnRef,
+{
+    Query::select()
+        .column(subject_column)
+        .from(table)
+        .and_where(condition)
+        .to_owned()
+}

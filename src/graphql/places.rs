@@ -1,0 +1,547 @@
+//! Countries, regions (including `WORLD`) and cities.
+
+use super::comparison::StrategicPosition;
+use super::ids::{self, NodeType};
+use super::loaders::{
+    CitiesOfCountry, CompaniesInCity, CompaniesOfCountry, CountriesOfRegion, CountryById,
+    PoliciesOfCity, PoliciesOfCountry, PolicyById, PositionsOfCountry, ProjectsInCity,
+    ProjectsOfCountry, RegionById,
+};
+use super::observations::{ObservationConnection, ObservationFilter, ObservationOrder, Scope};
+use super::organisations::{Company, Policy, Project};
+use super::paging::{self, KeyKind, OrderDirection, Ordering, PageArgs, SortKey, connection};
+use super::{database, filters, loaders, required};
+use crate::entities::{city, country, region};
+use crate::error::Error;
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+
+/// A country, keyed by its ISO 3166-1 alpha-2 code.
+#[derive(Clone)]
+pub struct Country(pub country::Model);
+
+/// A country, keyed by its ISO 3166-1 alpha-2 code (`CN`, `US`).
+#[Object]
+impl Country {
+    /// The global, opaque ID of this country, for `node` and client caches.
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Country, &self.0.code)
+    }
+
+    /// The ISO 3166-1 alpha-2 code, e.g. `CN`: the stable human key.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// The subject key that observations and series use: the same as `code`.
+    pub async fn key(&self) -> &str {
+        &self.0.code
+    }
+
+    /// The ISO 3166-1 alpha-3 code, e.g. `CHN`.
+    async fn iso3(&self) -> &str {
+        &self.0.iso3
+    }
+
+    /// The country's English name.
+    pub async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The region the country belongs to, e.g. `ASIA`.
+    async fn region(&self, ctx: &Context<'_>) -> Result<Option<Region>> {
+        let Some(region_id) = self.0.region_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .load_one(RegionById(region_id))
+            .await?
+            .map(Region))
+    }
+
+    /// The country's competitive advantages as Table 2 states them.
+    async fn advantages(&self) -> Option<&str> {
+        self.0.advantages.as_deref()
+    }
+
+    /// Where in the paper `advantages` is stated.
+    async fn advantages_cited_in(&self) -> Option<&str> {
+        self.0.advantages_cited_in.as_deref()
+    }
+
+    /// The country's cities in the paper, by name.
+    async fn cities(&self, ctx: &Context<'_>) -> Result<Vec<City>> {
+        let rows = loaders(ctx)?.load_one(CitiesOfCountry(self.0.id)).await?;
+        Ok(rows.unwrap_or_default().into_iter().map(City).collect())
+    }
+
+    /// Companies headquartered in the country, by name.
+    async fn companies(&self, ctx: &Context<'_>) -> Result<Vec<Company>> {
+        let rows = loaders(ctx)?
+            .load_one(CompaniesOfCountry(self.0.id))
+            .await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Company).collect())
+    }
+
+    /// Smart-city projects in the country, by name.
+    async fn projects(&self, ctx: &Context<'_>) -> Result<Vec<Project>> {
+        let rows = loaders(ctx)?.load_one(ProjectsOfCountry(self.0.id)).await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Project).collect())
+    }
+
+    /// The country's policies, plans and initiatives, by title.
+    async fn policies(&self, ctx: &Context<'_>) -> Result<Vec<Policy>> {
+        let rows = loaders(ctx)?.load_one(PoliciesOfCountry(self.0.id)).await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Policy).collect())
+    }
+
+    /// The country's column of Table 1, one cell per dimension, in the table's order.
+    async fn strategic_positions(&self, ctx: &Context<'_>) -> Result<Vec<StrategicPosition>> {
+        let rows = loaders(ctx)?
+            .load_one(PositionsOfCountry(self.0.id))
+            .await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(StrategicPosition)
+            .collect())
+    }
+
+    /// Observations about the country itself (not its cities or companies).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn observations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the observations.")] filter: Option<ObservationFilter>,
+        #[graphql(desc = "The order of the observations; by year, oldest first, by default.")]
+        order_by: Option<ObservationOrder>,
+        #[graphql(desc = "Returns the first n observations (1 to 100; 20 by default).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the observations after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n observations (1 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the observations before this cursor.")] before: Option<String>,
+    ) -> Result<ObservationConnection> {
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(Scope::subject(self.0.subject_id)
+            .list(ctx, filter, order_by, &page)
+            .await?)
+    }
+}
+
+/// A region or aggregate: `WORLD`, a continent or a bloc.
+#[derive(Clone)]
+pub struct Region(pub region::Model);
+
+/// A region or aggregate: `WORLD` (the denominator of global totals), a continent or a bloc.
+#[Object]
+impl Region {
+    /// The global, opaque ID of this region.
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Region, &self.0.code)
+    }
+
+    /// The region's stable code, e.g. `WORLD` or `ASIA`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// The subject key that observations and series use: the same as `code`.
+    pub async fn key(&self) -> &str {
+        &self.0.code
+    }
+
+    /// The region's English name.
+    pub async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// What sort of region this is: `aggregate`, `continent` or `bloc`.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+
+    /// Why the region appears in the paper.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// The countries in the region, by name.
+    async fn countries(&self, ctx: &Context<'_>) -> Result<Vec<Country>> {
+        let rows = loaders(ctx)?.load_one(CountriesOfRegion(self.0.id)).await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Country).collect())
+    }
+
+    /// Observations about the region as a whole.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn observations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the observations.")] filter: Option<ObservationFilter>,
+        #[graphql(desc = "The order of the observations; by year, oldest first, by default.")]
+        order_by: Option<ObservationOrder>,
+        #[graphql(desc = "Returns the first n observations (1 to 100; 20 by default).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the observations after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n observations (1 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the observations before this cursor.")] before: Option<String>,
+    ) -> Result<ObservationConnection> {
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(Scope::subject(self.0.subject_id)
+            .list(ctx, filter, order_by, &page)
+            .await?)
+    }
+}
+
+/// A city studied in the paper.
+#[derive(Clone)]
+pub struct City(pub city::Model);
+
+/// A city studied in the paper: Shenzhen, Hangzhou or San Francisco.
+#[Object]
+impl City {
+    /// The global, opaque ID of this city.
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::City, &self.0.slug)
+    }
+
+    /// The city's stable slug, e.g. `shenzhen`.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// The subject key that observations and series use: the same as `slug`.
+    pub async fn key(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// The city's English name.
+    pub async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// What the paper says about the city's smart-city model.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    /// Where in the paper the city is discussed.
+    async fn cited_in(&self) -> &str {
+        &self.0.cited_in
+    }
+
+    /// The country the city is in.
+    async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
+        let row = loaders(ctx)?
+            .load_one(CountryById(self.0.country_id))
+            .await?;
+        Ok(Country(required(row, "city's country")?))
+    }
+
+    /// The city's smart-city projects, by name.
+    async fn projects(&self, ctx: &Context<'_>) -> Result<Vec<Project>> {
+        let rows = loaders(ctx)?.load_one(ProjectsInCity(self.0.id)).await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Project).collect())
+    }
+
+    /// Companies headquartered in the city, by name.
+    async fn companies(&self, ctx: &Context<'_>) -> Result<Vec<Company>> {
+        let rows = loaders(ctx)?.load_one(CompaniesInCity(self.0.id)).await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Company).collect())
+    }
+
+    /// Policies that concern the city, by title.
+    async fn policies(&self, ctx: &Context<'_>) -> Result<Vec<Policy>> {
+        let links = loaders(ctx)?
+            .load_one(PoliciesOfCity(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let mut policies: Vec<Policy> = loaders(ctx)?
+            .load_many(links.iter().map(|link| PolicyById(link.policy_id)))
+            .await?
+            .into_values()
+            .map(Policy)
+            .collect();
+        policies.sort_by(|a, b| a.0.title.cmp(&b.0.title));
+        Ok(policies)
+    }
+
+    /// The city's places in rankings such as the IMD Smart City Index.
+    async fn rankings(&self, ctx: &Context<'_>) -> Result<Vec<super::observations::Observation>> {
+        Ok(Scope::subject(self.0.subject_id).rankings(ctx).await?)
+    }
+
+    /// Observations about the city.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn observations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the observations.")] filter: Option<ObservationFilter>,
+        #[graphql(desc = "The order of the observations; by year, oldest first, by default.")]
+        order_by: Option<ObservationOrder>,
+        #[graphql(desc = "Returns the first n observations (1 to 100; 20 by default).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the observations after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n observations (1 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the observations before this cursor.")] before: Option<String>,
+    ) -> Result<ObservationConnection> {
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(Scope::subject(self.0.subject_id)
+            .list(ctx, filter, order_by, &page)
+            .await?)
+    }
+}
+
+connection!(
+    CountryConnection,
+    CountryEdge,
+    Country,
+    "countries",
+    "A page of countries, with the cursors to page on and the total count."
+);
+connection!(
+    RegionConnection,
+    RegionEdge,
+    Region,
+    "regions",
+    "A page of regions, with the cursors to page on and the total count."
+);
+connection!(
+    CityConnection,
+    CityEdge,
+    City,
+    "cities",
+    "A page of cities, with the cursors to page on and the total count."
+);
+
+/// Narrows the list of countries.
+#[derive(InputObject, Default)]
+pub struct CountryFilter {
+    /// Only countries in these regions, by code (e.g. `ASIA`).
+    pub region: Option<Vec<String>>,
+    /// Case-insensitive text found in the name, codes or advantages.
+    pub text: Option<String>,
+}
+
+/// The fields countries can be ordered by.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum CountryOrderField {
+    /// By ISO code.
+    #[default]
+    Code,
+    /// By English name.
+    Name,
+}
+
+/// The order of a list of countries.
+#[derive(InputObject, Default)]
+pub struct CountryOrder {
+    /// The field to order by.
+    pub field: CountryOrderField,
+    /// The direction to order in.
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+pub async fn list_countries(
+    ctx: &Context<'_>,
+    filter: Option<CountryFilter>,
+    order_by: Option<CountryOrder>,
+    page: &PageArgs,
+) -> Result<CountryConnection, Error> {
+    let filter = filter.unwrap_or_default();
+    let mut select = country::Entity::find();
+    if let Some(regions) = &filter.region {
+        let regions = filters::values("region", regions)?;
+        select = select.filter(
+            country::Column::RegionId.in_subquery(
+                Query::select()
+                    .column(region::Column::Id)
+                    .from(region::Entity)
+                    .and_where(Expr::col(region::Column::Code).is_in(regions.iter().cloned()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(text) = &filter.text
+        && let Some(condition) = filters::text_matches(
+            Expr::col((country::Entity, country::Column::SearchText)),
+            text,
+        )?
+    {
+        select = select.filter(condition);
+    }
+    let order = order_by.unwrap_or_default();
+    let (key, key_of): (_, fn(&country::Model) -> serde_json::Value) = match order.field {
+        CountryOrderField::Code => (country::Column::Code, |m| json!(m.code)),
+        CountryOrderField::Name => (country::Column::Name, |m| json!(m.name)),
+    };
+    let ordering = Ordering::new(
+        "countries",
+        order.field,
+        order.direction,
+        SortKey {
+            expr: Expr::col((country::Entity, key)),
+            kind: KeyKind::Text,
+            value_of: key_of,
+        },
+        Expr::col((country::Entity, country::Column::Id)),
+        |m| m.id,
+    );
+    let page = paging::load_page(database(ctx)?, select, &ordering, page).await?;
+    Ok(page.map(Country).into())
+}
+
+/// Narrows the list of regions.
+#[derive(InputObject, Default)]
+pub struct RegionFilter {
+    /// Only regions of these kinds: `aggregate`, `continent` or `bloc`.
+    pub kind: Option<Vec<String>>,
+    /// Case-insensitive text found in the name, code or description.
+    pub text: Option<String>,
+}
+
+pub async fn list_regions(
+    ctx: &Context<'_>,
+    filter: Option<RegionFilter>,
+    order_by: Option<CountryOrder>,
+    page: &PageArgs,
+) -> Result<RegionConnection, Error> {
+    let filter = filter.unwrap_or_default();
+    let mut select = region::Entity::find();
+    if let Some(kinds) = &filter.kind {
+        select = select
+            .filter(region::Column::Kind.is_in(filters::values("kind", kinds)?.iter().cloned()));
+    }
+    if let Some(text) = &filter.text
+        && let Some(condition) = filters::text_matches(
+            Expr::col((region::Entity, region::Column::SearchText)),
+            text,
+        )?
+    {
+        select = select.filter(condition);
+    }
+    let order = order_by.unwrap_or_default();
+    let (key, key_of): (_, fn(&region::Model) -> serde_json::Value) = match order.field {
+        CountryOrderField::Code => (region::Column::Code, |m| json!(m.code)),
+        CountryOrderField::Name => (region::Column::Name, |m| json!(m.name)),
+    };
+    let ordering = Ordering::new(
+        "regions",
+        order.field,
+        order.direction,
+        SortKey {
+            expr: Expr::col((region::Entity, key)),
+            kind: KeyKind::Text,
+            value_of: key_of,
+        },
+        Expr::col((region::Entity, region::Column::Id)),
+        |m| m.id,
+    );
+    let page = paging::load_page(database(ctx)?, select, &ordering, page).await?;
+    Ok(page.map(Region).into())
+}
+
+/// Narrows the list of cities.
+#[derive(InputObject, Default)]
+pub struct CityFilter {
+    /// Only cities in these countries, by ISO code.
+    pub country: Option<Vec<String>>,
+    /// Case-insensitive text found in the name, slug or description.
+    pub text: Option<String>,
+}
+
+/// The fields cities can be ordered by.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum CityOrderField {
+    /// By English name.
+    #[default]
+    Name,
+    /// By slug.
+    Slug,
+}
+
+/// The order of a list of cities.
+#[derive(InputObject, Default)]
+pub struct CityOrder {
+    /// The field to order by.
+    pub field: CityOrderField,
+    /// The direction to order in.
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+pub async fn list_cities(
+    ctx: &Context<'_>,
+    filter: Option<CityFilter>,
+    order_by: Option<CityOrder>,
+    page: &PageArgs,
+) -> Result<CityConnection, Error> {
+    let filter = filter.unwrap_or_default();
+    let mut select = city::Entity::find();
+    if let Some(countries) = &filter.country {
+        select = select.filter(
+            city::Column::CountryId
+                .in_subquery(country_ids(filters::values("country", countries)?)),
+        );
+    }
+    if let Some(text) = &filter.text
+        && let Some(condition) =
+            filters::text_matches(Expr::col((city::Entity, city::Column::SearchText)), text)?
+    {
+        select = select.filter(condition);
+    }
+    let order = order_by.unwrap_or_default();
+    let (key, key_of): (_, fn(&city::Model) -> serde_json::Value) = match order.field {
+        CityOrderField::Name => (city::Column::Name, |m| json!(m.name)),
+        CityOrderField::Slug => (city::Column::Slug, |m| json!(m.slug)),
+    };
+    let ordering = Ordering::new(
+        "cities",
+        order.field,
+        order.direction,
+        SortKey {
+            expr: Expr::col((city::Entity, key)),
+            kind: KeyKind::Text,
+            value_of: key_of,
+        },
+        Expr::col((city::Entity, city::Column::Id)),
+        |m| m.id,
+    );
+    let page = paging::load_page(database(ctx)?, select, &ordering, page).await?;
+    Ok(page.map(City).into())
+}
+
+/// `SELECT id FROM countries WHERE code IN (...)`, for filters by country code.
+pub fn country_ids(codes: &[String]) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(country::Column::Id)
+        .from(country::Entity)
+        .and_where(Expr::col(country::Column::Code).is_in(codes.iter().cloned()))
+        .to_owned()
+}
+
+/// `SELECT id FROM cities WHERE slug IN (...)`, for filters by city slug.
+pub fn city_ids(slugs: &[String]) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(city::Column::Id)
+        .from(city::Entity)
+        .and_where(Expr::col(city::Column::Slug).is_in(slugs.iter().cloned()))
+        .to_owned()
+}

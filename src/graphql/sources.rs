@@ -1,0 +1,234 @@
+//! Sources: the publications the paper cites, with citations in the common styles.
+
+use super::ids::{self, NodeType};
+use super::observations::{ObservationConnection, ObservationFilter, ObservationOrder, Scope};
+use super::paging::{self, KeyKind, OrderDirection, Ordering, PageArgs, SortKey, connection};
+use super::{database, filters};
+use crate::citation;
+use crate::entities::source;
+use crate::error::Error;
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+
+/// A citation style.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "citation::Style")]
+pub enum CitationStyle {
+    /// APA, 7th edition.
+    Apa,
+    /// MLA, 9th edition.
+    Mla,
+    /// Chicago, notes and bibliography.
+    Chicago,
+    /// A BibTeX entry, keyed by the source's slug.
+    Bibtex,
+}
+
+#[derive(Clone)]
+pub struct Source(pub source::Model);
+
+/// A publication that figures and facts come from, as the paper cites it.
+#[Object]
+impl Source {
+    /// The global, opaque ID of this source.
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Source, &self.0.slug)
+    }
+
+    /// The source's stable slug, e.g. `statista-us-ai-market-size`.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// What sort of publication it is, e.g. `journal_article`, `statistic` or `forecast`.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+
+    /// The title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// The publisher, or for a journal article the journal.
+    async fn publisher(&self) -> &str {
+        &self.0.publisher
+    }
+
+    /// The authors as the paper lists them, e.g. "Kubina M., Šulyová D., Vodák J.".
+    async fn authors(&self) -> Option<&str> {
+        self.0.authors.as_deref()
+    }
+
+    /// The journal or book it appeared in, with volume, issue and pages.
+    async fn container(&self) -> Option<&str> {
+        self.0.container.as_deref()
+    }
+
+    /// When it was published: `YYYY` or `YYYY-MM-DD`.
+    async fn published_on(&self) -> Option<&str> {
+        self.0.published_on.as_deref()
+    }
+
+    /// When the paper's author accessed it online: `YYYY-MM-DD`.
+    async fn accessed_on(&self) -> Option<&str> {
+        self.0.accessed_on.as_deref()
+    }
+
+    /// Where to read it.
+    async fn url(&self) -> Option<&str> {
+        self.0.url.as_deref()
+    }
+
+    /// Its DOI, without the resolver prefix.
+    async fn doi(&self) -> Option<&str> {
+        self.0.doi.as_deref()
+    }
+
+    /// Where the paper cites it, e.g. "footnote 2" or "reference [10]".
+    async fn paper_reference(&self) -> &str {
+        &self.0.paper_reference
+    }
+
+    /// A caveat about the citation itself, e.g. a misprinted URL in the paper.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+
+    /// The source as a ready-to-paste citation in the given style.
+    async fn citation(
+        &self,
+        #[graphql(desc = "The citation style.")] style: CitationStyle,
+    ) -> String {
+        citation::cite(&self.0, style.into())
+    }
+
+    /// The figures taken from this source.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn observations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the observations.")] filter: Option<ObservationFilter>,
+        #[graphql(desc = "The order of the observations; by year, oldest first, by default.")]
+        order_by: Option<ObservationOrder>,
+        #[graphql(desc = "Returns the first n observations (1 to 100; 20 by default).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the observations after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n observations (1 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the observations before this cursor.")] before: Option<String>,
+    ) -> Result<ObservationConnection> {
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(Scope::source(self.0.id)
+            .list(ctx, filter, order_by, &page)
+            .await?)
+    }
+}
+
+connection!(
+    SourceConnection,
+    SourceEdge,
+    Source,
+    "sources",
+    "A page of sources, with the cursors to page on and the total count."
+);
+
+/// Narrows the list of sources.
+#[derive(InputObject, Default)]
+pub struct SourceFilter {
+    /// Only sources of these kinds, e.g. `statistic` or `journal_article`.
+    pub kind: Option<Vec<String>>,
+    /// Only sources from these publishers, exactly as named, e.g. `Statista`.
+    pub publisher: Option<Vec<String>>,
+    /// Case-insensitive text found in the title, authors, publisher or container.
+    pub text: Option<String>,
+}
+
+/// The fields sources can be ordered by.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum SourceOrderField {
+    /// By title.
+    #[default]
+    Title,
+    /// By slug.
+    Slug,
+    /// By publisher.
+    Publisher,
+    /// By publication date; undated sources come first when ascending.
+    PublishedOn,
+}
+
+/// The order of a list of sources.
+#[derive(InputObject, Default)]
+pub struct SourceOrder {
+    /// The field to order by.
+    pub field: SourceOrderField,
+    /// The direction to order in.
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+pub async fn list_sources(
+    ctx: &Context<'_>,
+    filter: Option<SourceFilter>,
+    order_by: Option<SourceOrder>,
+    page: &PageArgs,
+) -> Result<SourceConnection, Error> {
+    let filter = filter.unwrap_or_default();
+    let mut select = source::Entity::find();
+    if let Some(kinds) = &filter.kind {
+        select = select
+            .filter(source::Column::Kind.is_in(filters::values("kind", kinds)?.iter().cloned()));
+    }
+    if let Some(publishers) = &filter.publisher {
+        select = select.filter(
+            source::Column::Publisher
+                .is_in(filters::values("publisher", publishers)?.iter().cloned()),
+        );
+    }
+    if let Some(text) = &filter.text
+        && let Some(condition) = filters::text_matches(
+            Expr::col((source::Entity, source::Column::SearchText)),
+            text,
+        )?
+    {
+        select = select.filter(condition);
+    }
+    let order = order_by.unwrap_or_default();
+    let (key, key_of): (_, fn(&source::Model) -> serde_json::Value) = match order.field {
+        SourceOrderField::Title => (Expr::col((source::Entity, source::Column::Title)), |m| {
+            json!(m.title)
+        }),
+        SourceOrderField::Slug => (Expr::col((source::Entity, source::Column::Slug)), |m| {
+            json!(m.slug)
+        }),
+        SourceOrderField::Publisher => (
+            Expr::col((source::Entity, source::Column::Publisher)),
+            |m| json!(m.publisher),
+        ),
+        SourceOrderField::PublishedOn => (
+            Expr::col((source::Entity, source::Column::PublishedOn)).if_null(""),
+            |m| json!(m.published_on.as_deref().unwrap_or_default()),
+        ),
+    };
+    let ordering = Ordering::new(
+        "sources",
+        order.field,
+        order.direction,
+        SortKey {
+            expr: key,
+            kind: KeyKind::Text,
+            value_of: key_of,
+        },
+        Expr::col((source::Entity, source::Column::Id)),
+        |m| m.id,
+    );
+    let page = paging::load_page(database(ctx)?, select, &ordering, page).await?;
+    Ok(page.map(Source).into())
+}
