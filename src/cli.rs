@@ -2,7 +2,7 @@
 //! [`Settings`].
 
 use crate::configuration::{
-    DatabaseSettings, DatabaseUrl, LogFormat, LogSettings, ServerSettings, Settings,
+    CorsPolicy, DatabaseSettings, DatabaseUrl, LogFormat, LogSettings, ServerSettings, Settings,
 };
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
@@ -47,6 +47,16 @@ pub struct Cli {
     #[arg(long, env = "CITYATLAS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     log_format: LogFormat,
 
+    /// Web origins allowed to read the API from a browser: `*` (any), `none`, or a
+    /// comma-separated list such as `https://atlas.example,http://localhost:3000`.
+    #[arg(
+        long,
+        env = "CITYATLAS_CORS_ALLOWED_ORIGINS",
+        default_value = "*",
+        global = true
+    )]
+    cors_allowed_origins: CorsPolicy,
+
     /// Do not load the paper's dataset when serving; by default `serve` brings the
     /// database up to date with the dataset built into this binary.
     #[arg(long, env = "CITYATLAS_NO_SEED", global = true)]
@@ -75,6 +85,7 @@ impl Cli {
             server: ServerSettings {
                 bind: self.bind,
                 seed_on_start: !self.no_seed,
+                cors: self.cors_allowed_origins.clone(),
             },
             log: LogSettings {
                 filter: self.log_level.clone(),

@@ -20,6 +20,50 @@ pub struct DatabaseSettings {
 pub struct ServerSettings {
     pub bind: SocketAddr,
     pub seed_on_start: bool,
+    pub cors: CorsPolicy,
+}
+
+/// Which web origins may call the API from a browser. The data is public and read-only,
+/// so any origin may read it unless an operator narrows the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsPolicy {
+    AnyOrigin,
+    /// Only these origins, each `scheme://host[:port]`; an empty list allows none.
+    Origins(Vec<String>),
+}
+
+impl std::str::FromStr for CorsPolicy {
+    type Err = String;
+
+    /// `*` for any origin, `none` for no cross-origin access, or a comma-separated list
+    /// of origins such as `https://atlas.example,http://localhost:3000`.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let value = value.trim();
+        if value == "*" {
+            return Ok(CorsPolicy::AnyOrigin);
+        }
+        if value.eq_ignore_ascii_case("none") || value.is_empty() {
+            return Ok(CorsPolicy::Origins(Vec::new()));
+        }
+        value
+            .split(',')
+            .map(|origin| parse_origin(origin.trim()))
+            .collect::<Result<_, _>>()
+            .map(CorsPolicy::Origins)
+    }
+}
+
+/// Browsers send `Origin` as `scheme://host[:port]` without a path, so a configured origin
+/// with a path or a trailing slash would never match; refuse it at startup instead.
+fn parse_origin(origin: &str) -> Result<String, String> {
+    let parsed = url::Url::parse(origin).map_err(|error| format!("`{origin}`: {error}"))?;
+    let serialized = parsed.origin().ascii_serialization();
+    if !matches!(parsed.scheme(), "http" | "https") || serialized != origin {
+        return Err(format!(
+            "`{origin}` is not an origin; write it as scheme://host[:port], e.g. `{serialized}`"
+        ));
+    }
+    Ok(serialized)
 }
 
 #[derive(Debug, Clone)]
@@ -115,6 +159,26 @@ mod tests {
         let url = DatabaseUrl::new("sqlite://cityatlas.db?mode=rwc");
         assert_eq!(url.to_string(), "sqlite://cityatlas.db?mode=rwc");
         assert!(url.is_sqlite());
+    }
+
+    #[test]
+    fn cors_policy_parses_wildcard_none_and_origin_lists() {
+        assert_eq!("*".parse(), Ok(CorsPolicy::AnyOrigin));
+        assert_eq!("none".parse(), Ok(CorsPolicy::Origins(Vec::new())));
+        assert_eq!(
+            "https://atlas.example, http://localhost:3000".parse(),
+            Ok(CorsPolicy::Origins(vec![
+                "https://atlas.example".to_owned(),
+                "http://localhost:3000".to_owned()
+            ]))
+        );
+        for bad in [
+            "atlas.example",
+            "https://atlas.example/",
+            "ftp://atlas.example",
+        ] {
+            assert!(bad.parse::<CorsPolicy>().is_err(), "{bad} was accepted");
+        }
     }
 
     #[test]

@@ -1,19 +1,17 @@
 //! Builds the application: database, seed data, schema and HTTP server.
 
-use crate::configuration::Settings;
+use crate::configuration::{CorsPolicy, Settings};
 use crate::error::Error;
 use crate::graphql::{self, AppSchema};
-use crate::routes::{graphql as graphql_routes, health};
+use crate::routes::{graphiql, graphql as graphql_routes, health};
 use crate::{database, seed};
+use actix_cors::Cors;
 use actix_web::dev::{Server, Service};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{App, HttpMessage, HttpServer, web};
 use sea_orm::DatabaseConnection;
 use std::net::TcpListener;
 use tracing_actix_web::{RequestId, TracingLogger};
-
-/// Largest request body accepted on `/graphql`.
-const MAX_BODY_BYTES: usize = 256 * 1024;
 
 pub struct Application {
     port: u16,
@@ -44,7 +42,7 @@ impl Application {
             database = %settings.database.url,
             "City Atlas serves GraphQL at http://{address}/graphql"
         );
-        let server = run(listener, db)?;
+        let server = run(listener, db, settings.server.cors)?;
         Ok(Self {
             port: address.port(),
             server,
@@ -61,7 +59,26 @@ impl Application {
     }
 }
 
-fn run(listener: TcpListener, db: DatabaseConnection) -> Result<Server, Error> {
+/// Browsers may read the API cross-origin; it takes no cookies, so no credentials are allowed.
+fn cors(policy: &CorsPolicy) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "POST"])
+        .allow_any_header()
+        .expose_headers(["x-request-id"])
+        .max_age(86_400);
+    match policy {
+        CorsPolicy::AnyOrigin => cors.allow_any_origin().send_wildcard(),
+        CorsPolicy::Origins(origins) => origins
+            .iter()
+            .fold(cors, |cors, origin| cors.allowed_origin(origin)),
+    }
+}
+
+fn run(
+    listener: TcpListener,
+    db: DatabaseConnection,
+    cors_policy: CorsPolicy,
+) -> Result<Server, Error> {
     let schema: AppSchema = graphql::build_schema(db.clone());
     let schema = web::Data::new(schema);
     let db = web::Data::new(db);
@@ -84,14 +101,21 @@ fn run(listener: TcpListener, db: DatabaseConnection) -> Result<Server, Error> {
                     Ok(response)
                 }
             })
+            .wrap(cors(&cors_policy))
             .wrap(TracingLogger::default())
-            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .app_data(schema.clone())
             .app_data(db.clone())
             .route("/healthz", web::get().to(health::healthz))
             .route("/readyz", web::get().to(health::readyz))
-            .route("/graphql", web::post().to(graphql_routes::post))
-            .route("/graphql", web::get().to(graphql_routes::get))
+            .service(
+                web::resource("/graphql")
+                    .route(web::get().to(graphql_routes::get))
+                    .route(web::post().to(graphql_routes::post))
+                    .default_service(web::to(graphql_routes::unsupported_method)),
+            )
+            .route("/", web::get().to(graphiql::redirect_to_graphiql))
+            .route("/graphiql", web::get().to(graphiql::page))
+            .route("/graphiql/assets/{name}", web::get().to(graphiql::asset))
     })
     .shutdown_timeout(10)
     .listen(listener)?

@@ -34,29 +34,37 @@ fn schema_builder() -> async_graphql::SchemaBuilder<Query, EmptyMutation, EmptyS
 }
 
 /// Runs one request with its own DataLoaders, so their cache lives as long as the request.
+/// Every error leaves with a code: resolvers set their own, and the rest are told apart
+/// here as a document that does not parse or one that fails validation.
 pub async fn execute(
     schema: &AppSchema,
     db: &DatabaseConnection,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
 ) -> async_graphql::Response {
+    if let Err(error) = request.parsed_query() {
+        return async_graphql::Response::from_errors(vec![with_code(
+            error,
+            "GRAPHQL_PARSE_FAILED",
+        )]);
+    }
     let mut response = schema
         .execute(request.data(loaders::for_request(db.clone())))
         .await;
-    for error in &mut response.errors {
-        let has_code = error
-            .extensions
-            .as_ref()
-            .is_some_and(|extensions| extensions.get("code").is_some());
-        if !has_code {
-            // Errors raised by resolvers carry their own code; the rest come from parsing and
-            // validating the document, before any resolver ran.
-            error
-                .extensions
-                .get_or_insert_with(Default::default)
-                .set("code", "GRAPHQL_VALIDATION_FAILED");
-        }
-    }
+    response.errors = response
+        .errors
+        .into_iter()
+        .map(|error| with_code(error, "GRAPHQL_VALIDATION_FAILED"))
+        .collect();
     response
+}
+
+/// Sets `extensions.code` unless the error already carries one.
+fn with_code(mut error: async_graphql::ServerError, code: &str) -> async_graphql::ServerError {
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", code);
+    }
+    error
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

@@ -1,63 +1,337 @@
-//! The `/graphql` endpoint: POST with a JSON body, or GET with query parameters.
+//! The `/graphql` endpoint, per the GraphQL-over-HTTP specification: POST with a JSON body,
+//! GET for queries only, `Accept` negotiation between `application/graphql-response+json`
+//! and `application/json`, a body limit, and a coded 4xx for every malformed request.
 
 use crate::graphql::{self, AppSchema};
-use actix_web::{HttpResponse, web};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use async_graphql::parser::types::{DocumentOperations, OperationType};
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use serde_json::json;
 
-pub async fn post(
-    schema: web::Data<AppSchema>,
-    db: web::Data<DatabaseConnection>,
-    body: web::Bytes,
-) -> HttpResponse {
-    match serde_json::from_slice::<async_graphql::Request>(&body) {
-        Ok(request) => execute(&schema, &db, request).await,
-        Err(error) => bad_request(format!("the body is not a GraphQL request: {error}")),
+/// Largest request body accepted; the longest example query is under 2 KiB.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The response media types this endpoint can produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    /// Status codes reflect request errors (400 when a query cannot run at all).
+    GraphqlResponseJson,
+    /// The legacy type: every well-formed request gets 200, errors live in the body.
+    Json,
+}
+
+impl MediaType {
+    fn content_type(self) -> &'static str {
+        match self {
+            MediaType::GraphqlResponseJson => "application/graphql-response+json; charset=utf-8",
+            MediaType::Json => "application/json; charset=utf-8",
+        }
     }
 }
 
+/// A request refused before execution: rendered as a GraphQL error body with a code.
+struct Rejection {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    allow: Option<&'static str>,
+}
+
+impl Rejection {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            allow: None,
+        }
+    }
+
+    fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
+    }
+
+    fn method_not_allowed(message: impl Into<String>, allow: &'static str) -> Self {
+        Self {
+            allow: Some(allow),
+            ..Self::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "METHOD_NOT_ALLOWED",
+                message,
+            )
+        }
+    }
+
+    fn into_response(self, media: MediaType) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status);
+        response.content_type(media.content_type());
+        if let Some(allow) = self.allow {
+            response.insert_header((header::ALLOW, allow));
+        }
+        response.body(
+            json!({
+                "errors": [{ "message": self.message, "extensions": { "code": self.code } }]
+            })
+            .to_string(),
+        )
+    }
+}
+
+/// Picks the response type from `Accept`: the client's highest preference, and on a tie
+/// the newer `application/graphql-response+json`. No header means legacy JSON, as the
+/// specification asks of servers that still serve older clients.
+fn negotiate(request: &HttpRequest) -> Result<MediaType, Rejection> {
+    let Some(accept) = request.headers().get(header::ACCEPT) else {
+        return Ok(MediaType::Json);
+    };
+    let accept = accept
+        .to_str()
+        .map_err(|_| Rejection::bad_request("the Accept header is not valid text"))?;
+    // (quality, specificity, media type): explicit types outrank wildcards on equal quality.
+    let mut best: Option<(f32, u8, MediaType)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let media_range = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let quality = parts
+            .filter_map(|parameter| parameter.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let candidate = match media_range.as_str() {
+            "application/graphql-response+json" => (2, MediaType::GraphqlResponseJson),
+            "application/json" => (1, MediaType::Json),
+            "application/*" | "*/*" => (0, MediaType::Json),
+            _ => continue,
+        };
+        if quality <= 0.0 {
+            continue;
+        }
+        if best.is_none_or(|(q, specificity, _)| (quality, candidate.0) > (q, specificity)) {
+            best = Some((quality, candidate.0, candidate.1));
+        }
+    }
+    best.map(|(_, _, media)| media).ok_or_else(|| {
+        Rejection::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "NOT_ACCEPTABLE",
+            "this endpoint answers only application/graphql-response+json or application/json",
+        )
+    })
+}
+
+/// The GraphQL-over-HTTP request parameters, typed strictly so that a `query` that is not a
+/// string, or `variables` that are not an object, are refused rather than coerced.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct GetParams {
-    query: String,
+struct RequestParameters {
+    query: Option<String>,
+    operation_name: Option<String>,
+    variables: Option<serde_json::Map<String, serde_json::Value>>,
+    extensions: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl RequestParameters {
+    fn into_request(self) -> Result<async_graphql::Request, Rejection> {
+        let query = self
+            .query
+            .filter(|query| !query.trim().is_empty())
+            .ok_or_else(|| Rejection::bad_request("the request has no `query`"))?;
+        let mut request = async_graphql::Request::new(query);
+        if let Some(name) = self.operation_name {
+            request = request.operation_name(name);
+        }
+        if let Some(variables) = self.variables {
+            request = request.variables(async_graphql::Variables::from_json(
+                serde_json::Value::Object(variables),
+            ));
+        }
+        // Extensions such as persisted-query hashes are not supported; they are accepted
+        // and ignored, as the specification allows.
+        let _ = self.extensions;
+        Ok(request)
+    }
+}
+
+/// The query-string form of the parameters: `variables` and `extensions` are JSON text.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QueryStringParameters {
+    query: Option<String>,
     operation_name: Option<String>,
     variables: Option<String>,
+    extensions: Option<String>,
+}
+
+impl QueryStringParameters {
+    fn parse(query_string: &str) -> Result<RequestParameters, Rejection> {
+        let web::Query(raw) = web::Query::<Self>::from_query(query_string)
+            .map_err(|error| Rejection::bad_request(format!("invalid query string: {error}")))?;
+        let json_object = |name: &str, text: Option<String>| match text {
+            None => Ok(None),
+            Some(text) if text.trim().is_empty() => Ok(None),
+            Some(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|_| Rejection::bad_request(format!("`{name}` must be a JSON object"))),
+        };
+        Ok(RequestParameters {
+            query: raw.query,
+            operation_name: raw.operation_name.filter(|name| !name.is_empty()),
+            variables: json_object("variables", raw.variables)?,
+            extensions: json_object("extensions", raw.extensions)?,
+        })
+    }
+}
+
+pub async fn post(
+    request: HttpRequest,
+    payload: web::Payload,
+    schema: web::Data<AppSchema>,
+    db: web::Data<DatabaseConnection>,
+) -> HttpResponse {
+    let media = match negotiate(&request) {
+        Ok(media) => media,
+        Err(rejection) => return rejection.into_response(MediaType::Json),
+    };
+    match parse_post(&request, payload).await {
+        Ok(graphql_request) => execute(&schema, &db, graphql_request, media).await,
+        Err(rejection) => rejection.into_response(media),
+    }
+}
+
+async fn parse_post(
+    request: &HttpRequest,
+    payload: web::Payload,
+) -> Result<async_graphql::Request, Rejection> {
+    let is_json = match request.mime_type() {
+        Ok(Some(mime)) => {
+            mime.essence_str() == "application/json"
+                && mime
+                    .get_param(mime::CHARSET)
+                    .is_none_or(|charset| charset == mime::UTF_8)
+        }
+        _ => false,
+    };
+    if !is_json {
+        return Err(Rejection::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the request body as `Content-Type: application/json` (UTF-8)",
+        ));
+    }
+    let body = match payload.to_bytes_limited(MAX_BODY_BYTES).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => return Err(Rejection::bad_request("the request body could not be read")),
+        Err(_) => {
+            return Err(Rejection::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                format!("the request body exceeds {MAX_BODY_BYTES} bytes"),
+            ));
+        }
+    };
+    let parameters: RequestParameters = serde_json::from_slice(&body).map_err(|error| {
+        Rejection::bad_request(format!("the body is not a GraphQL request object: {error}"))
+    })?;
+    parameters.into_request()
 }
 
 pub async fn get(
+    request: HttpRequest,
     schema: web::Data<AppSchema>,
     db: web::Data<DatabaseConnection>,
-    params: Result<web::Query<GetParams>, actix_web::Error>,
 ) -> HttpResponse {
-    let params = match params {
-        Ok(web::Query(params)) => params,
-        Err(error) => return bad_request(format!("invalid query parameters: {error}")),
+    let media = match negotiate(&request) {
+        Ok(media) => media,
+        Err(rejection) => return rejection.into_response(MediaType::Json),
     };
-    let mut request = async_graphql::Request::new(params.query);
-    if let Some(name) = params.operation_name {
-        request = request.operation_name(name);
+    let graphql_request = QueryStringParameters::parse(request.query_string())
+        .and_then(RequestParameters::into_request)
+        .and_then(refuse_mutations_over_get);
+    match graphql_request {
+        Ok(graphql_request) => execute(&schema, &db, graphql_request, media).await,
+        Err(rejection) => rejection.into_response(media),
     }
-    if let Some(variables) = params.variables {
-        match serde_json::from_str(&variables) {
-            Ok(variables) => request = request.variables(variables),
-            Err(error) => return bad_request(format!("`variables` is not a JSON object: {error}")),
+}
+
+/// GET must be safe, so only queries may use it; the specification asks for 405 otherwise.
+/// A document that does not parse is left for execution to report.
+fn refuse_mutations_over_get(
+    mut request: async_graphql::Request,
+) -> Result<async_graphql::Request, Rejection> {
+    let operation_name = request.operation_name.clone();
+    let kind = match request.parsed_query() {
+        Ok(document) => match (&document.operations, operation_name.as_deref()) {
+            (DocumentOperations::Single(operation), _) => Some(operation.node.ty),
+            (DocumentOperations::Multiple(operations), Some(name)) => {
+                operations.get(name).map(|operation| operation.node.ty)
+            }
+            (DocumentOperations::Multiple(operations), None) => {
+                let mut kinds = operations.values().map(|operation| operation.node.ty);
+                kinds.find(|kind| *kind != OperationType::Query)
+            }
+        },
+        Err(_) => None,
+    };
+    match kind {
+        Some(OperationType::Mutation | OperationType::Subscription) => {
+            Err(Rejection::method_not_allowed(
+                "only queries may be sent with GET; send mutations with POST",
+                "POST",
+            ))
         }
+        _ => Ok(request),
     }
-    execute(&schema, &db, request).await
+}
+
+/// Any method other than GET and POST.
+pub async fn unsupported_method(request: HttpRequest) -> HttpResponse {
+    let media = negotiate(&request).unwrap_or(MediaType::Json);
+    let method: &Method = request.method();
+    Rejection::method_not_allowed(
+        format!("{method} is not supported on /graphql; use GET or POST"),
+        "GET, POST",
+    )
+    .into_response(media)
 }
 
 async fn execute(
     schema: &AppSchema,
     db: &DatabaseConnection,
     request: async_graphql::Request,
+    media: MediaType,
 ) -> HttpResponse {
     let response = graphql::execute(schema, db, request).await;
-    HttpResponse::Ok().json(response)
-}
-
-fn bad_request(message: String) -> HttpResponse {
-    HttpResponse::BadRequest().json(json!({
-        "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }]
-    }))
+    // A request error means nothing was executed: the body then has no `data` entry, and
+    // the newer media type says so with a 400 as well.
+    let request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| error.path.is_empty());
+    let body = if request_error {
+        serde_json::to_string(&json!({ "errors": response.errors }))
+    } else {
+        serde_json::to_string(&response)
+    };
+    let body = match body {
+        Ok(body) => body,
+        Err(error) => {
+            tracing::error!(%error, "could not serialize a GraphQL response");
+            return Rejection::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                "internal server error",
+            )
+            .into_response(media);
+        }
+    };
+    let status = if request_error && media == MediaType::GraphqlResponseJson {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    HttpResponse::build(status)
+        .content_type(media.content_type())
+        .insert_header((header::VARY, HeaderValue::from_static("Accept")))
+        .body(body)
 }

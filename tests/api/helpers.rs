@@ -1,7 +1,7 @@
 //! Spawns the application against a fresh database and cleans up afterwards.
 
 use cityatlas::configuration::{
-    DatabaseSettings, DatabaseUrl, LogFormat, LogSettings, ServerSettings, Settings,
+    CorsPolicy, DatabaseSettings, DatabaseUrl, LogFormat, LogSettings, ServerSettings, Settings,
 };
 use cityatlas::startup::Application;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -180,6 +180,7 @@ pub fn test_settings(database_url: &str) -> Settings {
         server: ServerSettings {
             bind: "127.0.0.1:0".parse().expect("valid address"),
             seed_on_start: true,
+            cors: CorsPolicy::AnyOrigin,
         },
         log: LogSettings {
             filter: "warn".into(),
@@ -190,8 +191,15 @@ pub fn test_settings(database_url: &str) -> Settings {
 
 /// The real application, migrated and seeded, on a random port.
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Like [`spawn_app`], with settings the test adjusts first.
+pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let database = TestDatabase::create(backend).await;
-    let app = Application::build(test_settings(&database.url))
+    let mut settings = test_settings(&database.url);
+    adjust(&mut settings);
+    let app = Application::build(settings)
         .await
         .expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());

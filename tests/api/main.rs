@@ -9,6 +9,7 @@ mod filters;
 mod graphql;
 mod health;
 mod helpers;
+mod http;
 mod migrations;
 mod paging;
 mod seed;
