@@ -9,6 +9,14 @@
 # and seeded on start. Mount a volume there to keep it across containers; the paper's
 # dataset is compiled into the binary, so a fresh file is complete too.
 
+# ---- GraphiQL assets -------------------------------------------------------------------
+# The IDE's assets come from the npm registry, exactly as graphiql/package-lock.json pins
+# them (integrity hashes included); build.rs compiles them into the binary.
+FROM node:20-bookworm-slim AS graphiql
+WORKDIR /graphiql
+COPY graphiql/package.json graphiql/package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
 # ---- builder ---------------------------------------------------------------------------
 # 1.94 is the minimum: the locked sqlx 0.9 requires it.
 FROM rust:1.95-bookworm AS builder
@@ -16,11 +24,16 @@ WORKDIR /build
 
 # The whole workspace: data/ is embedded into the binary with include_str!, and tests/
 # must exist because Cargo.toml declares the `api` test target.
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
 COPY migration ./migration
 COPY src ./src
 COPY data ./data
 COPY tests ./tests
+COPY graphiql/package.json graphiql/package-lock.json ./graphiql/
+COPY --from=graphiql /graphiql/node_modules ./graphiql/node_modules
+
+# Fail the build rather than ship an image without GraphiQL.
+ENV CITYATLAS_REQUIRE_GRAPHIQL=1
 
 # Cache mounts keep downloaded crates and build artefacts between builds; the binary is
 # copied out because the target directory is not part of the image layer.

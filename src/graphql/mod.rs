@@ -27,8 +27,14 @@ pub fn build_schema(db: DatabaseConnection) -> AppSchema {
     schema_builder().data(db).finish()
 }
 
+/// Deep enough for every example (the deepest nests 8 levels) and for cross-links several
+/// hops long, shallow enough that a cyclic query (country → cities → country → …) cannot
+/// fan out without bound.
+pub const MAX_QUERY_DEPTH: usize = 16;
+
 fn schema_builder() -> async_graphql::SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
     Schema::build(Query, EmptyMutation, EmptySubscription)
+        .limit_depth(MAX_QUERY_DEPTH)
         .register_output_type::<interfaces::Node>()
         .register_output_type::<interfaces::Subject>()
 }

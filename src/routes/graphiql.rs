@@ -113,6 +113,7 @@ fn render_page(bundle: &Bundle) -> String {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="{versions}">
 <title>City Atlas · GraphiQL</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/graphiql/assets/graphiql.min.css">
 <link rel="stylesheet" href="/graphiql/assets/plugin-explorer.css">
 <style>html, body, #graphiql {{ height: 100%; margin: 0; }}</style>

@@ -160,6 +160,22 @@ async fn accept_negotiates_the_response_type_and_its_status_codes() {
         assert!(content_type(&response).starts_with(expected), "{accept:?}");
     }
 
+    let cyclic = format!(
+        "{{ countries {{ nodes {} code {} }} }}",
+        "{ cities { country".repeat(6),
+        "} }".repeat(6)
+    );
+    let too_deep = app
+        .client
+        .post(app.graphql_url())
+        .header(ACCEPT, GRAPHQL_RESPONSE_JSON)
+        .json(&json!({ "query": cyclic }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(too_deep.status(), 400);
+    assert_eq!(code_of(too_deep).await, "GRAPHQL_VALIDATION_FAILED");
+
     let unacceptable = post(Some("text/html"), "{ apiVersion }")
         .await
         .expect("sent");
