@@ -696,6 +696,10 @@ impl<'a> Seeder<'a> {
                         source_id: source_id(&o.source)?,
                         cited_in: o.cited_in.clone(),
                         caveat: o.caveat.clone(),
+                        search_text: observation_document(
+                            o,
+                            lookup(&indicators, &o.indicator, "indicator")?,
+                        ),
                         created_at: now,
                         updated_at: now,
                     })
@@ -773,4 +777,22 @@ where
     E::iter()
         .find(|variant| variant.to_value() == value)
         .ok_or_else(|| Error::dataset(format_args!("unknown {what} {value:?}")))
+}
+
+/// What an observation's `text` filter matches: the indicator's name and code, the subject's
+/// key, the category, the place in the paper and the caveat.
+fn observation_document(
+    record: &dataset::ObservationRecord,
+    indicator: &indicator::Model,
+) -> String {
+    document(
+        &indicator.name,
+        [
+            indicator.code.as_str(),
+            &record.subject,
+            record.category.as_deref().unwrap_or_default(),
+            &record.cited_in,
+            record.caveat.as_deref().unwrap_or_default(),
+        ],
+    )
 }

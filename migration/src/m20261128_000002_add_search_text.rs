@@ -9,7 +9,7 @@ use sea_orm_migration::prelude::*;
 pub struct Migration;
 
 /// Every table that a text filter or `search` reads.
-const SEARCHABLE_TABLES: [&str; 8] = [
+const SEARCHABLE_TABLES: [&str; 9] = [
     "regions",
     "countries",
     "cities",
@@ -18,6 +18,7 @@ const SEARCHABLE_TABLES: [&str; 8] = [
     "policies",
     "indicators",
     "sources",
+    "observations",
 ];
 
 #[async_trait::async_trait]

@@ -50,6 +50,8 @@ pub struct Model {
     pub source_id: i32,
     pub cited_in: String,
     pub caveat: Option<String>,
+    /// Folded text for the `text` filter: indicator, subject, category, place and caveat.
+    pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -226,6 +226,9 @@ pub struct ObservationFilter {
     pub category: Option<Vec<String>>,
     /// Only figures from these sources, by slug.
     pub source: Option<Vec<String>>,
+    /// Case-insensitive text found in the indicator's name or code, the subject's key, the
+    /// category, the place in the paper or the caveat.
+    pub text: Option<String>,
 }
 
 /// The fields observations can be ordered by.
@@ -484,6 +487,11 @@ impl Scope {
                         .to_owned(),
                 ),
             );
+        }
+        if let Some(text) = &filter.text
+            && let Some(condition) = filters::text_matches(Expr::col(C::SearchText), text)?
+        {
+            select = select.filter(condition);
         }
         Ok(select)
     }

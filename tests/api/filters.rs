@@ -165,6 +165,12 @@ const CASES: &[(&str, &str, &str, &[&str])] = &[
         &["enterprise technology"],
     ),
     (
+        r#"{ observations(filter: {text: "CASE STUDY"}, orderBy: {field: VALUE}) { nodes { value } } }"#,
+        "observations",
+        "value",
+        &["2.0", "3.0", "40.0", "160.0", "40000.0"],
+    ),
+    (
         r#"{ sources(filter: {publisher: ["Statista"], kind: ["forecast"]}, orderBy: {field: SLUG}) { nodes { slug } } }"#,
         "sources",
         "slug",
