@@ -74,12 +74,11 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The ISO 3166-1 alpha-2 code, e.g. `US`.")] code: String,
     ) -> Result<Option<Country>> {
-        let row = country::Entity::find()
-            .filter(country::Column::Code.eq(code.to_ascii_uppercase()))
-            .one(database(ctx)?)
-            .await
-            .map_err(Error::from)?;
-        Ok(row.map(Country))
+        Ok(
+            find_by::<country::Entity>(ctx, country::Column::Code, code.to_ascii_uppercase())
+                .await?
+                .map(Country),
+        )
     }
 
     /// A region or aggregate by its code, e.g. `WORLD`; `null` if there is none.
@@ -88,12 +87,11 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The region's code, e.g. `WORLD` or `ASIA`.")] code: String,
     ) -> Result<Option<Region>> {
-        let row = region::Entity::find()
-            .filter(region::Column::Code.eq(code.to_ascii_uppercase()))
-            .one(database(ctx)?)
-            .await
-            .map_err(Error::from)?;
-        Ok(row.map(Region))
+        Ok(
+            find_by::<region::Entity>(ctx, region::Column::Code, code.to_ascii_uppercase())
+                .await?
+                .map(Region),
+        )
     }
 
     /// A city by its slug, e.g. `shenzhen`; `null` if there is none.
@@ -102,12 +100,9 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The city's slug, e.g. `san-francisco`.")] slug: String,
     ) -> Result<Option<City>> {
-        let row = city::Entity::find()
-            .filter(city::Column::Slug.eq(slug))
-            .one(database(ctx)?)
-            .await
-            .map_err(Error::from)?;
-        Ok(row.map(City))
+        Ok(find_by::<city::Entity>(ctx, city::Column::Slug, slug)
+            .await?
+            .map(City))
     }
 
     /// A company by its slug, e.g. `huawei`; `null` if there is none.
@@ -116,12 +111,9 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The company's slug, e.g. `alibaba-cloud`.")] slug: String,
     ) -> Result<Option<Company>> {
-        let row = company::Entity::find()
-            .filter(company::Column::Slug.eq(slug))
-            .one(database(ctx)?)
-            .await
-            .map_err(Error::from)?;
-        Ok(row.map(Company))
+        Ok(find_by::<company::Entity>(ctx, company::Column::Slug, slug)
+            .await?
+            .map(Company))
     }
 
     /// A smart-city project by its slug, e.g. `city-brain`; `null` if there is none.
@@ -130,12 +122,9 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The project's slug, e.g. `city-brain`.")] slug: String,
     ) -> Result<Option<Project>> {
-        let row = project::Entity::find()
-            .filter(project::Column::Slug.eq(slug))
-            .one(database(ctx)?)
-            .await
-            .map_err(Error::from)?;
-        Ok(row.map(Project))
+        Ok(find_by::<project::Entity>(ctx, project::Column::Slug, slug)
+            .await?
+            .map(Project))
     }
 
     /// A policy by its slug, e.g. `digital-silk-road`; `null` if there is none.
@@ -144,12 +133,9 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The policy's slug, e.g. `clean-network-initiative`.")] slug: String,
     ) -> Result<Option<Policy>> {
-        let row = policy::Entity::find()
-            .filter(policy::Column::Slug.eq(slug))
-            .one(database(ctx)?)
-            .await
-            .map_err(Error::from)?;
-        Ok(row.map(Policy))
+        Ok(find_by::<policy::Entity>(ctx, policy::Column::Slug, slug)
+            .await?
+            .map(Policy))
     }
 
     /// An indicator by its stable code, e.g. `ai_market_size`; `null` if there is none.
@@ -158,12 +144,11 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The indicator's stable code, e.g. `ai_enterprises`.")] code: String,
     ) -> Result<Option<Indicator>> {
-        let row = indicator::Entity::find()
-            .filter(indicator::Column::Code.eq(code))
-            .one(database(ctx)?)
-            .await
-            .map_err(Error::from)?;
-        Ok(row.map(Indicator))
+        Ok(
+            find_by::<indicator::Entity>(ctx, indicator::Column::Code, code)
+                .await?
+                .map(Indicator),
+        )
     }
 
     /// A source by its slug, e.g. `statista-us-ai-market-size`; `null` if there is none.
@@ -172,12 +157,9 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The source's slug.")] slug: String,
     ) -> Result<Option<Source>> {
-        let row = source::Entity::find()
-            .filter(source::Column::Slug.eq(slug))
-            .one(database(ctx)?)
-            .await
-            .map_err(Error::from)?;
-        Ok(row.map(Source))
+        Ok(find_by::<source::Entity>(ctx, source::Column::Slug, slug)
+            .await?
+            .map(Source))
     }
 
     /// All countries.
@@ -447,4 +429,17 @@ impl Query {
     ) -> Result<Option<DerivedValue>> {
         Ok(indicators::compare(ctx, derived::Kind::Share, &part, &total).await?)
     }
+}
+
+/// The row whose natural key column equals `key`, if any.
+async fn find_by<E: EntityTrait>(
+    ctx: &Context<'_>,
+    column: E::Column,
+    key: String,
+) -> Result<Option<E::Model>, Error> {
+    E::find()
+        .filter(column.eq(key))
+        .one(database(ctx)?)
+        .await
+        .map_err(Error::from)
 }
