@@ -2,10 +2,12 @@
 //! [`Settings`].
 
 use crate::configuration::{
-    CorsPolicy, DatabaseSettings, DatabaseUrl, LogFormat, LogSettings, ServerSettings, Settings,
+    CorsPolicy, DatabaseSettings, DatabaseUrl, LimitSettings, LogFormat, LogSettings,
+    ServerSettings, Settings,
 };
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
+use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -57,10 +59,74 @@ pub struct Cli {
     )]
     cors_allowed_origins: CorsPolicy,
 
+    #[command(flatten)]
+    limits: LimitArgs,
+
     /// Do not load the paper's dataset when serving; by default `serve` brings the
     /// database up to date with the dataset built into this binary.
     #[arg(long, env = "CITYATLAS_NO_SEED", global = true)]
     no_seed: bool,
+}
+
+/// Operation limits; the defaults follow GitHub, Apollo Router and graphql-armor (SECURITY.md).
+#[derive(Debug, Args)]
+struct LimitArgs {
+    /// Largest request body, in bytes (413 beyond).
+    #[arg(long, env = "CITYATLAS_MAX_BODY_BYTES", default_value_t = LimitSettings::default().max_body_bytes, global = true)]
+    max_body_bytes: usize,
+
+    /// Longest query document, in characters.
+    #[arg(long, env = "CITYATLAS_MAX_QUERY_CHARS", default_value_t = LimitSettings::default().max_query_chars, global = true)]
+    max_query_chars: usize,
+
+    /// Deepest nesting of brackets in a document, checked before parsing.
+    #[arg(long, env = "CITYATLAS_MAX_NESTING", default_value_t = LimitSettings::default().max_nesting, global = true)]
+    max_nesting: usize,
+
+    /// Deepest nesting of fields; 15 fits GraphiQL's introspection query.
+    #[arg(long, env = "CITYATLAS_MAX_DEPTH", default_value_t = LimitSettings::default().max_depth, global = true)]
+    max_depth: usize,
+
+    /// Most cost points per operation: a connection costs 2 + first × its selection.
+    #[arg(long, env = "CITYATLAS_MAX_COMPLEXITY", default_value_t = LimitSettings::default().max_complexity, global = true)]
+    max_complexity: usize,
+
+    /// Most aliases per document.
+    #[arg(long, env = "CITYATLAS_MAX_ALIASES", default_value_t = LimitSettings::default().max_aliases, global = true)]
+    max_aliases: usize,
+
+    /// Most root fields per operation.
+    #[arg(long, env = "CITYATLAS_MAX_ROOT_FIELDS", default_value_t = LimitSettings::default().max_root_fields, global = true)]
+    max_root_fields: usize,
+
+    /// Most directives on one field, fragment or operation.
+    #[arg(long, env = "CITYATLAS_MAX_DIRECTIVES", default_value_t = LimitSettings::default().max_directives_per_field, global = true)]
+    max_directives: usize,
+
+    /// Longest a request may run, in seconds; also PostgreSQL's statement_timeout.
+    #[arg(long, env = "CITYATLAS_REQUEST_TIMEOUT_SECS", default_value_t = LimitSettings::default().request_timeout.as_secs(), global = true)]
+    request_timeout_secs: u64,
+
+    /// Include "Did you mean …" suggestions in validation errors.
+    #[arg(long, env = "CITYATLAS_GRAPHQL_SUGGESTIONS", global = true)]
+    graphql_suggestions: bool,
+}
+
+impl LimitArgs {
+    fn settings(&self) -> LimitSettings {
+        LimitSettings {
+            max_body_bytes: self.max_body_bytes,
+            max_query_chars: self.max_query_chars,
+            max_nesting: self.max_nesting,
+            max_depth: self.max_depth,
+            max_complexity: self.max_complexity,
+            max_aliases: self.max_aliases,
+            max_root_fields: self.max_root_fields,
+            max_directives_per_field: self.max_directives,
+            request_timeout: Duration::from_secs(self.request_timeout_secs.max(1)),
+            suggestions: self.graphql_suggestions,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Subcommand)]
@@ -77,16 +143,19 @@ pub enum Command {
 
 impl Cli {
     pub fn settings(&self) -> Settings {
+        let limits = self.limits.settings();
         Settings {
             database: DatabaseSettings {
                 url: DatabaseUrl::new(self.database_url.clone()),
                 pool_size: self.pool_size.max(1),
+                statement_timeout: limits.request_timeout,
             },
             server: ServerSettings {
                 bind: self.bind,
                 seed_on_start: !self.no_seed,
                 cors: self.cors_allowed_origins.clone(),
             },
+            limits,
             log: LogSettings {
                 filter: self.log_level.clone(),
                 format: self.log_format,

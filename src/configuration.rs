@@ -7,13 +7,55 @@ use std::net::SocketAddr;
 pub struct Settings {
     pub database: DatabaseSettings,
     pub server: ServerSettings,
+    pub limits: LimitSettings,
     pub log: LogSettings,
+}
+
+/// What one request may ask of the server; SECURITY.md gives the reference for each default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitSettings {
+    /// Largest request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Longest query document, in characters.
+    pub max_query_chars: usize,
+    /// Deepest nesting of `{`, `[` and `(` in the document, checked before parsing.
+    pub max_nesting: usize,
+    /// Deepest nesting of fields.
+    pub max_depth: usize,
+    /// Most cost points per operation: a connection costs 2 + first × its selection.
+    pub max_complexity: usize,
+    pub max_aliases: usize,
+    pub max_root_fields: usize,
+    pub max_directives_per_field: usize,
+    /// Longest a request may run; PostgreSQL's `statement_timeout` is set to the same.
+    pub request_timeout: std::time::Duration,
+    /// "Did you mean …" hints in validation errors, which reveal the schema's names.
+    pub suggestions: bool,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 256 * 1024,
+            max_query_chars: 15_000,
+            max_nesting: 64,
+            max_depth: 15,
+            max_complexity: 1_000,
+            max_aliases: 30,
+            max_root_fields: 20,
+            max_directives_per_field: 5,
+            request_timeout: std::time::Duration::from_secs(10),
+            suggestions: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct DatabaseSettings {
     pub url: DatabaseUrl,
     pub pool_size: u32,
+    /// PostgreSQL cancels any statement that runs longer than this.
+    pub statement_timeout: std::time::Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -140,6 +182,7 @@ mod tests {
         let settings = DatabaseSettings {
             url: url.clone(),
             pool_size: 4,
+            statement_timeout: std::time::Duration::from_secs(10),
         };
         for shown in [format!("{settings:?}"), url.to_string()] {
             assert!(!shown.contains("s3cr3t-pw"), "password leaked: {shown}");

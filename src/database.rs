@@ -16,6 +16,12 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
         .acquire_timeout(Duration::from_secs(5))
         // Statement logging at info level would flood the logs and cost throughput.
         .sqlx_logging(false);
+    // The backstop behind the request deadline: PostgreSQL itself cancels a runaway
+    // statement. SQLite runs in-process, where the deadline alone applies.
+    let statement_timeout = settings.statement_timeout.as_millis().to_string();
+    options.map_sqlx_postgres_opts(move |postgres| {
+        postgres.options([("statement_timeout", statement_timeout.as_str())])
+    });
     tracing::info!(database = %settings.url, pool_size = settings.pool_size, "connecting to the database");
     Database::connect(options).await.map_err(Error::from)
 }

@@ -46,7 +46,8 @@ impl Error {
         }
     }
 
-    fn is_server_side(&self) -> bool {
+    /// Whether the cause is the server's: masked for clients, logged for operators.
+    pub fn is_server_side(&self) -> bool {
         matches!(
             self,
             Error::ServiceUnavailable { .. } | Error::Internal { .. }
@@ -74,13 +75,12 @@ impl From<std::io::Error> for Error {
     }
 }
 
+/// The client sees the code and the safe message; the error itself rides along as the
+/// source, so that the HTTP layer can log a server-side cause once, under the request's ID.
 impl ErrorExtensions for Error {
     fn extend(&self) -> async_graphql::Error {
-        if self.is_server_side() {
-            tracing::error!(code = self.code(), detail = %self.detail(), "request failed");
-        }
         let code = self.code();
-        async_graphql::Error::new(self.to_string()).extend_with(|_, extensions| {
+        async_graphql::Error::new_with_source(self.clone()).extend_with(|_, extensions| {
             extensions.set("code", code);
         })
     }

@@ -2,7 +2,7 @@
 
 use crate::configuration::{CorsPolicy, Settings};
 use crate::error::Error;
-use crate::graphql::{self, AppSchema};
+use crate::graphql::GraphqlService;
 use crate::routes::{graphiql, graphql as graphql_routes, health};
 use crate::{database, seed};
 use actix_cors::Cors;
@@ -42,7 +42,7 @@ impl Application {
             database = %settings.database.url,
             "City Atlas serves GraphQL at http://{address}/graphql"
         );
-        let server = run(listener, db, settings.server.cors)?;
+        let server = run(listener, db, settings)?;
         Ok(Self {
             port: address.port(),
             server,
@@ -74,13 +74,9 @@ fn cors(policy: &CorsPolicy) -> Cors {
     }
 }
 
-fn run(
-    listener: TcpListener,
-    db: DatabaseConnection,
-    cors_policy: CorsPolicy,
-) -> Result<Server, Error> {
-    let schema: AppSchema = graphql::build_schema(db.clone());
-    let schema = web::Data::new(schema);
+fn run(listener: TcpListener, db: DatabaseConnection, settings: Settings) -> Result<Server, Error> {
+    let service = web::Data::new(GraphqlService::new(db.clone(), settings.limits));
+    let cors_policy = settings.server.cors;
     let db = web::Data::new(db);
     let server = HttpServer::new(move || {
         App::new()
@@ -103,7 +99,7 @@ fn run(
             })
             .wrap(cors(&cors_policy))
             .wrap(TracingLogger::default())
-            .app_data(schema.clone())
+            .app_data(service.clone())
             .app_data(db.clone())
             .route("/healthz", web::get().to(health::healthz))
             .route("/readyz", web::get().to(health::readyz))

@@ -6,6 +6,7 @@ mod filters;
 pub mod ids;
 mod indicators;
 mod interfaces;
+mod limits;
 mod loaders;
 mod observations;
 mod organisations;
@@ -15,57 +16,157 @@ mod query;
 mod search;
 mod sources;
 
+use crate::configuration::LimitSettings;
 use crate::error::Error;
-use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema, ServerError};
 use sea_orm::DatabaseConnection;
 
+pub use limits::Cost;
 pub use query::Query;
 
 pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
-pub fn build_schema(db: DatabaseConnection) -> AppSchema {
-    schema_builder().data(db).finish()
-}
-
-/// Deep enough for every example (the deepest nests 8 levels) and for cross-links several
-/// hops long, shallow enough that a cyclic query (country → cities → country → …) cannot
-/// fan out without bound.
-pub const MAX_QUERY_DEPTH: usize = 16;
-
 fn schema_builder() -> async_graphql::SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
     Schema::build(Query, EmptyMutation, EmptySubscription)
-        .limit_depth(MAX_QUERY_DEPTH)
         .register_output_type::<interfaces::Node>()
         .register_output_type::<interfaces::Subject>()
 }
 
-/// Runs one request with its own DataLoaders, so their cache lives as long as the request.
-/// Every error leaves with a code: resolvers set their own, and the rest are told apart
-/// here as a document that does not parse or one that fails validation.
-pub async fn execute(
-    schema: &AppSchema,
-    db: &DatabaseConnection,
-    mut request: async_graphql::Request,
-) -> async_graphql::Response {
-    if let Err(error) = request.parsed_query() {
-        return async_graphql::Response::from_errors(vec![with_code(
-            error,
-            "GRAPHQL_PARSE_FAILED",
-        )]);
+/// The schema, and the limits every request is checked against before it runs.
+pub struct GraphqlService {
+    schema: AppSchema,
+    types: limits::TypeInfo,
+    limits: LimitSettings,
+    db: DatabaseConnection,
+}
+
+/// A request that passed every limit, with what it costs.
+pub struct Prepared {
+    request: async_graphql::Request,
+    pub cost: Cost,
+}
+
+impl GraphqlService {
+    pub fn new(db: DatabaseConnection, limits: LimitSettings) -> Self {
+        let mut builder = schema_builder().data(db.clone());
+        if !limits.suggestions {
+            builder = builder.disable_suggestions();
+        }
+        let schema = builder.finish();
+        let types = limits::TypeInfo::from_sdl(&schema.sdl());
+        Self {
+            schema,
+            types,
+            limits,
+            db,
+        }
     }
-    let mut response = schema
-        .execute(request.data(loaders::for_request(db.clone())))
-        .await;
-    response.errors = response
-        .errors
-        .into_iter()
-        .map(|error| with_code(error, "GRAPHQL_VALIDATION_FAILED"))
-        .collect();
-    response
+
+    pub fn limits(&self) -> &LimitSettings {
+        &self.limits
+    }
+
+    /// Checks size and nesting before parsing, then parses and checks depth, cost, aliases,
+    /// root fields and directives. A refusal is a response of request errors, each coded.
+    pub fn prepare(
+        &self,
+        mut request: async_graphql::Request,
+    ) -> Result<Prepared, Box<async_graphql::Response>> {
+        let refuse = |code: &str, message: String| {
+            Box::new(async_graphql::Response::from_errors(vec![with_code(
+                ServerError::new(message, None),
+                code,
+            )]))
+        };
+        if let Err(violation) = limits::check_text(&request.query, &self.limits) {
+            return Err(refuse(violation.code, violation.message));
+        }
+        let operation_name = request.operation_name.clone();
+        let variables = request.variables.clone();
+        let document = match request.parsed_query() {
+            Ok(document) => document,
+            Err(error) => {
+                return Err(Box::new(async_graphql::Response::from_errors(vec![
+                    with_code(error, "GRAPHQL_PARSE_FAILED"),
+                ])));
+            }
+        };
+        match limits::analyze(
+            document,
+            operation_name.as_deref(),
+            &variables,
+            &self.types,
+            &self.limits,
+        ) {
+            Ok(cost) => Ok(Prepared { request, cost }),
+            Err(violation) => Err(refuse(violation.code, violation.message)),
+        }
+    }
+
+    /// Runs a prepared request with its own DataLoaders, so their cache lives as long as
+    /// the request, and within the deadline. Every error leaves with a code: resolvers set
+    /// their own, and the rest failed validation.
+    pub async fn execute(
+        &self,
+        prepared: Prepared,
+        request_id: Option<&str>,
+    ) -> async_graphql::Response {
+        let request = prepared.request.data(loaders::for_request(self.db.clone()));
+        let timeout = self.limits.request_timeout;
+        let Ok(mut response) = tokio::time::timeout(timeout, self.schema.execute(request)).await
+        else {
+            tracing::warn!(
+                timeout_secs = timeout.as_secs(),
+                "request deadline exceeded"
+            );
+            return async_graphql::Response::from_errors(vec![with_code(
+                ServerError::new(
+                    format!(
+                        "the request did not finish within {} s; ask for less",
+                        timeout.as_secs()
+                    ),
+                    None,
+                ),
+                "TIMEOUT",
+            )]);
+        };
+        response.errors = response
+            .errors
+            .into_iter()
+            .map(|error| with_code(error, "GRAPHQL_VALIDATION_FAILED"))
+            .collect();
+        report_server_errors(&mut response.errors, request_id);
+        response
+    }
+}
+
+/// Logs each distinct server-side cause once, inside the request's span, and gives the
+/// client the request ID to quote instead of the cause.
+fn report_server_errors(errors: &mut [ServerError], request_id: Option<&str>) {
+    let mut logged: Vec<String> = Vec::new();
+    for error in errors {
+        let Some(cause) = error
+            .source::<Error>()
+            .filter(|cause| cause.is_server_side())
+        else {
+            continue;
+        };
+        let detail = cause.detail();
+        if !logged.contains(&detail) {
+            tracing::error!(code = cause.code(), %detail, "request failed");
+            logged.push(detail);
+        }
+        if let Some(id) = request_id {
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("requestId", id);
+        }
+    }
 }
 
 /// Sets `extensions.code` unless the error already carries one.
-fn with_code(mut error: async_graphql::ServerError, code: &str) -> async_graphql::ServerError {
+fn with_code(mut error: ServerError, code: &str) -> ServerError {
     let extensions = error.extensions.get_or_insert_with(Default::default);
     if extensions.get("code").is_none() {
         extensions.set("code", code);

@@ -2,17 +2,14 @@
 //! GET for queries only, `Accept` negotiation between `application/graphql-response+json`
 //! and `application/json`, a body limit, and a coded 4xx for every malformed request.
 
-use crate::graphql::{self, AppSchema};
+use crate::graphql::GraphqlService;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use serde_json::json;
-
-/// Largest request body accepted; the longest example query is under 2 KiB.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
+use tracing_actix_web::RequestId;
 
 /// The response media types this endpoint can produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,15 +184,15 @@ impl QueryStringParameters {
 pub async fn post(
     request: HttpRequest,
     payload: web::Payload,
-    schema: web::Data<AppSchema>,
-    db: web::Data<DatabaseConnection>,
+    service: web::Data<GraphqlService>,
 ) -> HttpResponse {
     let media = match negotiate(&request) {
         Ok(media) => media,
         Err(rejection) => return rejection.into_response(MediaType::Json),
     };
-    match parse_post(&request, payload).await {
-        Ok(graphql_request) => execute(&schema, &db, graphql_request, media).await,
+    let max_body_bytes = service.limits().max_body_bytes;
+    match parse_post(&request, payload, max_body_bytes).await {
+        Ok(graphql_request) => execute(&service, &request, graphql_request, media).await,
         Err(rejection) => rejection.into_response(media),
     }
 }
@@ -203,6 +200,7 @@ pub async fn post(
 async fn parse_post(
     request: &HttpRequest,
     payload: web::Payload,
+    max_body_bytes: usize,
 ) -> Result<async_graphql::Request, Rejection> {
     let is_json = match request.mime_type() {
         Ok(Some(mime)) => {
@@ -220,14 +218,14 @@ async fn parse_post(
             "send the request body as `Content-Type: application/json` (UTF-8)",
         ));
     }
-    let body = match payload.to_bytes_limited(MAX_BODY_BYTES).await {
+    let body = match payload.to_bytes_limited(max_body_bytes).await {
         Ok(Ok(body)) => body,
         Ok(Err(_)) => return Err(Rejection::bad_request("the request body could not be read")),
         Err(_) => {
             return Err(Rejection::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "PAYLOAD_TOO_LARGE",
-                format!("the request body exceeds {MAX_BODY_BYTES} bytes"),
+                format!("the request body exceeds {max_body_bytes} bytes"),
             ));
         }
     };
@@ -237,11 +235,7 @@ async fn parse_post(
     parameters.into_request()
 }
 
-pub async fn get(
-    request: HttpRequest,
-    schema: web::Data<AppSchema>,
-    db: web::Data<DatabaseConnection>,
-) -> HttpResponse {
+pub async fn get(request: HttpRequest, service: web::Data<GraphqlService>) -> HttpResponse {
     let media = match negotiate(&request) {
         Ok(media) => media,
         Err(rejection) => return rejection.into_response(MediaType::Json),
@@ -250,7 +244,7 @@ pub async fn get(
         .and_then(RequestParameters::into_request)
         .and_then(refuse_mutations_over_get);
     match graphql_request {
-        Ok(graphql_request) => execute(&schema, &db, graphql_request, media).await,
+        Ok(graphql_request) => execute(&service, &request, graphql_request, media).await,
         Err(rejection) => rejection.into_response(media),
     }
 }
@@ -297,17 +291,33 @@ pub async fn unsupported_method(request: HttpRequest) -> HttpResponse {
 }
 
 async fn execute(
-    schema: &AppSchema,
-    db: &DatabaseConnection,
+    service: &GraphqlService,
+    http_request: &HttpRequest,
     request: async_graphql::Request,
     media: MediaType,
 ) -> HttpResponse {
-    let response = graphql::execute(schema, db, request).await;
+    let request_id = http_request
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.to_string());
+    let response = match service.prepare(request) {
+        Ok(prepared) => service.execute(prepared, request_id.as_deref()).await,
+        Err(refusal) => *refusal,
+    };
+    render(response, media)
+}
+
+fn render(response: async_graphql::Response, media: MediaType) -> HttpResponse {
     // A request error means nothing was executed: the body then has no `data` entry, and
-    // the newer media type says so with a 400 as well.
+    // the newer media type says so with a 4xx as well.
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|error| error.path.is_empty());
+    let timed_out = request_error
+        && response
+            .errors
+            .iter()
+            .any(|error| code_of(error) == Some("TIMEOUT"));
     let body = if request_error {
         serde_json::to_string(&json!({ "errors": response.errors }))
     } else {
@@ -325,7 +335,9 @@ async fn execute(
             .into_response(media);
         }
     };
-    let status = if request_error && media == MediaType::GraphqlResponseJson {
+    let status = if timed_out {
+        StatusCode::GATEWAY_TIMEOUT
+    } else if request_error && media == MediaType::GraphqlResponseJson {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
@@ -334,4 +346,11 @@ async fn execute(
         .content_type(media.content_type())
         .insert_header((header::VARY, HeaderValue::from_static("Accept")))
         .body(body)
+}
+
+fn code_of(error: &async_graphql::ServerError) -> Option<&str> {
+    match error.extensions.as_ref()?.get("code")? {
+        async_graphql::Value::String(code) => Some(code),
+        _ => None,
+    }
 }

@@ -33,15 +33,17 @@ async fn a_deep_query_runs_a_bounded_number_of_statements() {
         let (_, rows, statements_for_all) = counts[2];
         assert_eq!(rows, 45, "all 3 cities and 42 observations");
         // Two root lists; cities → country → cities → country is 3 batched levels;
-        // observations → subject (1 + one per kind, at most 5) + indicator + source.
+        // observations → subject (1 + one per kind, at most 5) + indicator + source: 13 on an
+        // idle machine. A batch can split when one branch reaches a loader just after another
+        // branch's batch has left (DataLoader's 1 ms window), which CPU contention makes
+        // likelier, hence the headroom. One statement per row would need 45 or more.
         assert!(
-            statements_for_all <= 2 + 3 + 6 + 2,
-            "{backend:?}: {statements_for_all} statements for {rows} rows"
+            statements_for_all <= 20,
+            "{backend:?}: {statements_for_all} statements for {rows} rows: {counts:?}"
         );
-        let (_, _, statements_for_five) = counts[1];
         assert!(
-            statements_for_all <= statements_for_five + 3,
-            "{backend:?}: statements grow with rows: {counts:?}"
+            statements_for_all * 2 < rows,
+            "{backend:?}: statements track rows: {counts:?}"
         );
     }
 }

@@ -55,10 +55,20 @@ async fn database_failures_reach_clients_masked() {
             .await
             .expect("break the table");
 
-        let body = app
-            .graphql(r#"{ indicator(code: "ai_market_size") { name } }"#)
+        let response = app
+            .post_graphql(r#"{ indicator(code: "ai_market_size") { name } }"#)
             .await;
+        assert_eq!(response.status(), 200, "a field error, not a request error");
+        let request_id = response.headers()["x-request-id"]
+            .to_str()
+            .expect("ASCII")
+            .to_owned();
+        let body: serde_json::Value = response.json().await.expect("JSON");
         let error = &body["errors"][0];
+        assert_eq!(
+            error["extensions"]["requestId"], request_id,
+            "{backend:?}: the client can quote the request ID: {body}"
+        );
         assert_eq!(
             error["extensions"]["code"], "INTERNAL_SERVER_ERROR",
             "{backend:?}: {body}"

@@ -1,14 +1,15 @@
 //! Spawns the application against a fresh database and cleans up afterwards.
 
 use cityatlas::configuration::{
-    CorsPolicy, DatabaseSettings, DatabaseUrl, LogFormat, LogSettings, ServerSettings, Settings,
+    CorsPolicy, DatabaseSettings, DatabaseUrl, LimitSettings, LogFormat, LogSettings,
+    ServerSettings, Settings,
 };
 use cityatlas::startup::Application;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -176,12 +177,14 @@ pub fn test_settings(database_url: &str) -> Settings {
         database: DatabaseSettings {
             url: DatabaseUrl::new(database_url),
             pool_size: 4,
+            statement_timeout: Duration::from_secs(10),
         },
         server: ServerSettings {
             bind: "127.0.0.1:0".parse().expect("valid address"),
             seed_on_start: true,
             cors: CorsPolicy::AnyOrigin,
         },
+        limits: LimitSettings::default(),
         log: LogSettings {
             filter: "warn".into(),
             format: LogFormat::Text,
@@ -215,7 +218,9 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
 /// The application on a connection that counts every SQL statement it runs.
 pub async fn spawn_app_counting_statements(backend: Backend) -> (TestApp, Arc<AtomicUsize>) {
     let database = TestDatabase::create(backend).await;
-    let settings = test_settings(&database.url);
+    let mut settings = test_settings(&database.url);
+    // Deep queries over every row cost more than a public client may spend at once.
+    settings.limits.max_complexity = 100_000;
     let mut db = cityatlas::database::connect(&settings.database)
         .await
         .expect("connects");

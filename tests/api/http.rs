@@ -382,3 +382,16 @@ async fn the_root_redirects_to_graphiql_served_from_the_binary() {
     );
     assert_eq!(app.get("/graphiql/assets/nope.js").await.status(), 404);
 }
+
+#[tokio::test]
+async fn a_request_past_its_deadline_gets_504_and_the_server_keeps_serving() {
+    // A zero deadline expires at the first wait on the database, whatever the machine's speed.
+    let app = spawn_app_with(Backend::Sqlite, |settings| {
+        settings.limits.request_timeout = std::time::Duration::ZERO;
+    })
+    .await;
+    let response = app.post_graphql("{ countries { totalCount } }").await;
+    assert_eq!(response.status(), 504);
+    assert_eq!(code_of(response).await, "TIMEOUT");
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}

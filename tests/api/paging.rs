@@ -180,7 +180,7 @@ async fn every_list_pages_forward_and_backward_under_every_ordering() {
                         list,
                         order_type,
                         *key,
-                        json!({ "first": 100, "order": order }),
+                        json!({ "first": 50, "order": order }),
                     )
                     .await;
                     assert_eq!(all.total as usize, all.ids.len(), "{context}");
