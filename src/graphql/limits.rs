@@ -8,7 +8,7 @@ use crate::configuration::LimitSettings;
 use async_graphql::parser::Positioned;
 use async_graphql::parser::types::{
     BaseType, DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
-    TypeKind, TypeSystemDefinition,
+    Type, TypeKind, TypeSystemDefinition,
 };
 use async_graphql::{Name, Variables};
 use async_graphql_value::{ConstValue, Value};
@@ -109,6 +109,8 @@ fn bracket_nesting(source: &str) -> usize {
 /// What the schema says about each field: its type's name, and whether it is paged.
 pub struct TypeInfo {
     fields: HashMap<(String, String), FieldInfo>,
+    /// Each input object's fields and their types.
+    input_fields: HashMap<String, HashMap<String, Type>>,
     query_type: String,
 }
 
@@ -116,6 +118,7 @@ struct FieldInfo {
     type_name: String,
     /// Paged by `first`/`last` (a connection, or a list such as `search`), with this default.
     page: Option<u64>,
+    arguments: HashMap<String, Type>,
 }
 
 impl TypeInfo {
@@ -123,6 +126,7 @@ impl TypeInfo {
     /// are costed as plain fields.
     pub fn from_sdl(sdl: &str) -> Self {
         let mut fields = HashMap::new();
+        let mut input_fields = HashMap::new();
         if let Ok(document) = async_graphql::parser::parse_schema(sdl) {
             for definition in document.definitions {
                 let TypeSystemDefinition::Type(definition) = definition else {
@@ -132,6 +136,15 @@ impl TypeInfo {
                 let type_fields = match definition.node.kind {
                     TypeKind::Object(object) => object.fields,
                     TypeKind::Interface(interface) => interface.fields,
+                    TypeKind::InputObject(input) => {
+                        let fields = input
+                            .fields
+                            .into_iter()
+                            .map(|field| (field.node.name.node.to_string(), field.node.ty.node))
+                            .collect();
+                        input_fields.insert(type_name, fields);
+                        continue;
+                    }
                     _ => continue,
                 };
                 for field in type_fields {
@@ -158,11 +171,22 @@ impl TypeInfo {
                                 })
                                 .unwrap_or(DEFAULT_PAGE_SIZE as u64)
                         });
+                    let arguments = field
+                        .arguments
+                        .iter()
+                        .map(|argument| {
+                            (
+                                argument.node.name.node.to_string(),
+                                argument.node.ty.node.clone(),
+                            )
+                        })
+                        .collect();
                     fields.insert(
                         (type_name.clone(), field.name.node.to_string()),
                         FieldInfo {
                             type_name: field_type.to_string(),
                             page,
+                            arguments,
                         },
                     );
                 }
@@ -170,7 +194,48 @@ impl TypeInfo {
         }
         Self {
             fields,
+            input_fields,
             query_type: "Query".to_owned(),
+        }
+    }
+
+    /// async-graphql accepts any 64-bit integer for `Int` until a resolver reads it, so a
+    /// field that never runs would let `first: 99999999999` through; the specification
+    /// makes `Int` 32-bit, so such a document is invalid wherever the literal stands.
+    fn check_ints(&self, value: &Value, ty: &Type) -> Result<(), Violation> {
+        match (&ty.base, value) {
+            (BaseType::List(inner), Value::List(items)) => items
+                .iter()
+                .try_for_each(|item| self.check_ints(item, inner)),
+            (BaseType::List(inner), single) => self.check_ints(single, inner),
+            (BaseType::Named(name), Value::Number(number)) if name == "Int" => {
+                let fits = number
+                    .as_i64()
+                    .is_some_and(|integer| i32::try_from(integer).is_ok());
+                if fits || number.is_f64() {
+                    Ok(())
+                } else {
+                    Err(Violation::new(
+                        "GRAPHQL_VALIDATION_FAILED",
+                        format!(
+                            "{number} is not an Int: GraphQL integers run from {} to {}",
+                            i32::MIN,
+                            i32::MAX
+                        ),
+                    ))
+                }
+            }
+            (BaseType::Named(name), Value::Object(object)) => {
+                let Some(fields) = self.input_fields.get(name.as_str()) else {
+                    return Ok(());
+                };
+                object.iter().try_for_each(|(field, value)| {
+                    fields
+                        .get(field.as_str())
+                        .map_or(Ok(()), |ty| self.check_ints(value, ty))
+                })
+            }
+            _ => Ok(()),
         }
     }
 }
@@ -227,6 +292,11 @@ pub fn analyze(
         ));
     }
     check_directives(document, limits.max_directives_per_field)?;
+    for definition in &operation.variable_definitions {
+        if let Some(value) = variables.get(&definition.node.name.node) {
+            types.check_ints(&value.clone().into_value(), &definition.node.var_type.node)?;
+        }
+    }
 
     let mut analysis = Analysis {
         document,
@@ -399,6 +469,13 @@ impl<'a> Analysis<'a> {
                             .fields
                             .get(&(parent.to_owned(), field.name.node.to_string()))
                     });
+                    if let Some(info) = info {
+                        for (name, value) in &field.arguments {
+                            if let Some(ty) = info.arguments.get(name.node.as_str()) {
+                                self.types.check_ints(&value.node, ty)?;
+                            }
+                        }
+                    }
                     let child_type = info.map(|info| info.type_name.clone());
                     let page = info.and_then(|info| info.page);
                     let children =
@@ -615,6 +692,24 @@ mod tests {
             code(check(&format!("{{ apiVersion {directives} }}"))),
             "TOO_MANY_DIRECTIVES"
         );
+    }
+
+    #[test]
+    fn ints_beyond_32_bits_are_invalid_even_where_no_resolver_reads_them() {
+        let unread = "{ search(text: \"zzz\") { ... on Indicator { series(from: -12184959823) { category } } } }";
+        assert_eq!(code(check(unread)), "GRAPHQL_VALIDATION_FAILED");
+        let in_filter = "{ observations(filter: { fromYear: 2147483648 }) { totalCount } }";
+        assert_eq!(code(check(in_filter)), "GRAPHQL_VALIDATION_FAILED");
+        let mut variables = Variables::default();
+        variables.insert(Name::new("n"), ConstValue::from(1_i64 << 40));
+        assert_eq!(
+            code(check_with(
+                "query($n: Int) { countries(first: $n) { totalCount } }",
+                variables
+            )),
+            "GRAPHQL_VALIDATION_FAILED"
+        );
+        check("{ countries(first: 2147483647) { totalCount } }").expect("the largest Int is valid");
     }
 
     #[test]

@@ -130,10 +130,19 @@ impl GraphqlService {
                 "TIMEOUT",
             )]);
         };
+        // Uncoded errors with a path come from reading a field's arguments (an Int out of
+        // range, say); without one, from validating the document.
         response.errors = response
             .errors
             .into_iter()
-            .map(|error| with_code(error, "GRAPHQL_VALIDATION_FAILED"))
+            .map(|error| {
+                let code = if error.path.is_empty() {
+                    "GRAPHQL_VALIDATION_FAILED"
+                } else {
+                    "BAD_USER_INPUT"
+                };
+                with_code(error, code)
+            })
             .collect();
         report_server_errors(&mut response.errors, request_id);
         response

@@ -1,6 +1,7 @@
 //! Integration tests: the real application on port 0, against a fresh database per test,
 //! on SQLite always and on PostgreSQL when `TEST_DATABASE_URL` is set.
 
+mod bad_input;
 mod cli;
 mod contract;
 mod dataloaders;
