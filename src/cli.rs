@@ -3,10 +3,10 @@
 
 use crate::configuration::{
     CorsPolicy, DatabaseSettings, DatabaseUrl, LimitSettings, LogFormat, LogSettings,
-    ServerSettings, Settings,
+    RateLimitSettings, ServerSettings, Settings,
 };
 use clap::{Args, Parser, Subcommand};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 #[derive(Debug, Parser)]
@@ -61,6 +61,24 @@ pub struct Cli {
 
     #[command(flatten)]
     limits: LimitArgs,
+
+    /// Query-cost points each client may spend per window; 0 turns rate limiting off.
+    #[arg(long, env = "CITYATLAS_RATE_LIMIT_POINTS", default_value_t = RateLimitSettings::default().points_per_window, global = true)]
+    rate_limit_points: u64,
+
+    /// The rate-limit window, in seconds; the budget refills evenly over it.
+    #[arg(long, env = "CITYATLAS_RATE_LIMIT_WINDOW_SECS", default_value_t = RateLimitSettings::default().window.as_secs(), global = true)]
+    rate_limit_window_secs: u64,
+
+    /// Comma-separated IP addresses of reverse proxies whose X-Forwarded-For names the
+    /// client; requests from anyone else are counted by their own address.
+    #[arg(
+        long,
+        env = "CITYATLAS_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    trusted_proxies: Vec<IpAddr>,
 
     /// Do not load the paper's dataset when serving; by default `serve` brings the
     /// database up to date with the dataset built into this binary.
@@ -156,6 +174,11 @@ impl Cli {
                 cors: self.cors_allowed_origins.clone(),
             },
             limits,
+            rate_limit: RateLimitSettings {
+                points_per_window: self.rate_limit_points,
+                window: Duration::from_secs(self.rate_limit_window_secs.max(1)),
+                trusted_proxies: self.trusted_proxies.clone(),
+            },
             log: LogSettings {
                 filter: self.log_level.clone(),
                 format: self.log_format,

@@ -8,7 +8,28 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub server: ServerSettings,
     pub limits: LimitSettings,
+    pub rate_limit: RateLimitSettings,
     pub log: LogSettings,
+}
+
+/// Each client's budget of query-cost points per window, refilled evenly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimitSettings {
+    /// 0 turns rate limiting off.
+    pub points_per_window: u64,
+    pub window: std::time::Duration,
+    /// Proxies whose `X-Forwarded-For` names the client; any other peer is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        Self {
+            points_per_window: 50_000,
+            window: std::time::Duration::from_secs(3600),
+            trusted_proxies: Vec::new(),
+        }
+    }
 }
 
 /// What one request may ask of the server; SECURITY.md gives the reference for each default.

@@ -8,6 +8,7 @@ pub mod entities;
 pub mod error;
 pub mod formatting;
 pub mod graphql;
+pub mod rate_limit;
 pub mod routes;
 pub mod seed;
 pub mod startup;

@@ -3,6 +3,7 @@
 use crate::configuration::{CorsPolicy, Settings};
 use crate::error::Error;
 use crate::graphql::GraphqlService;
+use crate::rate_limit::RateLimiter;
 use crate::routes::{graphiql, graphql as graphql_routes, health};
 use crate::{database, seed};
 use actix_cors::Cors;
@@ -76,6 +77,7 @@ fn cors(policy: &CorsPolicy) -> Cors {
 
 fn run(listener: TcpListener, db: DatabaseConnection, settings: Settings) -> Result<Server, Error> {
     let service = web::Data::new(GraphqlService::new(db.clone(), settings.limits));
+    let rate_limiter = web::Data::new(RateLimiter::new(settings.rate_limit));
     let cors_policy = settings.server.cors;
     let db = web::Data::new(db);
     let server = HttpServer::new(move || {
@@ -100,6 +102,7 @@ fn run(listener: TcpListener, db: DatabaseConnection, settings: Settings) -> Res
             .wrap(cors(&cors_policy))
             .wrap(TracingLogger::default())
             .app_data(service.clone())
+            .app_data(rate_limiter.clone())
             .app_data(db.clone())
             .route("/healthz", web::get().to(health::healthz))
             .route("/readyz", web::get().to(health::readyz))

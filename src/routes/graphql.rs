@@ -3,6 +3,7 @@
 //! and `application/json`, a body limit, and a coded 4xx for every malformed request.
 
 use crate::graphql::GraphqlService;
+use crate::rate_limit::{Allowance, Exhausted, RateLimiter};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
@@ -185,6 +186,7 @@ pub async fn post(
     request: HttpRequest,
     payload: web::Payload,
     service: web::Data<GraphqlService>,
+    limiter: web::Data<RateLimiter>,
 ) -> HttpResponse {
     let media = match negotiate(&request) {
         Ok(media) => media,
@@ -192,7 +194,7 @@ pub async fn post(
     };
     let max_body_bytes = service.limits().max_body_bytes;
     match parse_post(&request, payload, max_body_bytes).await {
-        Ok(graphql_request) => execute(&service, &request, graphql_request, media).await,
+        Ok(graphql_request) => execute(&service, &limiter, &request, graphql_request, media).await,
         Err(rejection) => rejection.into_response(media),
     }
 }
@@ -235,7 +237,11 @@ async fn parse_post(
     parameters.into_request()
 }
 
-pub async fn get(request: HttpRequest, service: web::Data<GraphqlService>) -> HttpResponse {
+pub async fn get(
+    request: HttpRequest,
+    service: web::Data<GraphqlService>,
+    limiter: web::Data<RateLimiter>,
+) -> HttpResponse {
     let media = match negotiate(&request) {
         Ok(media) => media,
         Err(rejection) => return rejection.into_response(MediaType::Json),
@@ -244,7 +250,7 @@ pub async fn get(request: HttpRequest, service: web::Data<GraphqlService>) -> Ht
         .and_then(RequestParameters::into_request)
         .and_then(refuse_mutations_over_get);
     match graphql_request {
-        Ok(graphql_request) => execute(&service, &request, graphql_request, media).await,
+        Ok(graphql_request) => execute(&service, &limiter, &request, graphql_request, media).await,
         Err(rejection) => rejection.into_response(media),
     }
 }
@@ -292,6 +298,7 @@ pub async fn unsupported_method(request: HttpRequest) -> HttpResponse {
 
 async fn execute(
     service: &GraphqlService,
+    limiter: &RateLimiter,
     http_request: &HttpRequest,
     request: async_graphql::Request,
     media: MediaType,
@@ -300,11 +307,80 @@ async fn execute(
         .extensions()
         .get::<RequestId>()
         .map(|id| id.to_string());
-    let response = match service.prepare(request) {
+    let prepared = service.prepare(request);
+    // A refused document still costs a point, so that refusals cannot be sent for free.
+    let cost = prepared
+        .as_ref()
+        .map_or(1, |prepared| prepared.cost.complexity);
+    let allowance = match limiter
+        .client(http_request)
+        .filter(|_| limiter.is_enabled())
+    {
+        None => None,
+        Some(client) => match limiter.charge(client, cost) {
+            Ok(allowance) => Some(allowance),
+            Err(exhausted) => return rate_limited(limiter, exhausted, cost, media),
+        },
+    };
+    let response = match prepared {
         Ok(prepared) => service.execute(prepared, request_id.as_deref()).await,
         Err(refusal) => *refusal,
     };
-    render(response, media)
+    let mut http_response = render(response, media);
+    if let Some(allowance) = allowance {
+        set_rate_limit_headers(&mut http_response, limiter, allowance);
+    }
+    http_response
+}
+
+fn rate_limited(
+    limiter: &RateLimiter,
+    exhausted: Exhausted,
+    cost: u64,
+    media: MediaType,
+) -> HttpResponse {
+    let message = format!(
+        "rate limit exceeded: this request costs {cost} points and {} remain of {} per {} s; \
+         retry in {} s",
+        exhausted.allowance.remaining,
+        exhausted.allowance.limit,
+        limiter.window().as_secs(),
+        exhausted.retry_after_secs
+    );
+    let mut response =
+        Rejection::new(StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", message).into_response(media);
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(exhausted.retry_after_secs),
+    );
+    set_rate_limit_headers(&mut response, limiter, exhausted.allowance);
+    response
+}
+
+/// The IETF draft's `RateLimit-*` fields, so clients can pace themselves before a 429.
+fn set_rate_limit_headers(
+    response: &mut HttpResponse,
+    limiter: &RateLimiter,
+    allowance: Allowance,
+) {
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("ratelimit-limit", allowance.limit),
+        ("ratelimit-remaining", allowance.remaining),
+        ("ratelimit-reset", allowance.reset_secs),
+    ] {
+        headers.insert(
+            header::HeaderName::from_static(name),
+            HeaderValue::from(value),
+        );
+    }
+    if let Ok(policy) = HeaderValue::from_str(&format!(
+        "{};w={}",
+        allowance.limit,
+        limiter.window().as_secs()
+    )) {
+        headers.insert(header::HeaderName::from_static("ratelimit-policy"), policy);
+    }
 }
 
 fn render(response: async_graphql::Response, media: MediaType) -> HttpResponse {

@@ -2,7 +2,7 @@
 
 use cityatlas::configuration::{
     CorsPolicy, DatabaseSettings, DatabaseUrl, LimitSettings, LogFormat, LogSettings,
-    ServerSettings, Settings,
+    RateLimitSettings, ServerSettings, Settings,
 };
 use cityatlas::startup::Application;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -185,6 +185,11 @@ pub fn test_settings(database_url: &str) -> Settings {
             cors: CorsPolicy::AnyOrigin,
         },
         limits: LimitSettings::default(),
+        // Tests send many queries from one address; the rate-limit tests turn it on.
+        rate_limit: RateLimitSettings {
+            points_per_window: 0,
+            ..RateLimitSettings::default()
+        },
         log: LogSettings {
             filter: "warn".into(),
             format: LogFormat::Text,

@@ -13,4 +13,5 @@ mod helpers;
 mod http;
 mod migrations;
 mod paging;
+mod rate_limit;
 mod seed;
