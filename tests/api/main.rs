@@ -7,6 +7,7 @@ mod contract;
 mod dataloaders;
 mod derived;
 mod filters;
+mod fuzz;
 mod graphql;
 mod health;
 mod helpers;
