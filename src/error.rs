@@ -2,7 +2,8 @@
 //! clients receive as `extensions.code`; internal causes are logged, never sent.
 
 use async_graphql::ErrorExtensions;
-use sea_orm::DbErr;
+use sea_orm::sqlx::Error as SqlxError;
+use sea_orm::{DbErr, RuntimeErr};
 use std::fmt;
 
 /// `Display` is what a client may read: server-side variants say only a generic text, so
@@ -56,14 +57,37 @@ impl Error {
 }
 
 impl From<DbErr> for Error {
-    /// Connection failures mean the database is down, which a client can retry; anything
-    /// else is a bug or a broken schema.
+    /// A database that is down or dropped the connection is one a client can retry;
+    /// anything else is a bug or a broken schema.
     fn from(error: DbErr) -> Self {
         let detail = format!("database error: {error}");
-        match error {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => Error::ServiceUnavailable { detail },
-            _ => Error::Internal { detail },
+        if is_unavailable(&error) {
+            Error::ServiceUnavailable { detail }
+        } else {
+            Error::Internal { detail }
         }
+    }
+}
+
+fn is_unavailable(error: &DbErr) -> bool {
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Query(RuntimeErr::SqlxError(error)) | DbErr::Exec(RuntimeErr::SqlxError(error)) => {
+            match error.as_ref() {
+                SqlxError::Io(_)
+                | SqlxError::Tls(_)
+                | SqlxError::PoolTimedOut
+                | SqlxError::PoolClosed
+                | SqlxError::WorkerCrashed => true,
+                // SQLSTATE classes 08 (connection exception) and 57 (operator intervention:
+                // shutdown, terminated backend, statement timeout).
+                SqlxError::Database(database) => database
+                    .code()
+                    .is_some_and(|code| code.starts_with("08") || code.starts_with("57")),
+                _ => false,
+            }
+        }
+        _ => false,
     }
 }
 

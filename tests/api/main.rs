@@ -13,6 +13,7 @@ mod health;
 mod helpers;
 mod http;
 mod migrations;
+mod outage;
 mod paging;
 mod rate_limit;
 mod seed;
