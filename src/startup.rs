@@ -8,7 +8,9 @@ use crate::routes::{graphiql, graphql as graphql_routes, health};
 use crate::{database, seed};
 use actix_cors::Cors;
 use actix_web::dev::{Server, Service};
+use actix_web::http::header;
 use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::DefaultHeaders;
 use actix_web::{App, HttpMessage, HttpServer, web};
 use sea_orm::DatabaseConnection;
 use std::net::TcpListener;
@@ -100,6 +102,8 @@ fn run(listener: TcpListener, db: DatabaseConnection, settings: Settings) -> Res
                 }
             })
             .wrap(cors(&cors_policy))
+            // No response of ours may be sniffed into another type (JSON run as script).
+            .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
             .wrap(TracingLogger::default())
             .app_data(service.clone())
             .app_data(rate_limiter.clone())
