@@ -110,6 +110,7 @@ async fn accept_negotiates_the_response_type_and_its_status_codes() {
         .await
         .expect("sent");
     assert_eq!(ok.status(), 200);
+    assert_eq!(ok.headers()["x-content-type-options"], "nosniff");
     assert!(content_type(&ok).starts_with(GRAPHQL_RESPONSE_JSON));
 
     // A document that does not parse or validate is a request error: 400 and no `data`
@@ -331,6 +332,7 @@ async fn the_root_redirects_to_graphiql_served_from_the_binary() {
     assert_eq!(root.headers()["location"], "/graphiql");
 
     let page = app.get("/graphiql").await;
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
     if !cityatlas::routes::graphiql::is_bundled() {
         // CI builds with CITYATLAS_REQUIRE_GRAPHIQL=1, so this branch never runs there.
         assert_eq!(page.status(), 404);
