@@ -67,6 +67,10 @@ pub fn decode(id: &str) -> Result<(NodeType, String), Error> {
     let invalid = || Error::BadUserInput(format!("{id:?} is not a City Atlas node ID"));
     let bytes = URL_SAFE_NO_PAD.decode(id).map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    // No key holds a NUL, and PostgreSQL refuses one in a text parameter.
+    if text.contains('\0') {
+        return Err(invalid());
+    }
     let (name, key) = text.split_once(':').ok_or_else(invalid)?;
     let node_type = NodeType::ALL
         .into_iter()

@@ -7,8 +7,8 @@ use super::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::configuration::LimitSettings;
 use async_graphql::parser::Positioned;
 use async_graphql::parser::types::{
-    BaseType, DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
-    Type, TypeKind, TypeSystemDefinition,
+    BaseType, Directive, DocumentOperations, ExecutableDocument, OperationDefinition, Selection,
+    SelectionSet, Type, TypeKind, TypeSystemDefinition,
 };
 use async_graphql::{Name, Variables};
 use async_graphql_value::{ConstValue, Value};
@@ -292,6 +292,7 @@ pub fn analyze(
         ));
     }
     check_directives(document, limits.max_directives_per_field)?;
+    check_no_nul(document, variables)?;
     for definition in &operation.variable_definitions {
         if let Some(value) = variables.get(&definition.node.name.node) {
             types.check_ints(&value.clone().into_value(), &definition.node.var_type.node)?;
@@ -418,6 +419,80 @@ fn check_directives(document: &ExecutableDocument, max: usize) -> Result<(), Vio
     for fragment in document.fragments.values() {
         check(fragment.node.directives.len(), max)?;
         in_set(&fragment.node.selection_set.node, max)?;
+    }
+    Ok(())
+}
+
+/// PostgreSQL refuses U+0000 in text parameters and no stored value contains one, so a NUL
+/// anywhere in the request's strings is refused up front, the same on both backends.
+fn check_no_nul(document: &ExecutableDocument, variables: &Variables) -> Result<(), Violation> {
+    fn in_value(value: &Value) -> bool {
+        match value {
+            Value::String(text) => text.contains('\0'),
+            Value::List(items) => items.iter().any(in_value),
+            Value::Object(fields) => fields.values().any(in_value),
+            _ => false,
+        }
+    }
+    fn in_const(value: &ConstValue) -> bool {
+        match value {
+            ConstValue::String(text) => text.contains('\0'),
+            ConstValue::List(items) => items.iter().any(in_const),
+            ConstValue::Object(fields) => fields.values().any(in_const),
+            _ => false,
+        }
+    }
+    fn in_directives(directives: &[Positioned<Directive>]) -> bool {
+        directives.iter().any(|directive| {
+            directive
+                .node
+                .arguments
+                .iter()
+                .any(|(_, value)| in_value(&value.node))
+        })
+    }
+    fn in_set(set: &SelectionSet) -> bool {
+        set.items.iter().any(|selection| match &selection.node {
+            Selection::Field(field) => {
+                field
+                    .node
+                    .arguments
+                    .iter()
+                    .any(|(_, value)| in_value(&value.node))
+                    || in_directives(&field.node.directives)
+                    || in_set(&field.node.selection_set.node)
+            }
+            Selection::InlineFragment(fragment) => {
+                in_directives(&fragment.node.directives)
+                    || in_set(&fragment.node.selection_set.node)
+            }
+            Selection::FragmentSpread(spread) => in_directives(&spread.node.directives),
+        })
+    }
+    let in_operations = document.operations.iter().any(|(_, operation)| {
+        in_set(&operation.node.selection_set.node)
+            || in_directives(&operation.node.directives)
+            || operation
+                .node
+                .variable_definitions
+                .iter()
+                .any(|definition| {
+                    definition
+                        .node
+                        .default_value
+                        .as_ref()
+                        .is_some_and(|value| in_const(&value.node))
+                })
+    });
+    let in_fragments = document
+        .fragments
+        .values()
+        .any(|fragment| in_set(&fragment.node.selection_set.node));
+    if in_operations || in_fragments || variables.values().any(in_const) {
+        return Err(Violation::new(
+            "BAD_USER_INPUT",
+            "text in the request must not contain NUL (U+0000) characters".to_owned(),
+        ));
     }
     Ok(())
 }
@@ -710,6 +785,27 @@ mod tests {
             "GRAPHQL_VALIDATION_FAILED"
         );
         check("{ countries(first: 2147483647) { totalCount } }").expect("the largest Int is valid");
+    }
+
+    #[test]
+    fn nul_characters_are_refused_wherever_they_stand() {
+        for query in [
+            r#"{ country(code: "\u0000") { code } }"#,
+            r#"{ cities(filter: { text: "a\u0000" }) { totalCount } }"#,
+            r#"{ ...F } fragment F on Query { city(slug: "\u0000") { slug } }"#,
+            r#"query($s: String = "\u0000") { city(slug: $s) { slug } }"#,
+        ] {
+            assert_eq!(code(check(query)), "BAD_USER_INPUT", "{query}");
+        }
+        let mut variables = Variables::default();
+        variables.insert(Name::new("s"), ConstValue::from("shen\0zhen"));
+        assert_eq!(
+            code(check_with(
+                "query($s: String!) { city(slug: $s) { slug } }",
+                variables
+            )),
+            "BAD_USER_INPUT"
+        );
     }
 
     #[test]

@@ -147,7 +147,10 @@ fn decode_cursor<M>(argument: &str, cursor: &str, ordering: &Ordering<M>) -> Res
     let key = match (ordering.kind, &data.key) {
         (KeyKind::Int, serde_json::Value::Number(n)) => n.as_i64().map(Value::from),
         (KeyKind::Float, serde_json::Value::Number(n)) => n.as_f64().map(Value::from),
-        (KeyKind::Text, serde_json::Value::String(s)) => Some(Value::from(s.clone())),
+        // PostgreSQL refuses NUL in text, and no stored key holds one.
+        (KeyKind::Text, serde_json::Value::String(s)) if !s.contains('\0') => {
+            Some(Value::from(s.clone()))
+        }
         _ => None,
     }
     .ok_or_else(invalid)?;
