@@ -305,6 +305,10 @@ async fn integer_overflow_in_every_numeric_argument_is_refused() {
             }
         }
     }
+    eprintln!(
+        "{} Int arguments refused at 2^31: {checked:?}",
+        checked.len()
+    );
     assert!(
         checked.len() >= 20,
         "only {} Int arguments found: {checked:?}",
