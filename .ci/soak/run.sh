@@ -5,7 +5,8 @@
 #   bash .ci/soak/run.sh BINARY [SECONDS] [CONNECTIONS]
 #
 # BINARY is a built cityatlas (e.g. target/release/cityatlas); SECONDS defaults to 60 and
-# CONNECTIONS to 16. Traffic goes only to 127.0.0.1; wrk stops after SECONDS.
+# CONNECTIONS to 16. Traffic goes only to 127.0.0.1; wrk stops after SECONDS. Set
+# SOAK_DATABASE_URL to soak against PostgreSQL instead of a fresh SQLite file.
 set -euo pipefail
 
 binary="${1:?usage: run.sh BINARY [SECONDS] [CONNECTIONS]}"
@@ -16,7 +17,8 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-"$binary" serve --database-url "sqlite://$work/soak.db?mode=rwc" --bind "127.0.0.1:$port" \
+database_url="${SOAK_DATABASE_URL:-sqlite://$work/soak.db?mode=rwc}"
+"$binary" serve --database-url "$database_url" --bind "127.0.0.1:$port" \
     --rate-limit-points 0 --log-level warn >"$work/server.log" 2>&1 &
 pid=$!
 cleanup() {
@@ -46,7 +48,7 @@ graphql_failures="$(awk '/^graphql_failures/ { print $2 }' "$work/wrk.txt")"
 errors=$(( ${non_2xx:-0} + ${socket_errors:-0} + ${graphql_failures:-0} ))
 growth_kib=$(( rss_end - rss_start ))
 
-echo "soak: ${seconds}s, ${connections} connections, ${requests} requests, ${rate} req/s, errors ${errors}, RSS ${rss_start} KiB -> ${rss_end} KiB (${growth_kib} KiB)"
+echo "soak: ${database_url%%:*}, ${seconds}s, ${connections} connections, ${requests} requests, ${rate} req/s, errors ${errors}, RSS ${rss_start} KiB -> ${rss_end} KiB (${growth_kib} KiB)"
 if ! kill -0 "$pid" 2>/dev/null; then
     echo "soak: the server died" >&2
     exit 1
