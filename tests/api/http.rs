@@ -400,3 +400,46 @@ async fn a_request_past_its_deadline_gets_504_and_the_server_keeps_serving() {
     assert_eq!(code_of(response).await, "TIMEOUT");
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
+
+#[tokio::test]
+async fn validation_errors_do_not_suggest_field_names_unless_configured() {
+    let quiet = spawn_app(Backend::Sqlite).await;
+    let (code, message) = quiet.error("{ countrie { totalCount } }").await;
+    assert_eq!(code, "GRAPHQL_VALIDATION_FAILED");
+    assert!(!message.contains("Did you mean"), "{message}");
+    let helpful = spawn_app_with(Backend::Sqlite, |settings| {
+        settings.limits.suggestions = true;
+    })
+    .await;
+    let (_, message) = helpful.error("{ countrie { totalCount } }").await;
+    assert!(message.contains("Did you mean"), "{message}");
+}
+
+/// The request deadline is also PostgreSQL's statement_timeout, on every pooled connection.
+#[tokio::test]
+async fn postgres_connections_carry_the_statement_timeout() {
+    for backend in crate::helpers::backends().await {
+        if backend != Backend::Postgres {
+            continue;
+        }
+        let database = crate::helpers::TestDatabase::create(backend).await;
+        let mut settings = crate::helpers::test_settings(&database.url);
+        settings.database.statement_timeout = std::time::Duration::from_millis(7_500);
+        let db = cityatlas::database::connect(&settings.database)
+            .await
+            .expect("connects");
+        let row = sea_orm::ConnectionTrait::query_one_raw(
+            &db,
+            sea_orm::Statement::from_string(
+                sea_orm::DatabaseBackend::Postgres,
+                "SHOW statement_timeout",
+            ),
+        )
+        .await
+        .expect("runs")
+        .expect("a row");
+        let timeout: String = row.try_get("", "statement_timeout").expect("a text");
+        assert_eq!(timeout, "7500ms");
+        let _ = db.close().await;
+    }
+}
