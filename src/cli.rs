@@ -153,10 +153,23 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Migrate, then load the paper's dataset idempotently and exit.
-    Seed,
+    /// Migrate, then load the paper's dataset idempotently and exit; or, with
+    /// `--synthetic`, fill an empty database with generated benchmark data.
+    Seed(SeedArgs),
     /// Print the GraphQL schema (SDL) to standard output.
     ExportSchema,
+}
+
+#[derive(Debug, Clone, Copy, Args)]
+pub struct SeedArgs {
+    /// Generate synthetic benchmark data instead (only into an empty database: it is never
+    /// mixed with the paper's data).
+    #[arg(long)]
+    pub synthetic: bool,
+
+    /// With --synthetic: how many observations, from 10,000 to 1,000,000.
+    #[arg(long, requires = "synthetic", default_value_t = crate::synthetic::MIN_OBSERVATIONS)]
+    pub scale: u32,
 }
 
 impl Cli {

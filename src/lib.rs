@@ -12,5 +12,6 @@ pub mod rate_limit;
 pub mod routes;
 pub mod seed;
 pub mod startup;
+pub mod synthetic;
 pub mod telemetry;
 pub mod text_search;

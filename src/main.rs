@@ -1,5 +1,5 @@
 use cityatlas::cli::{Cli, Command};
-use cityatlas::{database, graphql, seed, startup::Application, telemetry};
+use cityatlas::{database, graphql, seed, startup::Application, synthetic, telemetry};
 use clap::Parser;
 use std::process::ExitCode;
 
@@ -17,7 +17,13 @@ async fn main() -> ExitCode {
         Command::Migrate => database::connect_and_migrate(&settings.database)
             .await
             .map(|_| ()),
-        Command::Seed => match database::connect_and_migrate(&settings.database).await {
+        Command::Seed(args) => match database::connect_and_migrate(&settings.database).await {
+            Ok(db) if args.synthetic => match synthetic::Scale::new(args.scale) {
+                Ok(scale) => synthetic::seed(&db, scale).await.map(|report| {
+                    tracing::info!(%report, "synthetic benchmark data generated");
+                }),
+                Err(error) => Err(error),
+            },
             Ok(db) => seed::seed_paper_dataset(&db).await.map(|report| {
                 tracing::info!(%report, "paper dataset seeded");
             }),

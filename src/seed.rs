@@ -65,6 +65,13 @@ impl fmt::Display for SeedReport {
 }
 
 pub async fn seed_paper_dataset(db: &DatabaseConnection) -> Result<SeedReport, Error> {
+    if crate::synthetic::is_synthetic(db).await? {
+        return Err(Error::BadUserInput(
+            "this database holds synthetic benchmark data, and the paper's dataset is never \
+             mixed with it; serve it with --no-seed"
+                .to_owned(),
+        ));
+    }
     seed(db, &Dataset::paper()?).await
 }
 

@@ -17,3 +17,4 @@ mod outage;
 mod paging;
 mod rate_limit;
 mod seed;
+mod synthetic;
