@@ -26,6 +26,8 @@ WORKDIR /build
 # must exist because Cargo.toml declares the `api` test target.
 COPY Cargo.toml Cargo.lock build.rs ./
 COPY migration ./migration
+# A workspace member (the benchmark's static ceiling): Cargo needs its manifest to resolve.
+COPY bench/static-ceiling ./bench/static-ceiling
 COPY src ./src
 COPY data ./data
 COPY tests ./tests
