@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_create_schema;
 mod m20261128_000002_add_search_text;
+mod m20261128_000003_observation_order_indexes;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_create_schema::Migration),
             Box::new(m20261128_000002_add_search_text::Migration),
+            Box::new(m20261128_000003_observation_order_indexes::Migration),
         ]
     }
 }

@@ -196,18 +196,18 @@ impl PageArgs {
 }
 
 /// Rows strictly after (`forward`) or before the cursor in the ordering's direction.
+/// Rows past the cursor, as one row-value comparison `(key, id) > (k, i)`: unlike the
+/// equivalent `key > k OR (key = k AND id > i)`, PostgreSQL and SQLite can start an index
+/// scan on (key, id) at the cursor, so a deep page costs what the first one does.
 fn beyond<M>(ordering: &Ordering<M>, cursor: &Cursor, forward: bool) -> Condition {
     let ascending = (ordering.direction == OrderDirection::Asc) == forward;
-    let (key, id) = (ordering.key.clone(), ordering.id.clone());
-    let key_value = Expr::val(cursor.key.clone());
-    let (past_key, past_id) = if ascending {
-        (key.clone().gt(key_value.clone()), id.gt(cursor.id))
+    let row = Expr::tuple([ordering.key.clone(), ordering.id.clone()]);
+    let at_cursor = Expr::tuple([Expr::val(cursor.key.clone()), Expr::val(cursor.id)]);
+    Condition::all().add(if ascending {
+        row.gt(at_cursor)
     } else {
-        (key.clone().lt(key_value.clone()), id.lt(cursor.id))
-    };
-    Condition::any()
-        .add(past_key)
-        .add(Condition::all().add(key.eq(key_value)).add(past_id))
+        row.lt(at_cursor)
+    })
 }
 
 type CountFuture = Pin<Box<dyn Future<Output = Result<u64, DbErr>> + Send>>;
