@@ -199,3 +199,64 @@ impl Cli {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_limit_is_a_flag() {
+        let cli = Cli::try_parse_from([
+            "cityatlas",
+            "--max-body-bytes=1",
+            "--max-query-chars=2",
+            "--max-nesting=3",
+            "--max-depth=4",
+            "--max-complexity=5",
+            "--max-aliases=6",
+            "--max-root-fields=7",
+            "--max-directives=8",
+            "--request-timeout-secs=9",
+            "--graphql-suggestions",
+            "--rate-limit-points=10",
+            "--rate-limit-window-secs=11",
+            "--trusted-proxies=10.0.0.1,10.0.0.2",
+            "--cors-allowed-origins=https://atlas.example",
+        ])
+        .expect("parses");
+        let settings = cli.settings();
+        assert_eq!(
+            settings.limits,
+            LimitSettings {
+                max_body_bytes: 1,
+                max_query_chars: 2,
+                max_nesting: 3,
+                max_depth: 4,
+                max_complexity: 5,
+                max_aliases: 6,
+                max_root_fields: 7,
+                max_directives_per_field: 8,
+                request_timeout: Duration::from_secs(9),
+                suggestions: true,
+            }
+        );
+        assert_eq!(settings.database.statement_timeout, Duration::from_secs(9));
+        assert_eq!(settings.rate_limit.points_per_window, 10);
+        assert_eq!(settings.rate_limit.window, Duration::from_secs(11));
+        assert_eq!(settings.rate_limit.trusted_proxies.len(), 2);
+        assert_eq!(
+            settings.server.cors,
+            CorsPolicy::Origins(vec!["https://atlas.example".to_owned()])
+        );
+    }
+
+    #[test]
+    fn the_defaults_are_the_documented_ones() {
+        let settings = Cli::try_parse_from(["cityatlas"])
+            .expect("parses")
+            .settings();
+        assert_eq!(settings.limits, LimitSettings::default());
+        assert_eq!(settings.rate_limit, RateLimitSettings::default());
+        assert_eq!(settings.server.cors, CorsPolicy::AnyOrigin);
+    }
+}

@@ -66,6 +66,11 @@ impl GraphqlService {
         &self.limits
     }
 
+    /// The SDL of the schema this service executes, which `schema.graphql` must equal.
+    pub fn sdl(&self) -> String {
+        self.schema.sdl()
+    }
+
     /// Checks size and nesting before parsing, then parses and checks depth, cost, aliases,
     /// root fields and directives. A refusal is a response of request errors, each coded.
     pub fn prepare(
