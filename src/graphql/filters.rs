@@ -2,19 +2,27 @@
 
 use crate::error::Error;
 use crate::text_search::{self, RankPatterns};
-use sea_orm::sea_query::{Condition, ExprTrait, LikeExpr, SimpleExpr};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr, SimpleExpr};
+use sea_orm::{EntityTrait, QueryFilter, Select};
 
 /// Longest text a filter or search accepts; longer input is refused, not truncated.
 pub const MAX_TEXT_CHARS: usize = 200;
 /// Most values a list-valued filter accepts.
 pub const MAX_FILTER_VALUES: usize = 100;
 
-/// `search_text LIKE %needle%`, or `None` when the text is blank (no filter).
-pub fn text_matches(search_text: SimpleExpr, text: &str) -> Result<Option<Condition>, Error> {
-    Ok(needle(text)?.map(|needle| {
-        let pattern = RankPatterns::new(&needle).anywhere;
-        Condition::all().add(search_text.like(LikeExpr::new(pattern).escape('\\')))
-    }))
+/// Narrows a list to rows whose folded `search_text` contains the user's text
+/// (`LIKE %needle%`); absent or blank text leaves the list as it is.
+pub fn with_text<E: EntityTrait>(
+    select: Select<E>,
+    search_text: E::Column,
+    text: Option<&str>,
+) -> Result<Select<E>, Error> {
+    let Some(needle) = text.map(needle).transpose()?.flatten() else {
+        return Ok(select);
+    };
+    let pattern = RankPatterns::new(&needle).anywhere;
+    Ok(select
+        .filter(Expr::col((E::default(), search_text)).like(LikeExpr::new(pattern).escape('\\'))))
 }
 
 /// The folded needle of a user's text, refusing text too long to be a search.

@@ -745,14 +745,11 @@ pub async fn list_indicators(
             ),
         );
     }
-    if let Some(text) = &filter.text
-        && let Some(condition) = filters::text_matches(
-            Expr::col((indicator::Entity, indicator::Column::SearchText)),
-            text,
-        )?
-    {
-        select = select.filter(condition);
-    }
+    select = filters::with_text(
+        select,
+        indicator::Column::SearchText,
+        filter.text.as_deref(),
+    )?;
     let order = order_by.unwrap_or_default();
     let (key, key_of): (_, fn(&indicator::Model) -> serde_json::Value) = match order.field {
         IndicatorOrderField::Code => (indicator::Column::Code, |m| json!(m.code)),

@@ -488,11 +488,7 @@ impl Scope {
                 ),
             );
         }
-        if let Some(text) = &filter.text
-            && let Some(condition) = filters::text_matches(Expr::col(C::SearchText), text)?
-        {
-            select = select.filter(condition);
-        }
+        select = filters::with_text(select, C::SearchText, filter.text.as_deref())?;
         Ok(select)
     }
 

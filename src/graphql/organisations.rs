@@ -582,14 +582,7 @@ pub async fn list_companies(
             ),
         );
     }
-    if let Some(text) = &filter.text
-        && let Some(condition) = filters::text_matches(
-            Expr::col((company::Entity, company::Column::SearchText)),
-            text,
-        )?
-    {
-        select = select.filter(condition);
-    }
+    select = filters::with_text(select, company::Column::SearchText, filter.text.as_deref())?;
     let order = order_by.unwrap_or_default();
     let (key, key_of): (_, fn(&company::Model) -> serde_json::Value) = match order.field {
         CompanyOrderField::Name => (company::Column::Name, |m| json!(m.name)),
@@ -696,14 +689,7 @@ pub async fn list_projects(
         filter.from_year,
         filter.to_year,
     ));
-    if let Some(text) = &filter.text
-        && let Some(condition) = filters::text_matches(
-            Expr::col((project::Entity, project::Column::SearchText)),
-            text,
-        )?
-    {
-        select = select.filter(condition);
-    }
+    select = filters::with_text(select, project::Column::SearchText, filter.text.as_deref())?;
     let order = order_by.unwrap_or_default();
     let (key, kind, key_of): (_, _, fn(&project::Model) -> serde_json::Value) = match order.field {
         ProjectOrderField::Name => (
@@ -840,14 +826,7 @@ pub async fn list_policies(
     if let Some(to) = filter.to_year {
         select = select.filter(first_year.clone().lte(to));
     }
-    if let Some(text) = &filter.text
-        && let Some(condition) = filters::text_matches(
-            Expr::col((policy::Entity, policy::Column::SearchText)),
-            text,
-        )?
-    {
-        select = select.filter(condition);
-    }
+    select = filters::with_text(select, policy::Column::SearchText, filter.text.as_deref())?;
     let order = order_by.unwrap_or_default();
     let (key, kind, key_of): (_, _, fn(&policy::Model) -> serde_json::Value) = match order.field {
         PolicyOrderField::Title => (

@@ -379,14 +379,7 @@ pub async fn list_countries(
             ),
         );
     }
-    if let Some(text) = &filter.text
-        && let Some(condition) = filters::text_matches(
-            Expr::col((country::Entity, country::Column::SearchText)),
-            text,
-        )?
-    {
-        select = select.filter(condition);
-    }
+    select = filters::with_text(select, country::Column::SearchText, filter.text.as_deref())?;
     let order = order_by.unwrap_or_default();
     let (key, key_of): (_, fn(&country::Model) -> serde_json::Value) = match order.field {
         CountryOrderField::Code => (country::Column::Code, |m| json!(m.code)),
@@ -429,14 +422,7 @@ pub async fn list_regions(
         select = select
             .filter(region::Column::Kind.is_in(filters::values("kind", kinds)?.iter().cloned()));
     }
-    if let Some(text) = &filter.text
-        && let Some(condition) = filters::text_matches(
-            Expr::col((region::Entity, region::Column::SearchText)),
-            text,
-        )?
-    {
-        select = select.filter(condition);
-    }
+    select = filters::with_text(select, region::Column::SearchText, filter.text.as_deref())?;
     let order = order_by.unwrap_or_default();
     let (key, key_of): (_, fn(&region::Model) -> serde_json::Value) = match order.field {
         CountryOrderField::Code => (region::Column::Code, |m| json!(m.code)),
@@ -501,12 +487,7 @@ pub async fn list_cities(
                 .in_subquery(country_ids(filters::values("country", countries)?)),
         );
     }
-    if let Some(text) = &filter.text
-        && let Some(condition) =
-            filters::text_matches(Expr::col((city::Entity, city::Column::SearchText)), text)?
-    {
-        select = select.filter(condition);
-    }
+    select = filters::with_text(select, city::Column::SearchText, filter.text.as_deref())?;
     let order = order_by.unwrap_or_default();
     let (key, key_of): (_, fn(&city::Model) -> serde_json::Value) = match order.field {
         CityOrderField::Name => (city::Column::Name, |m| json!(m.name)),

@@ -192,14 +192,7 @@ pub async fn list_sources(
                 .is_in(filters::values("publisher", publishers)?.iter().cloned()),
         );
     }
-    if let Some(text) = &filter.text
-        && let Some(condition) = filters::text_matches(
-            Expr::col((source::Entity, source::Column::SearchText)),
-            text,
-        )?
-    {
-        select = select.filter(condition);
-    }
+    select = filters::with_text(select, source::Column::SearchText, filter.text.as_deref())?;
     let order = order_by.unwrap_or_default();
     let (key, key_of): (_, fn(&source::Model) -> serde_json::Value) = match order.field {
         SourceOrderField::Title => (Expr::col((source::Entity, source::Column::Title)), |m| {
