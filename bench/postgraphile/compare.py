@@ -23,11 +23,11 @@ CITYATLAS = {
     "Q1": "{ countries(first: 100, orderBy: {field: CODE}) { nodes { code name iso3 advantages } } }",
     "Q2": '{ indicator(code: "synthetic_indicator_001") { series(subjects: ["AA", "AB"]) '
     "{ subject { key } points { year period value observation { source { title } } } } } }",
-    "Q3": '{ city(slug: "city-00001") { name country { code name } companies { slug name } '
+    "Q3": '{ city(slug: "city-00001") { name country { code name } companies(first: 20) { slug name } '
     "policies { slug title } observations(first: 20) { nodes { year value } } } }",
     "Q4": "{ observations(first: 100, after: $AFTER) { nodes { year value } } }",
-    "Q5": "{ countries(first: 100, orderBy: {field: CODE}) { nodes { code cities { slug "
-    "companies { slug policies { policy { slug } } } } } } }",
+    "Q5": "{ countries(first: 100, orderBy: {field: CODE}) { nodes { code cities(first: 10) { slug "
+    "companies(first: 5) { slug policies { policy { slug } } } } } } }",
 }
 # City Atlas caps `last` at 100: the cursor of the 101st row from the end takes two steps.
 CITYATLAS_Q4_CURSOR = "{ observations(last: 100) { pageInfo { startCursor } } }"
@@ -45,15 +45,15 @@ POSTGRAPHILE = {
                f"{{ nodes {{ key {OBS_SERIES} }} }}" for alias, key in (("aa", "AA"), ("ab", "AB")))
     + " }",
     "Q3": '{ cityBySlug(slug: "city-00001") { name countryByCountryId { code name } '
-    "companiesByHqCityId(orderBy: [NAME_ASC, PRIMARY_KEY_ASC]) { nodes { slug name } } "
+    "companiesByHqCityId(first: 20, orderBy: [NAME_ASC, PRIMARY_KEY_ASC]) { nodes { slug name } } "
     "policyCitiesByCityId(orderBy: PRIMARY_KEY_ASC) { nodes { policyByPolicyId { slug title } } } "
     "subjectBySubjectId { observationsBySubjectId(first: 20, orderBy: [YEAR_ASC, PRIMARY_KEY_ASC]) "
     "{ nodes { year value } } } } }",
     "Q4": "{ allObservations(orderBy: [YEAR_ASC, PRIMARY_KEY_ASC], first: 100, after: $AFTER) "
     "{ nodes { year value } } }",
     "Q5": "{ allCountries(first: 100, orderBy: CODE_ASC) { nodes { code "
-    "citiesByCountryId(orderBy: [NAME_ASC, PRIMARY_KEY_ASC]) { nodes { slug "
-    "companiesByHqCityId(orderBy: [NAME_ASC, PRIMARY_KEY_ASC]) { nodes { slug "
+    "citiesByCountryId(first: 10, orderBy: [NAME_ASC, PRIMARY_KEY_ASC]) { nodes { slug "
+    "companiesByHqCityId(first: 5, orderBy: [NAME_ASC, PRIMARY_KEY_ASC]) { nodes { slug "
     "policyCompaniesByCompanyId(orderBy: PRIMARY_KEY_ASC) { nodes { policyByPolicyId { slug } } } "
     "} } } } } } }",
 }

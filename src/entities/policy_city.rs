@@ -30,3 +30,15 @@ pub enum Relation {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Related<super::policy::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Policy.def()
+    }
+}
+
+impl Related<super::city::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::City.def()
+    }
+}

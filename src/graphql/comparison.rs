@@ -37,7 +37,7 @@ impl StrategicDimension {
     /// Each country's cell in this row, China first as in the table.
     async fn positions(&self, ctx: &Context<'_>) -> Result<Vec<StrategicPosition>> {
         let rows = loaders(ctx)?
-            .load_one(PositionsOfDimension(self.0.id))
+            .load_one(PositionsOfDimension(self.0.id, None))
             .await?;
         Ok(rows
             .unwrap_or_default()

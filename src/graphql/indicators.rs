@@ -462,6 +462,28 @@ async fn subject_ids(db: &DatabaseConnection, key: &str) -> Result<Vec<i32>, Err
     Ok(ids)
 }
 
+/// The subjects behind several keys, in the keys' order, in one statement.
+async fn subjects_by_keys(
+    db: &DatabaseConnection,
+    keys: &[String],
+) -> Result<Vec<subject::Model>, Error> {
+    let rows = subject::Entity::find()
+        .filter(subject::Column::Key.is_in(keys.iter().cloned()))
+        .order_by_asc(subject::Column::Id)
+        .all(db)
+        .await?;
+    let mut ordered = Vec::with_capacity(rows.len());
+    for key in keys {
+        let of_key = rows.iter().filter(|row| &row.key == key);
+        let before = ordered.len();
+        ordered.extend(of_key.cloned());
+        if ordered.len() == before {
+            return Err(Error::BadUserInput(format!("there is no subject {key:?}")));
+        }
+    }
+    Ok(ordered)
+}
+
 /// The observations of one indicator for two subjects in the same period: the given one,
 /// or else the latest period both have.
 async fn pair(
@@ -583,10 +605,11 @@ async fn load_series(
             to,
         ));
     let mut requested: Vec<i32> = Vec::new();
+    let mut requested_subjects = None;
     if let Some(keys) = &subjects {
-        for key in filters::values("subjects", keys)? {
-            requested.extend(subject_ids(db, key).await?);
-        }
+        let found = subjects_by_keys(db, filters::values("subjects", keys)?).await?;
+        requested = found.iter().map(|subject| subject.id).collect();
+        requested_subjects = Some(found);
         select = select.filter(observation::Column::SubjectId.is_in(requested.clone()));
     }
     if let Some(categories) = &category {
@@ -637,9 +660,16 @@ async fn load_series(
         }
         keys
     };
-    let subject_rows = loaders(ctx)?
-        .load_many(keys.iter().map(|(id, _)| SubjectById(*id)))
-        .await?;
+    // Subjects asked for by key are already known, kinds and all: one statement per kind
+    // reads their rows, where the loader would first read them again.
+    let subject_rows = match &requested_subjects {
+        Some(found) => loaders::subject_rows(db, found).await?,
+        None => {
+            loaders(ctx)?
+                .load_many(keys.iter().map(|(id, _)| SubjectById(*id)))
+                .await?
+        }
+    };
     let mut by_key: HashMap<(i32, Option<String>), Vec<&observation::Model>> = HashMap::new();
     for row in &rows {
         by_key

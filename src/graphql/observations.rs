@@ -499,7 +499,7 @@ impl Scope {
         };
         let loaders = loaders(ctx)?;
         let rows = loaders
-            .load_one(ObservationsOfSubject(subject_id))
+            .load_one(ObservationsOfSubject(subject_id, None))
             .await?
             .unwrap_or_default();
         let indicators = loaders

@@ -94,14 +94,32 @@ impl Company {
     }
 
     /// The company's subsidiaries in the paper, by name.
-    async fn subsidiaries(&self, ctx: &Context<'_>) -> Result<Vec<Company>> {
-        let rows = loaders(ctx)?.load_one(SubsidiariesOf(self.0.id)).await?;
+    async fn subsidiaries(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many, the first in the list's order; all of them without it."
+        )]
+        first: Option<i32>,
+    ) -> Result<Vec<Company>> {
+        let rows = loaders(ctx)?
+            .load_one(SubsidiariesOf(self.0.id, paging::list_first(first)?))
+            .await?;
         Ok(rows.unwrap_or_default().into_iter().map(Company).collect())
     }
 
     /// The projects the company takes part in, with its role in each.
-    async fn projects(&self, ctx: &Context<'_>) -> Result<Vec<ProjectParticipation>> {
-        let rows = loaders(ctx)?.load_one(ProjectsOfCompany(self.0.id)).await?;
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many, the first in the list's order; all of them without it."
+        )]
+        first: Option<i32>,
+    ) -> Result<Vec<ProjectParticipation>> {
+        let rows = loaders(ctx)?
+            .load_one(ProjectsOfCompany(self.0.id, paging::list_first(first)?))
+            .await?;
         Ok(rows
             .unwrap_or_default()
             .into_iter()
@@ -110,8 +128,17 @@ impl Company {
     }
 
     /// The policies that concern the company, and how.
-    async fn policies(&self, ctx: &Context<'_>) -> Result<Vec<PolicyInvolvement>> {
-        let rows = loaders(ctx)?.load_one(PoliciesOfCompany(self.0.id)).await?;
+    async fn policies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many, the first in the list's order; all of them without it."
+        )]
+        first: Option<i32>,
+    ) -> Result<Vec<PolicyInvolvement>> {
+        let rows = loaders(ctx)?
+            .load_one(PoliciesOfCompany(self.0.id, paging::list_first(first)?))
+            .await?;
         Ok(rows
             .unwrap_or_default()
             .into_iter()
@@ -122,7 +149,7 @@ impl Company {
     /// Sanctions and entity listings of the company, as dated facts.
     async fn sanctions(&self, ctx: &Context<'_>) -> Result<Vec<Sanction>> {
         let rows = loaders(ctx)?
-            .load_one(SanctionsOfCompany(self.0.id))
+            .load_one(SanctionsOfCompany(self.0.id, None))
             .await?;
         Ok(rows.unwrap_or_default().into_iter().map(Sanction).collect())
     }
@@ -277,9 +304,16 @@ impl Project {
     }
 
     /// The companies that operate or support the project, with their roles.
-    async fn companies(&self, ctx: &Context<'_>) -> Result<Vec<ProjectParticipation>> {
+    async fn companies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many, the first in the list's order; all of them without it."
+        )]
+        first: Option<i32>,
+    ) -> Result<Vec<ProjectParticipation>> {
         let rows = loaders(ctx)?
-            .load_one(ParticipantsOfProject(self.0.id))
+            .load_one(ParticipantsOfProject(self.0.id, paging::list_first(first)?))
             .await?;
         Ok(rows
             .unwrap_or_default()
@@ -418,28 +452,32 @@ impl Policy {
     }
 
     /// The cities the policy concerns, by name.
-    async fn cities(&self, ctx: &Context<'_>) -> Result<Vec<City>> {
-        let links = loaders(ctx)?
-            .load_one(CitiesOfPolicy(self.0.id))
-            .await?
-            .unwrap_or_default();
-        let mut cities: Vec<City> = loaders(ctx)?
-            .load_many(
-                links
-                    .iter()
-                    .map(|link: &policy_city::Model| CityById(link.city_id)),
-            )
-            .await?
-            .into_values()
-            .map(City)
-            .collect();
-        cities.sort_by(|a, b| a.0.name.cmp(&b.0.name));
-        Ok(cities)
+    async fn cities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many, the first in the list's order; all of them without it."
+        )]
+        first: Option<i32>,
+    ) -> Result<Vec<City>> {
+        let rows = loaders(ctx)?
+            .load_one(CitiesOfPolicy(self.0.id, paging::list_first(first)?))
+            .await?;
+        Ok(rows.unwrap_or_default().into_iter().map(City).collect())
     }
 
     /// The companies the policy concerns, and how.
-    async fn companies(&self, ctx: &Context<'_>) -> Result<Vec<PolicyInvolvement>> {
-        let rows = loaders(ctx)?.load_one(CompaniesOfPolicy(self.0.id)).await?;
+    async fn companies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many, the first in the list's order; all of them without it."
+        )]
+        first: Option<i32>,
+    ) -> Result<Vec<PolicyInvolvement>> {
+        let rows = loaders(ctx)?
+            .load_one(CompaniesOfPolicy(self.0.id, paging::list_first(first)?))
+            .await?;
         Ok(rows
             .unwrap_or_default()
             .into_iter()

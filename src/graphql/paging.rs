@@ -20,6 +20,17 @@ use std::pin::Pin;
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
 pub const MAX_PAGE_SIZE: i32 = 100;
 
+/// `first` on a nested list: at most that many items, as on a connection; all without it.
+pub fn list_first(first: Option<i32>) -> Result<Option<u32>, Error> {
+    match first {
+        None => Ok(None),
+        Some(first @ 0..=MAX_PAGE_SIZE) => Ok(Some(first.unsigned_abs())),
+        Some(first) => Err(Error::BadUserInput(format!(
+            "`first` must be between 0 and {MAX_PAGE_SIZE}, not {first}"
+        ))),
+    }
+}
+
 /// The sort direction of a list.
 #[derive(Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum OrderDirection {

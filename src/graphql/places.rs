@@ -4,8 +4,8 @@ use super::comparison::StrategicPosition;
 use super::ids::{self, NodeType};
 use super::loaders::{
     CitiesOfCountry, CompaniesInCity, CompaniesOfCountry, CountriesOfRegion, CountryById,
-    PoliciesOfCity, PoliciesOfCountry, PolicyById, PositionsOfCountry, ProjectsInCity,
-    ProjectsOfCountry, RegionById,
+    PoliciesOfCity, PoliciesOfCountry, PositionsOfCountry, ProjectsInCity, ProjectsOfCountry,
+    RegionById,
 };
 use super::observations::{ObservationConnection, ObservationFilter, ObservationOrder, Scope};
 use super::organisations::{Company, Policy, Project};
@@ -72,35 +72,69 @@ impl Country {
     }
 
     /// The country's cities in the paper, by name.
-    async fn cities(&self, ctx: &Context<'_>) -> Result<Vec<City>> {
-        let rows = loaders(ctx)?.load_one(CitiesOfCountry(self.0.id)).await?;
+    async fn cities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many, the first in the list's order; all of them without it."
+        )]
+        first: Option<i32>,
+    ) -> Result<Vec<City>> {
+        let rows = loaders(ctx)?
+            .load_one(CitiesOfCountry(self.0.id, paging::list_first(first)?))
+            .await?;
         Ok(rows.unwrap_or_default().into_iter().map(City).collect())
     }
 
     /// Companies headquartered in the country, by name.
-    async fn companies(&self, ctx: &Context<'_>) -> Result<Vec<Company>> {
+    async fn companies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many, the first in the list's order; all of them without it."
+        )]
+        first: Option<i32>,
+    ) -> Result<Vec<Company>> {
         let rows = loaders(ctx)?
-            .load_one(CompaniesOfCountry(self.0.id))
+            .load_one(CompaniesOfCountry(self.0.id, paging::list_first(first)?))
             .await?;
         Ok(rows.unwrap_or_default().into_iter().map(Company).collect())
     }
 
     /// Smart-city projects in the country, by name.
-    async fn projects(&self, ctx: &Context<'_>) -> Result<Vec<Project>> {
-        let rows = loaders(ctx)?.load_one(ProjectsOfCountry(self.0.id)).await?;
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many, the first in the list's order; all of them without it."
+        )]
+        first: Option<i32>,
+    ) -> Result<Vec<Project>> {
+        let rows = loaders(ctx)?
+            .load_one(ProjectsOfCountry(self.0.id, paging::list_first(first)?))
+            .await?;
         Ok(rows.unwrap_or_default().into_iter().map(Project).collect())
     }
 
     /// The country's policies, plans and initiatives, by title.
-    async fn policies(&self, ctx: &Context<'_>) -> Result<Vec<Policy>> {
-        let rows = loaders(ctx)?.load_one(PoliciesOfCountry(self.0.id)).await?;
+    async fn policies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many, the first in the list's order; all of them without it."
+        )]
+        first: Option<i32>,
+    ) -> Result<Vec<Policy>> {
+        let rows = loaders(ctx)?
+            .load_one(PoliciesOfCountry(self.0.id, paging::list_first(first)?))
+            .await?;
         Ok(rows.unwrap_or_default().into_iter().map(Policy).collect())
     }
 
     /// The country's column of Table 1, one cell per dimension, in the table's order.
     async fn strategic_positions(&self, ctx: &Context<'_>) -> Result<Vec<StrategicPosition>> {
         let rows = loaders(ctx)?
-            .load_one(PositionsOfCountry(self.0.id))
+            .load_one(PositionsOfCountry(self.0.id, None))
             .await?;
         Ok(rows
             .unwrap_or_default()
@@ -173,8 +207,17 @@ impl Region {
     }
 
     /// The countries in the region, by name.
-    async fn countries(&self, ctx: &Context<'_>) -> Result<Vec<Country>> {
-        let rows = loaders(ctx)?.load_one(CountriesOfRegion(self.0.id)).await?;
+    async fn countries(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many, the first in the list's order; all of them without it."
+        )]
+        first: Option<i32>,
+    ) -> Result<Vec<Country>> {
+        let rows = loaders(ctx)?
+            .load_one(CountriesOfRegion(self.0.id, paging::list_first(first)?))
+            .await?;
         Ok(rows.unwrap_or_default().into_iter().map(Country).collect())
     }
 
@@ -250,31 +293,48 @@ impl City {
     }
 
     /// The city's smart-city projects, by name.
-    async fn projects(&self, ctx: &Context<'_>) -> Result<Vec<Project>> {
-        let rows = loaders(ctx)?.load_one(ProjectsInCity(self.0.id)).await?;
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many, the first in the list's order; all of them without it."
+        )]
+        first: Option<i32>,
+    ) -> Result<Vec<Project>> {
+        let rows = loaders(ctx)?
+            .load_one(ProjectsInCity(self.0.id, paging::list_first(first)?))
+            .await?;
         Ok(rows.unwrap_or_default().into_iter().map(Project).collect())
     }
 
     /// Companies headquartered in the city, by name.
-    async fn companies(&self, ctx: &Context<'_>) -> Result<Vec<Company>> {
-        let rows = loaders(ctx)?.load_one(CompaniesInCity(self.0.id)).await?;
+    async fn companies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many, the first in the list's order; all of them without it."
+        )]
+        first: Option<i32>,
+    ) -> Result<Vec<Company>> {
+        let rows = loaders(ctx)?
+            .load_one(CompaniesInCity(self.0.id, paging::list_first(first)?))
+            .await?;
         Ok(rows.unwrap_or_default().into_iter().map(Company).collect())
     }
 
     /// Policies that concern the city, by title.
-    async fn policies(&self, ctx: &Context<'_>) -> Result<Vec<Policy>> {
-        let links = loaders(ctx)?
-            .load_one(PoliciesOfCity(self.0.id))
-            .await?
-            .unwrap_or_default();
-        let mut policies: Vec<Policy> = loaders(ctx)?
-            .load_many(links.iter().map(|link| PolicyById(link.policy_id)))
-            .await?
-            .into_values()
-            .map(Policy)
-            .collect();
-        policies.sort_by(|a, b| a.0.title.cmp(&b.0.title));
-        Ok(policies)
+    async fn policies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many, the first in the list's order; all of them without it."
+        )]
+        first: Option<i32>,
+    ) -> Result<Vec<Policy>> {
+        let rows = loaders(ctx)?
+            .load_one(PoliciesOfCity(self.0.id, paging::list_first(first)?))
+            .await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Policy).collect())
     }
 
     /// The city's places in rankings such as the IMD Smart City Index.

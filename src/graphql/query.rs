@@ -1,12 +1,12 @@
 //! The root query type.
 
 use super::comparison::StrategicDimension;
-use super::database;
 use super::indicators::{
     self, DerivedValue, FigureInput, Indicator, IndicatorConnection, IndicatorFilter,
     IndicatorOrder,
 };
 use super::interfaces::{self, Node, SearchResult};
+use super::loaders::CountryById;
 use super::observations::{ObservationConnection, ObservationFilter, ObservationOrder, Scope};
 use super::organisations::{
     self, Company, CompanyConnection, CompanyFilter, CompanyOrder, Policy, PolicyConnection,
@@ -19,6 +19,7 @@ use super::places::{
 };
 use super::search;
 use super::sources::{self, Source, SourceConnection, SourceFilter, SourceOrder};
+use super::{database, loaders};
 use crate::derived;
 use crate::entities::{
     city, company, country, indicator, policy, project, region, source, strategic_dimension,
@@ -100,9 +101,28 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The city's slug, e.g. `san-francisco`.")] slug: String,
     ) -> Result<Option<City>> {
-        Ok(find_by::<city::Entity>(ctx, city::Column::Slug, slug)
-            .await?
-            .map(City))
+        // The city's country comes in the same statement when it is asked for, which saves
+        // a round trip on the commonest lookup.
+        if !ctx.look_ahead().field("country").exists() {
+            return Ok(find_by::<city::Entity>(ctx, city::Column::Slug, slug)
+                .await?
+                .map(City));
+        }
+        let found = city::Entity::find()
+            .filter(city::Column::Slug.eq(slug))
+            .find_also_related(country::Entity)
+            .one(database(ctx)?)
+            .await
+            .map_err(Error::from)?;
+        let Some((city, country)) = found else {
+            return Ok(None);
+        };
+        if let Some(country) = country {
+            loaders(ctx)?
+                .feed_one(CountryById(country.id), country)
+                .await;
+        }
+        Ok(Some(City(city)))
     }
 
     /// A company by its slug, e.g. `huawei`; `null` if there is none.
