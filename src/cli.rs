@@ -3,7 +3,7 @@
 
 use crate::configuration::{
     CorsPolicy, DatabaseSettings, DatabaseUrl, LimitSettings, LogFormat, LogSettings,
-    RateLimitSettings, ServerSettings, Settings,
+    RateLimitSettings, ResponseCacheSettings, ServerSettings, Settings,
 };
 use clap::{Args, Parser, Subcommand};
 use std::net::{IpAddr, SocketAddr};
@@ -69,6 +69,15 @@ pub struct Cli {
     /// The rate-limit window, in seconds; the budget refills evenly over it.
     #[arg(long, env = "CITYATLAS_RATE_LIMIT_WINDOW_SECS", default_value_t = RateLimitSettings::default().window.as_secs(), global = true)]
     rate_limit_window_secs: u64,
+
+    /// Seconds a finished answer to a repeated query is served from memory (and the
+    /// `max-age` of GET answers); 0 turns the response cache off.
+    #[arg(long, env = "CITYATLAS_RESPONSE_CACHE_SECS", default_value_t = ResponseCacheSettings::default().ttl.as_secs(), global = true)]
+    response_cache_secs: u64,
+
+    /// Memory the response cache may take, in bytes.
+    #[arg(long, env = "CITYATLAS_RESPONSE_CACHE_MAX_BYTES", default_value_t = ResponseCacheSettings::default().max_bytes, global = true)]
+    response_cache_max_bytes: usize,
 
     /// Comma-separated IP addresses of reverse proxies whose X-Forwarded-For names the
     /// client; requests from anyone else are counted by their own address.
@@ -191,6 +200,10 @@ impl Cli {
                 points_per_window: self.rate_limit_points,
                 window: Duration::from_secs(self.rate_limit_window_secs.max(1)),
                 trusted_proxies: self.trusted_proxies.clone(),
+            },
+            response_cache: ResponseCacheSettings {
+                ttl: Duration::from_secs(self.response_cache_secs),
+                max_bytes: self.response_cache_max_bytes,
             },
             log: LogSettings {
                 filter: self.log_level.clone(),

@@ -9,7 +9,25 @@ pub struct Settings {
     pub server: ServerSettings,
     pub limits: LimitSettings,
     pub rate_limit: RateLimitSettings,
+    pub response_cache: ResponseCacheSettings,
     pub log: LogSettings,
+}
+
+/// How long finished answers to repeated queries are kept, and how much memory they may
+/// take. A zero time to live turns the cache off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseCacheSettings {
+    pub ttl: std::time::Duration,
+    pub max_bytes: usize,
+}
+
+impl Default for ResponseCacheSettings {
+    fn default() -> Self {
+        Self {
+            ttl: std::time::Duration::from_secs(60),
+            max_bytes: 64 * 1024 * 1024,
+        }
+    }
 }
 
 /// Each client's budget of query-cost points per window, refilled evenly.

@@ -9,6 +9,7 @@ pub mod error;
 pub mod formatting;
 pub mod graphql;
 pub mod rate_limit;
+pub mod response_cache;
 pub mod routes;
 pub mod seed;
 pub mod startup;

@@ -4,13 +4,14 @@ use crate::configuration::{CorsPolicy, Settings};
 use crate::error::Error;
 use crate::graphql::GraphqlService;
 use crate::rate_limit::RateLimiter;
+use crate::response_cache::ResponseCache;
 use crate::routes::{graphiql, graphql as graphql_routes, health};
 use crate::{database, seed};
 use actix_cors::Cors;
 use actix_web::dev::{Server, Service};
 use actix_web::http::header;
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::DefaultHeaders;
+use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App, HttpMessage, HttpServer, web};
 use sea_orm::DatabaseConnection;
 use std::net::TcpListener;
@@ -80,6 +81,7 @@ fn cors(policy: &CorsPolicy) -> Cors {
 fn run(listener: TcpListener, db: DatabaseConnection, settings: Settings) -> Result<Server, Error> {
     let service = web::Data::new(GraphqlService::new(db.clone(), settings.limits));
     let rate_limiter = web::Data::new(RateLimiter::new(settings.rate_limit));
+    let response_cache = web::Data::new(ResponseCache::new(&settings.response_cache));
     let cors_policy = settings.server.cors;
     let db = web::Data::new(db);
     let server = HttpServer::new(move || {
@@ -104,9 +106,13 @@ fn run(listener: TcpListener, db: DatabaseConnection, settings: Settings) -> Res
             .wrap(cors(&cors_policy))
             // No response of ours may be sniffed into another type (JSON run as script).
             .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
+            // Only when the client asks (`Accept-Encoding`): a long series or a deep tree
+            // shrinks several-fold.
+            .wrap(Compress::default())
             .wrap(TracingLogger::default())
             .app_data(service.clone())
             .app_data(rate_limiter.clone())
+            .app_data(response_cache.clone())
             .app_data(db.clone())
             .route("/healthz", web::get().to(health::healthz))
             .route("/readyz", web::get().to(health::readyz))

@@ -19,7 +19,7 @@ work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 database_url="${SOAK_DATABASE_URL:-sqlite://$work/soak.db?mode=rwc}"
 "$binary" serve --database-url "$database_url" --bind "127.0.0.1:$port" \
-    --rate-limit-points 0 --log-level warn >"$work/server.log" 2>&1 &
+    --rate-limit-points 0 --response-cache-secs 0 --log-level warn >"$work/server.log" 2>&1 &
 pid=$!
 cleanup() {
     kill "$pid" 2>/dev/null || true

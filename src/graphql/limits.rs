@@ -150,15 +150,21 @@ impl TypeInfo {
                 for field in type_fields {
                     let field = field.node;
                     let mut base = &field.ty.node.base;
+                    let is_list = matches!(base, BaseType::List(_));
                     while let BaseType::List(inner) = base {
                         base = &inner.base;
                     }
                     let BaseType::Named(field_type) = base else {
                         continue;
                     };
+                    // A nested list's `first` only narrows it: the dataset bounds those
+                    // lists, which cost 1 + their selection, as they did before they took
+                    // `first`.
+                    let nested_list = is_list && type_name != "Query";
                     let page = field
                         .arguments
                         .iter()
+                        .filter(|_| !nested_list)
                         .find(|argument| argument.node.name.node == "first")
                         .map(|argument| {
                             argument
@@ -714,6 +720,17 @@ mod tests {
         let cost = check(&introspection_query(9)).expect("GraphiQL's introspection runs");
         assert_eq!(cost.depth, 15);
         assert_eq!(code(check(&introspection_query(10))), "QUERY_TOO_DEEP");
+    }
+
+    #[test]
+    fn first_on_a_nested_list_narrows_it_without_changing_its_cost() {
+        let all = check("{ countries(first: 10) { nodes { cities { slug } } } }").expect("runs");
+        let narrowed = check("{ countries(first: 10) { nodes { cities(first: 5) { slug } } } }")
+            .expect("runs");
+        assert_eq!(all.complexity, 2 + 10 * (1 + (1 + 1)));
+        assert_eq!(narrowed.complexity, all.complexity);
+        let search = check(r#"{ search(text: "a", first: 50) { __typename } }"#).expect("runs");
+        assert_eq!(search.complexity, 2 + 50, "a root list still pages");
     }
 
     #[test]

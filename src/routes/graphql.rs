@@ -4,8 +4,10 @@
 
 use crate::graphql::GraphqlService;
 use crate::rate_limit::{Allowance, Exhausted, RateLimiter};
+use crate::response_cache::{CacheKey, CachedResponse, ResponseCache};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
+use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use serde::Deserialize;
@@ -187,6 +189,7 @@ pub async fn post(
     payload: web::Payload,
     service: web::Data<GraphqlService>,
     limiter: web::Data<RateLimiter>,
+    cache: web::Data<ResponseCache>,
 ) -> HttpResponse {
     let media = match negotiate(&request) {
         Ok(media) => media,
@@ -194,7 +197,9 @@ pub async fn post(
     };
     let max_body_bytes = service.limits().max_body_bytes;
     match parse_post(&request, payload, max_body_bytes).await {
-        Ok(graphql_request) => execute(&service, &limiter, &request, graphql_request, media).await,
+        Ok(graphql_request) => {
+            execute(&service, &limiter, &cache, &request, graphql_request, media).await
+        }
         Err(rejection) => rejection.into_response(media),
     }
 }
@@ -241,6 +246,7 @@ pub async fn get(
     request: HttpRequest,
     service: web::Data<GraphqlService>,
     limiter: web::Data<RateLimiter>,
+    cache: web::Data<ResponseCache>,
 ) -> HttpResponse {
     let media = match negotiate(&request) {
         Ok(media) => media,
@@ -250,7 +256,9 @@ pub async fn get(
         .and_then(RequestParameters::into_request)
         .and_then(refuse_mutations_over_get);
     match graphql_request {
-        Ok(graphql_request) => execute(&service, &limiter, &request, graphql_request, media).await,
+        Ok(graphql_request) => {
+            execute(&service, &limiter, &cache, &request, graphql_request, media).await
+        }
         Err(rejection) => rejection.into_response(media),
     }
 }
@@ -299,10 +307,23 @@ pub async fn unsupported_method(request: HttpRequest) -> HttpResponse {
 async fn execute(
     service: &GraphqlService,
     limiter: &RateLimiter,
+    cache: &ResponseCache,
     http_request: &HttpRequest,
     request: async_graphql::Request,
     media: MediaType,
 ) -> HttpResponse {
+    let cache_key = cache
+        .is_enabled()
+        .then(|| CacheKey::new(&request, media.content_type()))
+        .flatten();
+    if let Some(hit) = cache_key.as_ref().and_then(|key| cache.get(key)) {
+        let allowance = match charge(limiter, http_request, hit.cost, media) {
+            Ok(allowance) => allowance,
+            Err(refusal) => return *refusal,
+        };
+        return answer(http_request, cache, &hit, media, allowance, limiter);
+    }
+
     let request_id = http_request
         .extensions()
         .get::<RequestId>()
@@ -312,25 +333,105 @@ async fn execute(
     let cost = prepared
         .as_ref()
         .map_or(1, |prepared| prepared.cost.complexity);
-    let allowance = match limiter
-        .client(http_request)
-        .filter(|_| limiter.is_enabled())
-    {
-        None => None,
-        Some(client) => match limiter.charge(client, cost) {
-            Ok(allowance) => Some(allowance),
-            Err(exhausted) => return rate_limited(limiter, exhausted, cost, media),
-        },
+    let allowance = match charge(limiter, http_request, cost, media) {
+        Ok(allowance) => allowance,
+        Err(refusal) => return *refusal,
     };
     let response = match prepared {
         Ok(prepared) => service.execute(prepared, request_id.as_deref()).await,
         Err(refusal) => *refusal,
     };
-    let mut http_response = render(response, media);
-    if let Some(allowance) = allowance {
-        set_rate_limit_headers(&mut http_response, limiter, allowance);
+    let succeeded = response.errors.is_empty();
+    let (status, body) = match render(response, media) {
+        Ok(rendered) => rendered,
+        Err(rejection) => return rejection.into_response(media),
+    };
+    if !succeeded {
+        let mut http_response = HttpResponse::build(status)
+            .content_type(media.content_type())
+            .insert_header((header::VARY, HeaderValue::from_static("Accept")))
+            .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+            .body(body);
+        if let Some(allowance) = allowance {
+            set_rate_limit_headers(&mut http_response, limiter, allowance);
+        }
+        return http_response;
     }
-    http_response
+    // Only complete answers are kept: an error may be gone on the next try.
+    let finished = CachedResponse::new(Bytes::from(body), cost);
+    if let Some(key) = cache_key {
+        cache.insert(key, finished.clone());
+    }
+    answer(http_request, cache, &finished, media, allowance, limiter)
+}
+
+/// Charges the request's cost to its client, or refuses it with 429.
+fn charge(
+    limiter: &RateLimiter,
+    http_request: &HttpRequest,
+    cost: u64,
+    media: MediaType,
+) -> Result<Option<Allowance>, Box<HttpResponse>> {
+    match limiter
+        .client(http_request)
+        .filter(|_| limiter.is_enabled())
+    {
+        None => Ok(None),
+        Some(client) => match limiter.charge(client, cost) {
+            Ok(allowance) => Ok(Some(allowance)),
+            Err(exhausted) => Err(Box::new(rate_limited(limiter, exhausted, cost, media))),
+        },
+    }
+}
+
+/// A successful answer with its validators: 304 when the client already holds this body
+/// (`If-None-Match`), and a shared `max-age` on GET, the method HTTP caches may store.
+fn answer(
+    http_request: &HttpRequest,
+    cache: &ResponseCache,
+    finished: &CachedResponse,
+    media: MediaType,
+    allowance: Option<Allowance>,
+    limiter: &RateLimiter,
+) -> HttpResponse {
+    let not_modified = http_request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|tags| {
+            tags.split(',').any(|tag| {
+                let tag = tag.trim();
+                tag == "*" || tag.trim_start_matches("W/") == finished.etag.trim_start_matches("W/")
+            })
+        });
+    let mut builder = HttpResponse::build(if not_modified {
+        StatusCode::NOT_MODIFIED
+    } else {
+        StatusCode::OK
+    });
+    builder
+        .content_type(media.content_type())
+        .insert_header((header::VARY, HeaderValue::from_static("Accept")));
+    if let Ok(etag) = HeaderValue::from_str(&finished.etag) {
+        builder.insert_header((header::ETAG, etag));
+    }
+    let cache_control = if http_request.method() == Method::GET && cache.is_enabled() {
+        format!("public, max-age={}", cache.ttl().as_secs())
+    } else {
+        "no-cache".to_owned()
+    };
+    if let Ok(value) = HeaderValue::from_str(&cache_control) {
+        builder.insert_header((header::CACHE_CONTROL, value));
+    }
+    let mut response = if not_modified {
+        builder.finish()
+    } else {
+        builder.body(finished.body.clone())
+    };
+    if let Some(allowance) = allowance {
+        set_rate_limit_headers(&mut response, limiter, allowance);
+    }
+    response
 }
 
 fn rate_limited(
@@ -383,7 +484,11 @@ fn set_rate_limit_headers(
     }
 }
 
-fn render(response: async_graphql::Response, media: MediaType) -> HttpResponse {
+/// The body and status of an executed request.
+fn render(
+    response: async_graphql::Response,
+    media: MediaType,
+) -> Result<(StatusCode, String), Rejection> {
     // A request error means nothing was executed: the body then has no `data` entry, and
     // the newer media type says so with a 4xx as well.
     let request_error = response.data == async_graphql::Value::Null
@@ -399,18 +504,14 @@ fn render(response: async_graphql::Response, media: MediaType) -> HttpResponse {
     } else {
         serde_json::to_string(&response)
     };
-    let body = match body {
-        Ok(body) => body,
-        Err(error) => {
-            tracing::error!(%error, "could not serialize a GraphQL response");
-            return Rejection::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                "internal server error",
-            )
-            .into_response(media);
-        }
-    };
+    let body = body.map_err(|error| {
+        tracing::error!(%error, "could not serialize a GraphQL response");
+        Rejection::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_SERVER_ERROR",
+            "internal server error",
+        )
+    })?;
     let status = if timed_out {
         StatusCode::GATEWAY_TIMEOUT
     } else if request_error && media == MediaType::GraphqlResponseJson {
@@ -418,10 +519,7 @@ fn render(response: async_graphql::Response, media: MediaType) -> HttpResponse {
     } else {
         StatusCode::OK
     };
-    HttpResponse::build(status)
-        .content_type(media.content_type())
-        .insert_header((header::VARY, HeaderValue::from_static("Accept")))
-        .body(body)
+    Ok((status, body))
 }
 
 fn code_of(error: &async_graphql::ServerError) -> Option<&str> {

@@ -2,7 +2,7 @@
 
 use cityatlas::configuration::{
     CorsPolicy, DatabaseSettings, DatabaseUrl, LimitSettings, LogFormat, LogSettings,
-    RateLimitSettings, ServerSettings, Settings,
+    RateLimitSettings, ResponseCacheSettings, ServerSettings, Settings,
 };
 use cityatlas::startup::Application;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -189,6 +189,12 @@ pub fn test_settings(database_url: &str) -> Settings {
         rate_limit: RateLimitSettings {
             points_per_window: 0,
             ..RateLimitSettings::default()
+        },
+        // Tests change the database under a running app and expect to see it; the cache's
+        // own tests turn it on.
+        response_cache: ResponseCacheSettings {
+            ttl: std::time::Duration::ZERO,
+            ..ResponseCacheSettings::default()
         },
         log: LogSettings {
             filter: "warn".into(),

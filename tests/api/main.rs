@@ -2,6 +2,7 @@
 //! on SQLite always and on PostgreSQL when `TEST_DATABASE_URL` is set.
 
 mod bad_input;
+mod caching;
 mod cli;
 mod contract;
 mod dataloaders;

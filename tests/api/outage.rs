@@ -157,6 +157,10 @@ impl Server {
                 database_url,
                 "--rate-limit-points",
                 "0",
+                // Cached answers would keep coming while the database is down; this test
+                // is about what the database's absence does to the rest.
+                "--response-cache-secs",
+                "0",
             ])
             .args([
                 "--bind",

@@ -1,0 +1,132 @@
+//! The response cache and HTTP validators: repeated queries are answered from memory,
+//! `If-None-Match` gets 304, GET answers carry a shared `max-age`, errors are never kept,
+//! and bodies are gzipped when the client asks.
+
+use crate::helpers::{TestApp, backends, spawn_app_with};
+use reqwest::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, ETAG, HeaderMap, IF_NONE_MATCH,
+};
+use sea_orm::ConnectionTrait;
+use std::time::Duration;
+
+const POLICY_CITIES: &str = "{ policies(first: 100) { nodes { slug cities { slug } } } }";
+
+/// How many (policy, city) links an answer to `POLICY_CITIES` holds.
+fn linked_cities(data: &serde_json::Value) -> usize {
+    data["policies"]["nodes"]
+        .as_array()
+        .expect("policies")
+        .iter()
+        .map(|policy| policy["cities"].as_array().map_or(0, Vec::len))
+        .sum()
+}
+
+async fn get(app: &TestApp, query: &str, headers: HeaderMap) -> reqwest::Response {
+    app.client
+        .get(format!("{}/graphql", app.address))
+        .query(&[("query", query)])
+        .headers(headers)
+        .send()
+        .await
+        .expect("request sent")
+}
+
+fn header(response: &reqwest::Response, name: reqwest::header::HeaderName) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn repeated_queries_are_answered_from_memory_with_validators() {
+    for backend in backends().await {
+        let app = spawn_app_with(backend, |settings| {
+            settings.response_cache.ttl = Duration::from_secs(60);
+        })
+        .await;
+
+        let first = get(&app, POLICY_CITIES, HeaderMap::new()).await;
+        assert_eq!(first.status(), 200);
+        assert_eq!(header(&first, CACHE_CONTROL), "public, max-age=60");
+        let etag = header(&first, ETAG);
+        assert!(
+            etag.starts_with("W/\""),
+            "{backend:?}: an entity tag: {etag:?}"
+        );
+        let body: serde_json::Value = first.json().await.expect("JSON");
+        assert_eq!(linked_cities(&body["data"]), 2, "{backend:?}: {body}");
+
+        // Links removed behind the server's back: the cached answer stands until it
+        // expires, while a query never asked before sees the change.
+        app.db
+            .execute_unprepared("DELETE FROM policy_cities")
+            .await
+            .expect("deletes");
+        let again = get(&app, POLICY_CITIES, HeaderMap::new()).await;
+        assert_eq!(header(&again, ETAG), etag, "{backend:?}: the same answer");
+        let body: serde_json::Value = again.json().await.expect("JSON");
+        assert_eq!(linked_cities(&body["data"]), 2, "{backend:?}: from memory");
+        let fresh = app.data(&format!("{POLICY_CITIES} ")).await;
+        assert_eq!(
+            linked_cities(&fresh),
+            0,
+            "{backend:?}: another document is executed"
+        );
+
+        let mut conditional = HeaderMap::new();
+        conditional.insert(IF_NONE_MATCH, etag.parse().expect("a header value"));
+        let not_modified = get(&app, POLICY_CITIES, conditional).await;
+        assert_eq!(not_modified.status(), 304, "{backend:?}");
+        assert_eq!(header(&not_modified, ETAG), etag);
+        assert!(not_modified.bytes().await.expect("a body").is_empty());
+
+        let mut stale = HeaderMap::new();
+        stale.insert(IF_NONE_MATCH, "W/\"0000\"".parse().expect("a header value"));
+        assert_eq!(get(&app, POLICY_CITIES, stale).await.status(), 200);
+
+        // POST answers carry the tag too, but HTTP caches must revalidate them.
+        let posted = app.post_graphql(POLICY_CITIES).await;
+        assert_eq!(header(&posted, CACHE_CONTROL), "no-cache");
+        assert_eq!(header(&posted, ETAG), etag, "the same body, the same tag");
+
+        // An error is never kept, by the server or by HTTP caches.
+        let failing = get(&app, "{ city(slug: \"x\") { nope } }", HeaderMap::new()).await;
+        assert_eq!(header(&failing, CACHE_CONTROL), "no-store");
+        assert!(header(&failing, ETAG).is_empty());
+
+        let mut gzip = HeaderMap::new();
+        gzip.insert(ACCEPT_ENCODING, "gzip".parse().expect("a header value"));
+        let compressed = get(&app, POLICY_CITIES, gzip).await;
+        assert_eq!(header(&compressed, CONTENT_ENCODING), "gzip", "{backend:?}");
+        assert_eq!(
+            get(&app, POLICY_CITIES, HeaderMap::new())
+                .await
+                .headers()
+                .get(CONTENT_ENCODING),
+            None,
+            "identity unless asked"
+        );
+    }
+}
+
+#[tokio::test]
+async fn with_the_cache_off_every_answer_is_fresh() {
+    for backend in backends().await {
+        let app = spawn_app_with(backend, |_| {}).await;
+        assert_eq!(linked_cities(&app.data(POLICY_CITIES).await), 2);
+        app.db
+            .execute_unprepared("DELETE FROM policy_cities")
+            .await
+            .expect("deletes");
+        assert_eq!(
+            linked_cities(&app.data(POLICY_CITIES).await),
+            0,
+            "{backend:?}"
+        );
+        let answer = get(&app, POLICY_CITIES, HeaderMap::new()).await;
+        assert_eq!(header(&answer, CACHE_CONTROL), "no-cache");
+    }
+}
