@@ -18,8 +18,11 @@ mod sources;
 
 use crate::configuration::LimitSettings;
 use crate::error::Error;
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema, ServerError};
 use sea_orm::DatabaseConnection;
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
 pub use limits::Cost;
 pub use query::Query;
@@ -38,6 +41,36 @@ pub struct GraphqlService {
     types: limits::TypeInfo,
     limits: LimitSettings,
     db: DatabaseConnection,
+    documents: DocumentCache,
+}
+
+/// Parsed documents by their text: clients send the same few documents over and over, and
+/// parsing is the costliest step before execution. Bounded by the total length of the
+/// texts kept; when full, it starts over.
+#[derive(Default)]
+struct DocumentCache {
+    parsed: Mutex<(HashMap<String, ExecutableDocument>, usize)>,
+}
+
+impl DocumentCache {
+    const MAX_CHARS: usize = 4 * 1024 * 1024;
+
+    fn get(&self, query: &str) -> Option<ExecutableDocument> {
+        let parsed = self.parsed.lock().unwrap_or_else(PoisonError::into_inner);
+        parsed.0.get(query).cloned()
+    }
+
+    fn insert(&self, query: String, document: &ExecutableDocument) {
+        let mut parsed = self.parsed.lock().unwrap_or_else(PoisonError::into_inner);
+        let length = query.len();
+        if parsed.1 + length > Self::MAX_CHARS {
+            parsed.0.clear();
+            parsed.1 = 0;
+        }
+        if parsed.0.insert(query, document.clone()).is_none() {
+            parsed.1 += length;
+        }
+    }
 }
 
 /// A request that passed every limit, with what it costs.
@@ -59,6 +92,7 @@ impl GraphqlService {
             types,
             limits,
             db,
+            documents: DocumentCache::default(),
         }
     }
 
@@ -88,6 +122,13 @@ impl GraphqlService {
         }
         let operation_name = request.operation_name.clone();
         let variables = request.variables.clone();
+        let uncached_text = match self.documents.get(&request.query) {
+            Some(document) => {
+                request.set_parsed_query(document);
+                None
+            }
+            None => Some(request.query.clone()),
+        };
         let document = match request.parsed_query() {
             Ok(document) => document,
             Err(error) => {
@@ -96,6 +137,9 @@ impl GraphqlService {
                 ])));
             }
         };
+        if let Some(text) = uncached_text {
+            self.documents.insert(text, document);
+        }
         match limits::analyze(
             document,
             operation_name.as_deref(),
@@ -211,4 +255,39 @@ fn required<T>(row: Option<T>, what: &str) -> Result<T, Error> {
     row.ok_or_else(|| Error::Internal {
         detail: format!("dangling reference: {what} is missing"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DocumentCache;
+
+    fn parse(query: &str) -> async_graphql::parser::types::ExecutableDocument {
+        async_graphql::parser::parse_query(query).expect("parses")
+    }
+
+    #[test]
+    fn a_parsed_document_is_kept_by_its_text_within_a_bound() {
+        let cache = DocumentCache::default();
+        let query = "{ countries { totalCount } }";
+        assert!(cache.get(query).is_none());
+        cache.insert(query.to_owned(), &parse(query));
+        let kept = cache.get(query).expect("kept");
+        assert_eq!(format!("{kept:?}"), format!("{:?}", parse(query)));
+        assert!(cache.get("{ regions { totalCount } }").is_none());
+
+        let long = format!(
+            "{{ countries {{ totalCount }} }}{}",
+            " ".repeat(1024 * 1024)
+        );
+        for n in 0..8 {
+            let text = format!("{long}#{n}");
+            cache.insert(text.clone(), &parse(&text));
+            let total = cache.parsed.lock().expect("unpoisoned").1;
+            assert!(total <= DocumentCache::MAX_CHARS, "{total} chars kept");
+        }
+        assert!(
+            cache.get(query).is_none(),
+            "the first text went when the cache filled"
+        );
+    }
 }
