@@ -287,7 +287,20 @@ impl Scope {
         }
     }
 
+    /// Boxed: the page's future is kilobytes, and unboxed it would set the size of every
+    /// field's future on each type that offers `observations`, even `slug` (perf showed the
+    /// copies, and a wide query's memory is thousands of those futures at once).
     pub async fn list(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ObservationFilter>,
+        order_by: Option<ObservationOrder>,
+        page: &PageArgs,
+    ) -> Result<ObservationConnection, Error> {
+        Box::pin(self.list_in_place(ctx, filter, order_by, page)).await
+    }
+
+    async fn list_in_place(
         &self,
         ctx: &Context<'_>,
         filter: Option<ObservationFilter>,
