@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_create_schema;
 mod m20261128_000002_add_search_text;
 mod m20261128_000003_observation_order_indexes;
+mod m20261129_000004_scoped_observation_order_indexes;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_create_schema::Migration),
             Box::new(m20261128_000002_add_search_text::Migration),
             Box::new(m20261128_000003_observation_order_indexes::Migration),
+            Box::new(m20261129_000004_scoped_observation_order_indexes::Migration),
         ]
     }
 }

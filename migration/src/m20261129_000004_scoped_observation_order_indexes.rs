@@ -1,0 +1,50 @@
+//! Indexes for a subject's or an indicator's observations in their default order (year, then
+//! id). Without them, `WHERE subject_id = $1 ORDER BY year, id LIMIT 21` on a million rows
+//! walked the (year, id) index expecting to meet the subject soon, and for a subject with
+//! no observations read the whole table: Q3 of `bench/run` fell from 1,725 req/s at 10^4
+//! rows to 873 at 10^6.
+
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+/// (index name, scoping column).
+const INDEXES: [(&str, &str); 2] = [
+    ("idx_observations_subject_year_id", "subject_id"),
+    ("idx_observations_indicator_year_id", "indicator_id"),
+];
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for (name, scope) in INDEXES {
+            manager
+                .create_index(
+                    Index::create()
+                        .name(name)
+                        .table(Alias::new("observations"))
+                        .col(Alias::new(scope))
+                        .col(Alias::new("year"))
+                        .col(Alias::new("id"))
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for (name, _) in INDEXES {
+            manager
+                .drop_index(
+                    Index::drop()
+                        .name(name)
+                        .table(Alias::new("observations"))
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}
