@@ -6,6 +6,7 @@ mod m20261128_000001_create_schema;
 mod m20261128_000002_add_search_text;
 mod m20261128_000003_observation_order_indexes;
 mod m20261129_000004_scoped_observation_order_indexes;
+mod observation_indexes;
 
 pub struct Migrator;
 

@@ -4,7 +4,7 @@ use super::ids::{self, NodeType};
 use super::loaders::{CountryById, DimensionById, PositionsOfDimension, SourceById};
 use super::places::Country;
 use super::sources::Source;
-use super::{loaders, required};
+use super::{children, loaders, required};
 use crate::entities::{strategic_dimension, strategic_position};
 use async_graphql::{Context, ID, Object, Result};
 
@@ -36,14 +36,12 @@ impl StrategicDimension {
 
     /// Each country's cell in this row, China first as in the table.
     async fn positions(&self, ctx: &Context<'_>) -> Result<Vec<StrategicPosition>> {
-        let rows = loaders(ctx)?
-            .load_one(PositionsOfDimension(self.0.id, None))
-            .await?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(StrategicPosition)
-            .collect())
+        Ok(children(
+            ctx,
+            PositionsOfDimension(self.0.id, None),
+            StrategicPosition,
+        )
+        .await?)
     }
 
     /// The table's "key difference" column, e.g. "Planned vs Incentive".

@@ -250,6 +250,21 @@ fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a loaders::Loaders, Error> {
     })
 }
 
+/// The rows a loader finds under one parent, as their GraphQL type; none is an empty list.
+async fn children<K, M, T>(
+    ctx: &Context<'_>,
+    key: K,
+    wrap: impl Fn(M) -> T,
+) -> Result<Vec<T>, Error>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    M: Send + Sync + Clone + 'static,
+    loaders::AtlasLoader: async_graphql::dataloader::Loader<K, Value = Vec<M>, Error = Error>,
+{
+    let rows = loaders(ctx)?.load_one(key).await?;
+    Ok(rows.unwrap_or_default().into_iter().map(wrap).collect())
+}
+
 /// A row that a foreign key guarantees; its absence is a broken database, not a client error.
 fn required<T>(row: Option<T>, what: &str) -> Result<T, Error> {
     row.ok_or_else(|| Error::Internal {

@@ -10,7 +10,7 @@ use super::observations::{ObservationConnection, ObservationFilter, ObservationO
 use super::paging::{self, KeyKind, OrderDirection, Ordering, PageArgs, SortKey, connection};
 use super::places::{City, Country, city_ids, country_ids};
 use super::sources::Source;
-use super::{database, filters, loaders, required};
+use super::{children, database, filters, loaders, required};
 use crate::entities::{
     company, company_sanction, policy, policy_city, policy_company, project, project_company,
 };
@@ -102,10 +102,12 @@ impl Company {
         )]
         first: Option<i32>,
     ) -> Result<Vec<Company>> {
-        let rows = loaders(ctx)?
-            .load_one(SubsidiariesOf(self.0.id, paging::list_first(first)?))
-            .await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Company).collect())
+        Ok(children(
+            ctx,
+            SubsidiariesOf(self.0.id, paging::list_first(first)?),
+            Company,
+        )
+        .await?)
     }
 
     /// The projects the company takes part in, with its role in each.
@@ -117,14 +119,12 @@ impl Company {
         )]
         first: Option<i32>,
     ) -> Result<Vec<ProjectParticipation>> {
-        let rows = loaders(ctx)?
-            .load_one(ProjectsOfCompany(self.0.id, paging::list_first(first)?))
-            .await?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(ProjectParticipation)
-            .collect())
+        Ok(children(
+            ctx,
+            ProjectsOfCompany(self.0.id, paging::list_first(first)?),
+            ProjectParticipation,
+        )
+        .await?)
     }
 
     /// The policies that concern the company, and how.
@@ -136,22 +136,17 @@ impl Company {
         )]
         first: Option<i32>,
     ) -> Result<Vec<PolicyInvolvement>> {
-        let rows = loaders(ctx)?
-            .load_one(PoliciesOfCompany(self.0.id, paging::list_first(first)?))
-            .await?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(PolicyInvolvement)
-            .collect())
+        Ok(children(
+            ctx,
+            PoliciesOfCompany(self.0.id, paging::list_first(first)?),
+            PolicyInvolvement,
+        )
+        .await?)
     }
 
     /// Sanctions and entity listings of the company, as dated facts.
     async fn sanctions(&self, ctx: &Context<'_>) -> Result<Vec<Sanction>> {
-        let rows = loaders(ctx)?
-            .load_one(SanctionsOfCompany(self.0.id, None))
-            .await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Sanction).collect())
+        Ok(children(ctx, SanctionsOfCompany(self.0.id, None), Sanction).await?)
     }
 
     /// Observations about the company, such as its share of 5G patents.
@@ -312,14 +307,12 @@ impl Project {
         )]
         first: Option<i32>,
     ) -> Result<Vec<ProjectParticipation>> {
-        let rows = loaders(ctx)?
-            .load_one(ParticipantsOfProject(self.0.id, paging::list_first(first)?))
-            .await?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(ProjectParticipation)
-            .collect())
+        Ok(children(
+            ctx,
+            ParticipantsOfProject(self.0.id, paging::list_first(first)?),
+            ProjectParticipation,
+        )
+        .await?)
     }
 
     /// The publication the paper cites for the project.
@@ -460,10 +453,12 @@ impl Policy {
         )]
         first: Option<i32>,
     ) -> Result<Vec<City>> {
-        let rows = loaders(ctx)?
-            .load_one(CitiesOfPolicy(self.0.id, paging::list_first(first)?))
-            .await?;
-        Ok(rows.unwrap_or_default().into_iter().map(City).collect())
+        Ok(children(
+            ctx,
+            CitiesOfPolicy(self.0.id, paging::list_first(first)?),
+            City,
+        )
+        .await?)
     }
 
     /// The companies the policy concerns, and how.
@@ -475,14 +470,12 @@ impl Policy {
         )]
         first: Option<i32>,
     ) -> Result<Vec<PolicyInvolvement>> {
-        let rows = loaders(ctx)?
-            .load_one(CompaniesOfPolicy(self.0.id, paging::list_first(first)?))
-            .await?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(PolicyInvolvement)
-            .collect())
+        Ok(children(
+            ctx,
+            CompaniesOfPolicy(self.0.id, paging::list_first(first)?),
+            PolicyInvolvement,
+        )
+        .await?)
     }
 
     /// The publication the paper cites for the policy.

@@ -10,7 +10,7 @@ use super::loaders::{
 use super::observations::{ObservationConnection, ObservationFilter, ObservationOrder, Scope};
 use super::organisations::{Company, Policy, Project};
 use super::paging::{self, KeyKind, OrderDirection, Ordering, PageArgs, SortKey, connection};
-use super::{database, filters, loaders, required};
+use super::{children, database, filters, loaders, required};
 use crate::entities::{city, country, region};
 use crate::error::Error;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
@@ -80,10 +80,12 @@ impl Country {
         )]
         first: Option<i32>,
     ) -> Result<Vec<City>> {
-        let rows = loaders(ctx)?
-            .load_one(CitiesOfCountry(self.0.id, paging::list_first(first)?))
-            .await?;
-        Ok(rows.unwrap_or_default().into_iter().map(City).collect())
+        Ok(children(
+            ctx,
+            CitiesOfCountry(self.0.id, paging::list_first(first)?),
+            City,
+        )
+        .await?)
     }
 
     /// Companies headquartered in the country, by name.
@@ -95,10 +97,12 @@ impl Country {
         )]
         first: Option<i32>,
     ) -> Result<Vec<Company>> {
-        let rows = loaders(ctx)?
-            .load_one(CompaniesOfCountry(self.0.id, paging::list_first(first)?))
-            .await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Company).collect())
+        Ok(children(
+            ctx,
+            CompaniesOfCountry(self.0.id, paging::list_first(first)?),
+            Company,
+        )
+        .await?)
     }
 
     /// Smart-city projects in the country, by name.
@@ -110,10 +114,12 @@ impl Country {
         )]
         first: Option<i32>,
     ) -> Result<Vec<Project>> {
-        let rows = loaders(ctx)?
-            .load_one(ProjectsOfCountry(self.0.id, paging::list_first(first)?))
-            .await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Project).collect())
+        Ok(children(
+            ctx,
+            ProjectsOfCountry(self.0.id, paging::list_first(first)?),
+            Project,
+        )
+        .await?)
     }
 
     /// The country's policies, plans and initiatives, by title.
@@ -125,22 +131,17 @@ impl Country {
         )]
         first: Option<i32>,
     ) -> Result<Vec<Policy>> {
-        let rows = loaders(ctx)?
-            .load_one(PoliciesOfCountry(self.0.id, paging::list_first(first)?))
-            .await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Policy).collect())
+        Ok(children(
+            ctx,
+            PoliciesOfCountry(self.0.id, paging::list_first(first)?),
+            Policy,
+        )
+        .await?)
     }
 
     /// The country's column of Table 1, one cell per dimension, in the table's order.
     async fn strategic_positions(&self, ctx: &Context<'_>) -> Result<Vec<StrategicPosition>> {
-        let rows = loaders(ctx)?
-            .load_one(PositionsOfCountry(self.0.id, None))
-            .await?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(StrategicPosition)
-            .collect())
+        Ok(children(ctx, PositionsOfCountry(self.0.id, None), StrategicPosition).await?)
     }
 
     /// Observations about the country itself (not its cities or companies).
@@ -215,10 +216,12 @@ impl Region {
         )]
         first: Option<i32>,
     ) -> Result<Vec<Country>> {
-        let rows = loaders(ctx)?
-            .load_one(CountriesOfRegion(self.0.id, paging::list_first(first)?))
-            .await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Country).collect())
+        Ok(children(
+            ctx,
+            CountriesOfRegion(self.0.id, paging::list_first(first)?),
+            Country,
+        )
+        .await?)
     }
 
     /// Observations about the region as a whole.
@@ -301,10 +304,12 @@ impl City {
         )]
         first: Option<i32>,
     ) -> Result<Vec<Project>> {
-        let rows = loaders(ctx)?
-            .load_one(ProjectsInCity(self.0.id, paging::list_first(first)?))
-            .await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Project).collect())
+        Ok(children(
+            ctx,
+            ProjectsInCity(self.0.id, paging::list_first(first)?),
+            Project,
+        )
+        .await?)
     }
 
     /// Companies headquartered in the city, by name.
@@ -316,10 +321,12 @@ impl City {
         )]
         first: Option<i32>,
     ) -> Result<Vec<Company>> {
-        let rows = loaders(ctx)?
-            .load_one(CompaniesInCity(self.0.id, paging::list_first(first)?))
-            .await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Company).collect())
+        Ok(children(
+            ctx,
+            CompaniesInCity(self.0.id, paging::list_first(first)?),
+            Company,
+        )
+        .await?)
     }
 
     /// Policies that concern the city, by title.
@@ -331,10 +338,12 @@ impl City {
         )]
         first: Option<i32>,
     ) -> Result<Vec<Policy>> {
-        let rows = loaders(ctx)?
-            .load_one(PoliciesOfCity(self.0.id, paging::list_first(first)?))
-            .await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Policy).collect())
+        Ok(children(
+            ctx,
+            PoliciesOfCity(self.0.id, paging::list_first(first)?),
+            Policy,
+        )
+        .await?)
     }
 
     /// The city's places in rankings such as the IMD Smart City Index.
