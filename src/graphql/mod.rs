@@ -77,6 +77,29 @@ impl DocumentCache {
 pub struct Prepared {
     request: async_graphql::Request,
     pub cost: Cost,
+    /// `rateLimit(dryRun: true)` was asked: the document is priced, not run.
+    dry_run: bool,
+}
+
+impl Prepared {
+    /// The points to take from the client's bucket: the price, or 1 for a dry run, which
+    /// only prices the document.
+    pub fn points(&self) -> u64 {
+        if self.dry_run { 1 } else { self.cost.complexity }
+    }
+}
+
+/// The client's rate-limit bucket after this request was charged: what `rateLimit` and
+/// `extensions.cost` report. `None` where rate limiting is off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// The request's price in points.
+    pub cost: u64,
+    /// Points per window.
+    pub limit: u64,
+    pub remaining: u64,
+    /// When the bucket is full again.
+    pub reset_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl GraphqlService {
@@ -147,7 +170,11 @@ impl GraphqlService {
             &self.types,
             &self.limits,
         ) {
-            Ok(cost) => Ok(Prepared { request, cost }),
+            Ok(cost) => Ok(Prepared {
+                request,
+                cost,
+                dry_run: false,
+            }),
             Err(violation) => Err(refuse(violation.code, violation.message)),
         }
     }
@@ -159,8 +186,12 @@ impl GraphqlService {
         &self,
         prepared: Prepared,
         request_id: Option<&str>,
+        budget: Option<Budget>,
     ) -> async_graphql::Response {
-        let request = prepared.request.data(loaders::for_request(self.db.clone()));
+        let mut request = prepared.request.data(loaders::for_request(self.db.clone()));
+        if let Some(budget) = budget {
+            request = request.data(budget);
+        }
         let timeout = self.limits.request_timeout;
         let Ok(mut response) = tokio::time::timeout(timeout, self.schema.execute(request)).await
         else {

@@ -338,7 +338,7 @@ async fn execute(
         Err(refusal) => return *refusal,
     };
     let response = match prepared {
-        Ok(prepared) => service.execute(prepared, request_id.as_deref()).await,
+        Ok(prepared) => service.execute(prepared, request_id.as_deref(), None).await,
         Err(refusal) => *refusal,
     };
     let succeeded = response.errors.is_empty();
