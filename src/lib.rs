@@ -13,6 +13,7 @@ pub mod response_cache;
 pub mod routes;
 pub mod seed;
 pub mod startup;
+pub mod store;
 pub mod synthetic;
 pub mod telemetry;
 pub mod text_search;

@@ -40,13 +40,15 @@ impl Application {
             let report = seed::seed_paper_dataset(&db).await?;
             tracing::info!(changed_rows = report.changed_rows(), %report, "paper dataset loaded");
         }
+        let service = GraphqlService::new(db.clone(), settings.limits.clone());
+        service.refresh_list_lengths().await?;
         let listener = TcpListener::bind(settings.server.bind)?;
         let address = listener.local_addr()?;
         tracing::info!(
             database = %settings.database.url,
             "City Atlas serves GraphQL at http://{address}/graphql"
         );
-        let server = run(listener, db, settings)?;
+        let server = run(listener, db, service, settings)?;
         Ok(Self {
             port: address.port(),
             server,
@@ -78,8 +80,13 @@ fn cors(policy: &CorsPolicy) -> Cors {
     }
 }
 
-fn run(listener: TcpListener, db: DatabaseConnection, settings: Settings) -> Result<Server, Error> {
-    let service = web::Data::new(GraphqlService::new(db.clone(), settings.limits));
+fn run(
+    listener: TcpListener,
+    db: DatabaseConnection,
+    service: GraphqlService,
+    settings: Settings,
+) -> Result<Server, Error> {
+    let service = web::Data::new(service);
     let rate_limiter = web::Data::new(RateLimiter::new(settings.rate_limit));
     let response_cache = web::Data::new(ResponseCache::new(&settings.response_cache));
     let cors_policy = settings.server.cors;

@@ -1,17 +1,20 @@
-//! Operation limits, enforced before async-graphql sees a document: size and bracket nesting
-//! on the raw text (its parser recurses on nested values and can overflow the stack), then
-//! depth, cost, aliases, root fields and directives on the parsed document, with fragments
-//! costed once each so that a fragment bomb cannot make the analysis itself expensive.
+//! Document limits and the cost model, enforced before async-graphql validates a document:
+//! size and bracket nesting on the raw text (its parser recurses on nested values and can
+//! overflow the stack), then depth, cost, fields, aliases, root fields and directives over
+//! the whole parsed document, every operation and fragment included, with fragments costed
+//! once each so that a fragment bomb cannot make the analysis itself expensive.
 
 use super::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::configuration::LimitSettings;
+use crate::store::list_lengths::{self, Relation};
 use async_graphql::parser::Positioned;
 use async_graphql::parser::types::{
-    BaseType, Directive, DocumentOperations, ExecutableDocument, OperationDefinition, Selection,
-    SelectionSet, Type, TypeKind, TypeSystemDefinition,
+    BaseType, Directive, DocumentOperations, ExecutableDocument, Field, OperationDefinition,
+    OperationType, Selection, SelectionSet, Type, TypeKind, TypeSystemDefinition,
 };
 use async_graphql::{Name, Variables};
 use async_graphql_value::{ConstValue, Value};
+use sea_orm::{ConnectionTrait, DbErr};
 use std::collections::HashMap;
 
 /// A limit the request broke, as a code and a message for the client.
@@ -106,7 +109,7 @@ fn bracket_nesting(source: &str) -> usize {
     deepest
 }
 
-/// What the schema says about each field: its type's name, and whether it is paged.
+/// What the schema says about each field: how it is priced, its type, and its arguments.
 pub struct TypeInfo {
     fields: HashMap<(String, String), FieldInfo>,
     /// Each input object's fields and their types.
@@ -116,86 +119,144 @@ pub struct TypeInfo {
 
 struct FieldInfo {
     type_name: String,
-    /// Paged by `first`/`last` (a connection, or a list such as `search`), with this default.
-    page: Option<u64>,
+    pricing: Pricing,
     arguments: HashMap<String, Type>,
+}
+
+/// How a field is priced, following GitHub's and Shopify's models: objects cost, leaves do
+/// not, and lists cost as many items as they can return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pricing {
+    /// Scalars and enums, and lists of them: free, as `__typename` is.
+    Leaf,
+    /// One object: 1 + its selection.
+    Object,
+    /// A connection: 2 + `first` (or `last`, or this default) × the cost of one node;
+    /// `totalCount` and `pageInfo` are not multiplied.
+    Connection { default_page: u64 },
+    /// A connection's `nodes` or `edges`: one item, multiplied by the connection. An edge is
+    /// its node's envelope and costs nothing itself.
+    ConnectionItems { edges: bool },
+    /// A root list paged by `first`: `first` (or this default) × one item (`search`).
+    Page { default_page: u64 },
+    /// A list with one item per ID asked for (`nodes(ids:)`).
+    PerId,
+    /// A list the data bounds: `min(first, the longest such list in the data)` × one item.
+    BoundedList,
 }
 
 impl TypeInfo {
     /// Reads the served schema's SDL; introspection types are not in it, and their fields
-    /// are costed as plain fields.
+    /// are priced as plain objects, which keeps GraphiQL's introspection cheap.
     pub fn from_sdl(sdl: &str) -> Self {
         let mut fields = HashMap::new();
         let mut input_fields = HashMap::new();
-        if let Ok(document) = async_graphql::parser::parse_schema(sdl) {
-            for definition in document.definitions {
-                let TypeSystemDefinition::Type(definition) = definition else {
+        let Ok(document) = async_graphql::parser::parse_schema(sdl) else {
+            return Self {
+                fields,
+                input_fields,
+                query_type: "Query".to_owned(),
+            };
+        };
+        let composite: std::collections::HashSet<String> = document
+            .definitions
+            .iter()
+            .filter_map(|definition| match definition {
+                TypeSystemDefinition::Type(definition) => match definition.node.kind {
+                    TypeKind::Object(_) | TypeKind::Interface(_) | TypeKind::Union(_) => {
+                        Some(definition.node.name.node.to_string())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        for definition in document.definitions {
+            let TypeSystemDefinition::Type(definition) = definition else {
+                continue;
+            };
+            let type_name = definition.node.name.node.to_string();
+            let type_fields = match definition.node.kind {
+                TypeKind::Object(object) => object.fields,
+                TypeKind::Interface(interface) => interface.fields,
+                TypeKind::InputObject(input) => {
+                    let fields = input
+                        .fields
+                        .into_iter()
+                        .map(|field| (field.node.name.node.to_string(), field.node.ty.node))
+                        .collect();
+                    input_fields.insert(type_name, fields);
+                    continue;
+                }
+                _ => continue,
+            };
+            for field in type_fields {
+                let field = field.node;
+                let mut base = &field.ty.node.base;
+                let is_list = matches!(base, BaseType::List(_));
+                while let BaseType::List(inner) = base {
+                    base = &inner.base;
+                }
+                let BaseType::Named(field_type) = base else {
                     continue;
                 };
-                let type_name = definition.node.name.node.to_string();
-                let type_fields = match definition.node.kind {
-                    TypeKind::Object(object) => object.fields,
-                    TypeKind::Interface(interface) => interface.fields,
-                    TypeKind::InputObject(input) => {
-                        let fields = input
-                            .fields
-                            .into_iter()
-                            .map(|field| (field.node.name.node.to_string(), field.node.ty.node))
-                            .collect();
-                        input_fields.insert(type_name, fields);
-                        continue;
+                let name = field.name.node.as_str();
+                let default_first = field
+                    .arguments
+                    .iter()
+                    .find(|argument| argument.node.name.node == "first")
+                    .map(|argument| {
+                        argument
+                            .node
+                            .default_value
+                            .as_ref()
+                            .and_then(|value| match &value.node {
+                                ConstValue::Number(n) => n.as_u64(),
+                                _ => None,
+                            })
+                            .unwrap_or(DEFAULT_PAGE_SIZE as u64)
+                    });
+                let pricing = if !composite.contains(field_type.as_str()) {
+                    Pricing::Leaf
+                } else if type_name.ends_with("Connection") && (name == "nodes" || name == "edges")
+                {
+                    Pricing::ConnectionItems {
+                        edges: name == "edges",
                     }
-                    _ => continue,
+                } else if !is_list {
+                    match default_first {
+                        Some(default_page) if field_type.ends_with("Connection") => {
+                            Pricing::Connection { default_page }
+                        }
+                        _ => Pricing::Object,
+                    }
+                } else if type_name == "Query" && name == "nodes" {
+                    Pricing::PerId
+                } else if type_name == "Query" && default_first.is_some() {
+                    Pricing::Page {
+                        default_page: default_first.unwrap_or(DEFAULT_PAGE_SIZE as u64),
+                    }
+                } else {
+                    Pricing::BoundedList
                 };
-                for field in type_fields {
-                    let field = field.node;
-                    let mut base = &field.ty.node.base;
-                    let is_list = matches!(base, BaseType::List(_));
-                    while let BaseType::List(inner) = base {
-                        base = &inner.base;
-                    }
-                    let BaseType::Named(field_type) = base else {
-                        continue;
-                    };
-                    // A nested list's `first` only narrows it: the dataset bounds those
-                    // lists, which cost 1 + their selection, as they did before they took
-                    // `first`.
-                    let nested_list = is_list && type_name != "Query";
-                    let page = field
-                        .arguments
-                        .iter()
-                        .filter(|_| !nested_list)
-                        .find(|argument| argument.node.name.node == "first")
-                        .map(|argument| {
-                            argument
-                                .node
-                                .default_value
-                                .as_ref()
-                                .and_then(|value| match &value.node {
-                                    ConstValue::Number(n) => n.as_u64(),
-                                    _ => None,
-                                })
-                                .unwrap_or(DEFAULT_PAGE_SIZE as u64)
-                        });
-                    let arguments = field
-                        .arguments
-                        .iter()
-                        .map(|argument| {
-                            (
-                                argument.node.name.node.to_string(),
-                                argument.node.ty.node.clone(),
-                            )
-                        })
-                        .collect();
-                    fields.insert(
-                        (type_name.clone(), field.name.node.to_string()),
-                        FieldInfo {
-                            type_name: field_type.to_string(),
-                            page,
-                            arguments,
-                        },
-                    );
-                }
+                let arguments = field
+                    .arguments
+                    .iter()
+                    .map(|argument| {
+                        (
+                            argument.node.name.node.to_string(),
+                            argument.node.ty.node.clone(),
+                        )
+                    })
+                    .collect();
+                fields.insert(
+                    (type_name.clone(), name.to_owned()),
+                    FieldInfo {
+                        type_name: field_type.to_string(),
+                        pricing,
+                        arguments,
+                    },
+                );
             }
         }
         Self {
@@ -205,6 +266,13 @@ impl TypeInfo {
         }
     }
 
+    /// The fields priced by the length of their lists in the data, as `(type, field)`.
+    pub fn bounded_lists(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.fields
+            .iter()
+            .filter(|(_, info)| info.pricing == Pricing::BoundedList)
+            .map(|((parent, field), _)| (parent.as_str(), field.as_str()))
+    }
     /// async-graphql accepts any 64-bit integer for `Int` until a resolver reads it, so a
     /// field that never runs would let `first: 99999999999` through; the specification
     /// makes `Int` 32-bit, so such a document is invalid wherever the literal stands.
@@ -246,7 +314,7 @@ impl TypeInfo {
     }
 }
 
-/// What an operation costs, as the rate limiter charges it.
+/// What a document costs, as the rate limiter charges it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cost {
     pub complexity: u64,
@@ -257,36 +325,114 @@ pub struct Cost {
 #[derive(Debug, Clone, Copy, Default)]
 struct Tally {
     complexity: u64,
+    /// The cost of one item of the connection this selection set belongs to: its `nodes`
+    /// and `edges`, which the connection multiplies by its page size.
+    per_item: u64,
     depth: u64,
-    /// Field selections with fragments expanded: bounds validation work that a page size
-    /// of 0 would hide from the complexity.
+    /// Field selections with fragments expanded: bounds validation work, which is
+    /// quadratic in the fields of a selection set and which free scalars would hide.
     fields: u64,
 }
 
 impl Tally {
     fn add(&mut self, other: Tally) {
         self.complexity = self.complexity.saturating_add(other.complexity);
+        self.per_item = self.per_item.saturating_add(other.per_item);
         self.depth = self.depth.max(other.depth);
         self.fields = self.fields.saturating_add(other.fields);
     }
 }
 
-/// Checks the operation the request selects against the limits, and returns its cost.
+/// The longest list in the data behind each list field that the data bounds, keyed by
+/// `(type, field)`. A field without a known length is priced at the largest page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListLengths(HashMap<(String, String), u64>);
+
+impl ListLengths {
+    fn longest(&self, parent: &str, field: &str) -> u64 {
+        self.0
+            .get(&(parent.to_owned(), field.to_owned()))
+            .copied()
+            .unwrap_or(MAX_PAGE_SIZE as u64)
+    }
+
+    /// Reads, in one statement per relation, the longest list behind every field of
+    /// `types` that the data bounds.
+    pub async fn read(db: &impl ConnectionTrait, types: &TypeInfo) -> Result<Self, DbErr> {
+        let mut by_relation: HashMap<Relation, u64> = HashMap::new();
+        let mut lengths = HashMap::new();
+        for (parent, field) in types.bounded_lists() {
+            let longest = match list_source(parent, field) {
+                Some(ListSource::Fixed(length)) => length,
+                Some(ListSource::Data(relation)) => match by_relation.get(&relation) {
+                    Some(longest) => *longest,
+                    None => {
+                        let longest = list_lengths::longest(db, relation).await?;
+                        by_relation.insert(relation, longest);
+                        longest
+                    }
+                },
+                None => continue,
+            };
+            lengths.insert((parent.to_owned(), field.to_owned()), longest);
+        }
+        Ok(Self(lengths))
+    }
+}
+
+/// What bounds a list field's length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListSource {
+    /// The schema itself: a derived value has two inputs.
+    Fixed(u64),
+    Data(Relation),
+}
+
+/// The relation behind each list field that the data bounds. A test checks that every
+/// such field of the schema is here, so a new list cannot go unpriced.
+fn list_source(parent: &str, field: &str) -> Option<ListSource> {
+    use ListSource::{Data, Fixed};
+    use Relation::*;
+    Some(match (parent, field) {
+        ("Query", "strategicComparison") => Data(Dimensions),
+        ("Region", "countries") => Data(CountriesOfRegion),
+        ("Country", "cities") => Data(CitiesOfCountry),
+        ("Country", "companies") => Data(CompaniesOfCountry),
+        ("Country", "projects") => Data(ProjectsOfCountry),
+        ("Country", "policies") => Data(PoliciesOfCountry),
+        ("Country", "strategicPositions") => Data(PositionsOfCountry),
+        ("City", "companies") => Data(CompaniesInCity),
+        ("City", "projects") => Data(ProjectsInCity),
+        ("City", "policies") => Data(PoliciesOfCity),
+        ("City", "rankings") => Data(ObservationsOfSubject),
+        ("Company", "subsidiaries") => Data(SubsidiariesOfCompany),
+        ("Company", "projects") => Data(ProjectsOfCompany),
+        ("Company", "policies") => Data(PoliciesOfCompany),
+        ("Company", "sanctions") => Data(SanctionsOfCompany),
+        ("Project", "companies") => Data(CompaniesOfProject),
+        ("Policy", "cities") => Data(CitiesOfPolicy),
+        ("Policy", "companies") => Data(CompaniesOfPolicy),
+        ("StrategicDimension", "positions") => Data(PositionsOfDimension),
+        // At most one series per observation, and a series has a point per period that
+        // any of the indicator's subjects has.
+        ("Indicator", "series") | ("Series", "points") => Data(ObservationsOfIndicator),
+        ("Series", "yearOverYear") => Data(ObservationsOfSeries),
+        ("DerivedValue", "inputs") => Fixed(2),
+        _ => return None,
+    })
+}
+
+/// Checks the whole document against the limits and returns its cost. Every operation and
+/// every fragment counts, whether the request selects it or not: async-graphql validates
+/// them all, so an unused one costs as much work as a used one.
 pub fn analyze(
     document: &ExecutableDocument,
     operation_name: Option<&str>,
     variables: &Variables,
     types: &TypeInfo,
+    lengths: &ListLengths,
     limits: &LimitSettings,
 ) -> Result<Cost, Violation> {
-    // An unknown or ambiguous operation is left for validation to report.
-    let Some(operation) = select_operation(document, operation_name) else {
-        return Ok(Cost {
-            complexity: 0,
-            depth: 0,
-        });
-    };
-
     let aliases = count_aliases(document);
     if aliases > limits.max_aliases {
         return Err(Violation::new(
@@ -299,53 +445,78 @@ pub fn analyze(
     }
     check_directives(document, limits.max_directives_per_field)?;
     check_no_nul(document, variables)?;
-    for definition in &operation.variable_definitions {
-        if let Some(value) = variables.get(&definition.node.name.node) {
-            types.check_ints(&value.clone().into_value(), &definition.node.var_type.node)?;
+    // Variables belong to the operation that runs; an unknown or ambiguous operation is
+    // left for validation to report.
+    if let Some(operation) = select_operation(document, operation_name) {
+        for definition in &operation.variable_definitions {
+            if let Some(value) = variables.get(&definition.node.name.node) {
+                types.check_ints(&value.clone().into_value(), &definition.node.var_type.node)?;
+            }
         }
     }
 
     let mut analysis = Analysis {
         document,
         variables,
-        operation,
+        operation: None,
         types,
+        lengths,
         fragments: HashMap::new(),
     };
-    let root_fields = analysis.root_fields(&operation.selection_set.node, &mut HashMap::new());
-    if root_fields > limits.max_root_fields as u64 {
-        return Err(Violation::new(
-            "TOO_MANY_ROOT_FIELDS",
-            format!(
-                "the operation selects {root_fields} root fields; the limit is {}",
-                limits.max_root_fields
-            ),
-        ));
+    let mut total = Tally::default();
+    for (_, operation) in document.operations.iter() {
+        let operation = &operation.node;
+        let root_fields = analysis.root_fields(&operation.selection_set.node, &mut HashMap::new());
+        if root_fields > limits.max_root_fields as u64 {
+            return Err(Violation::new(
+                "TOO_MANY_ROOT_FIELDS",
+                format!(
+                    "an operation selects {root_fields} root fields; the limit is {}",
+                    limits.max_root_fields
+                ),
+            ));
+        }
+        analysis.operation = Some(operation);
+        let root_type = match operation.ty {
+            OperationType::Query => types.query_type.as_str(),
+            OperationType::Mutation => "Mutation",
+            OperationType::Subscription => "Subscription",
+        };
+        total.add(analysis.selection_set(&operation.selection_set.node, Some(root_type))?);
     }
-    let tally = analysis.selection_set(&operation.selection_set.node, Some(&types.query_type))?;
-    if tally.depth > limits.max_depth as u64 {
+    analysis.operation = None;
+    for name in document.fragments.keys() {
+        if !analysis.fragments.contains_key(name.as_str()) {
+            total.add(analysis.fragment(name)?);
+        }
+    }
+
+    if total.depth > limits.max_depth as u64 {
         return Err(Violation::new(
             "QUERY_TOO_DEEP",
             format!(
                 "the query nests fields {} deep; the limit is {}",
-                tally.depth, limits.max_depth
+                total.depth, limits.max_depth
             ),
         ));
     }
     let max_complexity = limits.max_complexity as u64;
-    if tally.complexity > max_complexity || tally.fields > max_complexity {
+    if total.complexity > max_complexity || total.fields > max_complexity {
         return Err(Violation::new(
             "QUERY_TOO_COMPLEX",
             format!(
-                "the query costs {} points and selects {} fields; the limit is {max_complexity} \
-                 of each (a connection costs 2 + first × the cost of its selection)",
-                tally.complexity, tally.fields
+                "the document costs {} points and selects {} fields with its fragments \
+                 expanded; the limit is {max_complexity} of each. An object costs 1 and a \
+                 scalar 0; a connection costs 2 + first × one node, a nested list its \
+                 longest length in the data × one item, `nodes` one item per ID; unused \
+                 operations and fragments count too",
+                total.complexity, total.fields
             ),
         ));
     }
     Ok(Cost {
-        complexity: tally.complexity,
-        depth: tally.depth,
+        complexity: total.complexity,
+        depth: total.depth,
     })
 }
 
@@ -506,8 +677,10 @@ fn check_no_nul(document: &ExecutableDocument, variables: &Variables) -> Result<
 struct Analysis<'a> {
     document: &'a ExecutableDocument,
     variables: &'a Variables,
-    operation: &'a OperationDefinition,
+    /// The operation being priced, for the defaults of its variables.
+    operation: Option<&'a OperationDefinition>,
     types: &'a TypeInfo,
+    lengths: &'a ListLengths,
     /// `None` while a fragment is being costed, so a cycle is caught instead of recursing.
     fragments: HashMap<&'a str, Option<Tally>>,
 }
@@ -543,37 +716,7 @@ impl<'a> Analysis<'a> {
         let mut total = Tally::default();
         for selection in &set.items {
             let tally = match &selection.node {
-                Selection::Field(field) => {
-                    let field = &field.node;
-                    let info = parent.and_then(|parent| {
-                        self.types
-                            .fields
-                            .get(&(parent.to_owned(), field.name.node.to_string()))
-                    });
-                    if let Some(info) = info {
-                        for (name, value) in &field.arguments {
-                            if let Some(ty) = info.arguments.get(name.node.as_str()) {
-                                self.types.check_ints(&value.node, ty)?;
-                            }
-                        }
-                    }
-                    let child_type = info.map(|info| info.type_name.clone());
-                    let page = info.and_then(|info| info.page);
-                    let children =
-                        self.selection_set(&field.selection_set.node, child_type.as_deref())?;
-                    let complexity = match page {
-                        Some(default) => {
-                            let size = self.page_size(&field.arguments).unwrap_or(default);
-                            2u64.saturating_add(size.saturating_mul(children.complexity))
-                        }
-                        None => 1u64.saturating_add(children.complexity),
-                    };
-                    Tally {
-                        complexity,
-                        depth: children.depth.saturating_add(1),
-                        fields: children.fields.saturating_add(1),
-                    }
-                }
+                Selection::Field(field) => self.field(&field.node, parent)?,
                 Selection::InlineFragment(fragment) => {
                     let condition = fragment
                         .node
@@ -592,36 +735,109 @@ impl<'a> Analysis<'a> {
         Ok(total)
     }
 
+    fn field(&mut self, field: &'a Field, parent: Option<&str>) -> Result<Tally, Violation> {
+        let info = parent.and_then(|parent| {
+            self.types
+                .fields
+                .get(&(parent.to_owned(), field.name.node.to_string()))
+        });
+        if let Some(info) = info {
+            for (name, value) in &field.arguments {
+                if let Some(ty) = info.arguments.get(name.node.as_str()) {
+                    self.types.check_ints(&value.node, ty)?;
+                }
+            }
+        }
+        let children = self.selection_set(
+            &field.selection_set.node,
+            info.map(|info| info.type_name.as_str()),
+        )?;
+        let one_item = 1u64.saturating_add(children.complexity);
+        let (complexity, per_item) = match info.map(|info| info.pricing) {
+            // `__typename`, and introspection's own leaves.
+            None if field.selection_set.node.items.is_empty() => (0, 0),
+            // Introspection objects, which the SDL does not describe: priced as objects, so
+            // that GraphiQL's introspection stays cheap.
+            None | Some(Pricing::Object) => (one_item, 0),
+            Some(Pricing::Leaf) => (0, 0),
+            Some(Pricing::Connection { default_page }) => {
+                let page = self.page_size(&field.arguments).unwrap_or(default_page);
+                let complexity = 2u64
+                    .saturating_add(children.complexity)
+                    .saturating_add(page.saturating_mul(children.per_item));
+                (complexity, 0)
+            }
+            Some(Pricing::ConnectionItems { edges }) => {
+                (0, if edges { children.complexity } else { one_item })
+            }
+            Some(Pricing::Page { default_page }) => {
+                let page = self.page_size(&field.arguments).unwrap_or(default_page);
+                (page.saturating_mul(one_item), 0)
+            }
+            Some(Pricing::PerId) => {
+                let ids = self.list_length(&field.arguments, "ids");
+                (ids.saturating_mul(one_item), 0)
+            }
+            Some(Pricing::BoundedList) => {
+                let longest = parent.map_or(MAX_PAGE_SIZE as u64, |parent| {
+                    self.lengths.longest(parent, &field.name.node)
+                });
+                let items = self
+                    .page_size(&field.arguments)
+                    .map_or(longest, |first| first.min(longest));
+                (items.saturating_mul(one_item), 0)
+            }
+        };
+        Ok(Tally {
+            complexity,
+            per_item,
+            depth: children.depth.saturating_add(1),
+            fields: children.fields.saturating_add(1),
+        })
+    }
+
     /// The page size a field asks for with `first` or `last`, from a literal or a variable,
     /// clamped to what the server would return.
     fn page_size(&self, arguments: &[(Positioned<Name>, Positioned<Value>)]) -> Option<u64> {
         arguments
             .iter()
             .filter(|(name, _)| name.node == "first" || name.node == "last")
-            .filter_map(|(_, value)| self.integer(&value.node))
+            .filter_map(|(_, value)| match self.resolve(&value.node) {
+                Some(ConstValue::Number(number)) => number.as_i64(),
+                _ => None,
+            })
             .max()
             .map(|size| size.clamp(0, MAX_PAGE_SIZE as i64) as u64)
     }
 
-    fn integer(&self, value: &Value) -> Option<i64> {
+    /// How many values a list argument holds; a single value is a list of one, as input
+    /// coercion makes it, and an absent one is empty.
+    fn list_length(&self, arguments: &[(Positioned<Name>, Positioned<Value>)], name: &str) -> u64 {
+        let Some((_, value)) = arguments.iter().find(|(argument, _)| argument.node == name) else {
+            return 0;
+        };
+        match &value.node {
+            Value::List(items) => items.len() as u64,
+            other => match self.resolve(other) {
+                Some(ConstValue::List(items)) => items.len() as u64,
+                Some(ConstValue::Null) | None => 0,
+                Some(_) => 1,
+            },
+        }
+    }
+
+    /// A literal, or a variable's value: the one given, else its default.
+    fn resolve(&self, value: &Value) -> Option<ConstValue> {
         match value {
-            Value::Number(number) => number.as_i64(),
-            Value::Variable(name) => {
-                let given = self.variables.get(name).cloned();
-                let default = || {
-                    self.operation
-                        .variable_definitions
-                        .iter()
-                        .find(|definition| definition.node.name.node == *name)
-                        .and_then(|definition| definition.node.default_value.as_ref())
-                        .map(|value| value.node.clone())
-                };
-                match given.or_else(default) {
-                    Some(ConstValue::Number(number)) => number.as_i64(),
-                    _ => None,
-                }
-            }
-            _ => None,
+            Value::Variable(name) => self.variables.get(name).cloned().or_else(|| {
+                self.operation?
+                    .variable_definitions
+                    .iter()
+                    .find(|definition| definition.node.name.node == *name)
+                    .and_then(|definition| definition.node.default_value.as_ref())
+                    .map(|value| value.node.clone())
+            }),
+            literal => literal.clone().into_const(),
         }
     }
 
@@ -664,11 +880,25 @@ mod tests {
     }
 
     fn check_with(query: &str, variables: Variables) -> Result<Cost, Violation> {
+        check_lengths(query, variables, &ListLengths::default())
+    }
+
+    fn check_lengths(
+        query: &str,
+        variables: Variables,
+        lengths: &ListLengths,
+    ) -> Result<Cost, Violation> {
         let limits = LimitSettings::default();
         check_text(query, &limits)?;
         let document = async_graphql::parser::parse_query(query).expect("parses");
         let types = TypeInfo::from_sdl(&super::super::sdl());
-        analyze(&document, None, &variables, &types, &limits)
+        analyze(&document, None, &variables, &types, lengths, &limits)
+    }
+
+    fn cost(query: &str) -> u64 {
+        check(query)
+            .unwrap_or_else(|violation| panic!("{query}: {violation:?}"))
+            .complexity
     }
 
     fn code(result: Result<Cost, Violation>) -> &'static str {
@@ -723,41 +953,155 @@ mod tests {
     }
 
     #[test]
-    fn first_on_a_nested_list_narrows_it_without_changing_its_cost() {
-        let all = check("{ countries(first: 10) { nodes { cities { slug } } } }").expect("runs");
-        let narrowed = check("{ countries(first: 10) { nodes { cities(first: 5) { slug } } } }")
-            .expect("runs");
-        assert_eq!(all.complexity, 2 + 10 * (1 + (1 + 1)));
-        assert_eq!(narrowed.complexity, all.complexity);
-        let search = check(r#"{ search(text: "a", first: 50) { __typename } }"#).expect("runs");
-        assert_eq!(search.complexity, 2 + 50, "a root list still pages");
+    fn scalars_enums_and_typenames_are_free_and_objects_cost_one() {
+        assert_eq!(cost("{ apiVersion __typename }"), 0);
+        assert_eq!(
+            cost(r#"{ country(code: "CN") { code name __typename region { code } } }"#),
+            2
+        );
     }
 
     #[test]
-    fn a_connection_costs_two_plus_first_times_its_selection() {
-        let cost = check("{ countries(first: 100) { nodes { code name } } }").expect("runs");
-        assert_eq!(cost.complexity, 2 + 100 * (1 + 2));
-        let by_default = check("{ countries { totalCount } }").expect("runs");
-        assert_eq!(by_default.complexity, 2 + 20);
+    fn a_connection_costs_two_plus_first_times_one_node() {
+        assert_eq!(
+            cost("{ countries(first: 100) { nodes { code name } } }"),
+            2 + 100
+        );
+        assert_eq!(
+            cost(
+                "{ countries(first: 100) { totalCount pageInfo { hasNextPage } edges { cursor node { code } } } }"
+            ),
+            2 + 1 + 100,
+            "an edge is free, its node is not, and pageInfo is not multiplied"
+        );
+        assert_eq!(cost("{ countries { totalCount } }"), 2, "no node selected");
+        assert_eq!(
+            cost("{ countries { nodes { code } } }"),
+            2 + 20,
+            "20 by default"
+        );
         let mut variables = Variables::default();
         variables.insert(Name::new("n"), ConstValue::from(5));
         let from_variable = check_with(
-            "query($n: Int) { countries(last: $n) { totalCount } }",
+            "query($n: Int) { countries(last: $n) { nodes { code } } }",
             variables,
         )
         .expect("runs");
         assert_eq!(from_variable.complexity, 2 + 5);
         // Through the Subject interface, which async-graphql would cost as a plain field.
-        let nested = check(
-            "{ observations(first: 5) { nodes { subject { observations(first: 100) { totalCount } } } } }",
-        )
-        .expect("runs");
-        assert_eq!(nested.complexity, 2 + 5 * (1 + (1 + (2 + 100))));
+        assert_eq!(
+            cost(
+                "{ observations(first: 5) { nodes { subject { observations(first: 100) { totalCount } } } } }"
+            ),
+            2 + 5 * (1 + 1 + 2)
+        );
         assert_eq!(
             code(check(
-                "{ observations(first: 100) { nodes { subject { observations(first: 100) { totalCount } } } } }"
+                "{ observations(first: 100) { nodes { subject { observations(first: 100) { nodes { value } } } } } }"
             )),
             "QUERY_TOO_COMPLEX"
+        );
+    }
+
+    #[test]
+    fn a_nested_list_costs_its_longest_length_in_the_data() {
+        let lengths = ListLengths(
+            [(("Country".to_owned(), "cities".to_owned()), 3)]
+                .into_iter()
+                .collect(),
+        );
+        let with = |query: &str| {
+            check_lengths(query, Variables::default(), &lengths)
+                .expect("runs")
+                .complexity
+        };
+        assert_eq!(
+            with("{ countries(first: 10) { nodes { cities { slug } } } }"),
+            2 + 10 * (1 + 3)
+        );
+        assert_eq!(
+            with("{ countries(first: 10) { nodes { cities(first: 2) { slug } } } }"),
+            2 + 10 * (1 + 2)
+        );
+        assert_eq!(
+            with("{ countries(first: 10) { nodes { cities(first: 50) { slug } } } }"),
+            2 + 10 * (1 + 3)
+        );
+        assert_eq!(
+            with("{ countries(first: 5) { nodes { companies { slug } } } }"),
+            2 + 5 * (1 + 100),
+            "a list of unknown length is priced at the largest page"
+        );
+    }
+
+    #[test]
+    fn nodes_cost_one_item_per_id_and_search_one_per_result() {
+        assert_eq!(cost(r#"{ nodes(ids: ["a", "b", "c"]) { id } }"#), 3);
+        assert_eq!(
+            cost(r#"{ nodes(ids: "a") { id ... on Country { region { code } } } }"#),
+            2
+        );
+        let mut variables = Variables::default();
+        variables.insert(
+            Name::new("ids"),
+            ConstValue::List(
+                (0..100)
+                    .map(|i| ConstValue::from(format!("id{i}")))
+                    .collect(),
+            ),
+        );
+        let aliased: String = (0..13)
+            .map(|i| format!("n{i}: nodes(ids: $ids) {{ id }} "))
+            .collect();
+        let refused = check_with(&format!("query($ids: [ID!]!) {{ {aliased} }}"), variables);
+        assert_eq!(code(refused), "QUERY_TOO_COMPLEX", "13 × 100 nodes");
+        assert_eq!(
+            cost(r#"{ search(text: "a", first: 50) { __typename } }"#),
+            50
+        );
+        assert_eq!(cost(r#"{ search(text: "a") { __typename } }"#), 20);
+    }
+
+    #[test]
+    fn unused_operations_and_fragments_cost_as_much_as_used_ones() {
+        let big = "countries(first: 100) { nodes { code } }";
+        let limits = LimitSettings::default();
+        let types = TypeInfo::from_sdl(&super::super::sdl());
+        let lengths = ListLengths::default();
+        let price = |query: &str, operation: Option<&str>| {
+            let document = async_graphql::parser::parse_query(query).expect("parses");
+            analyze(
+                &document,
+                operation,
+                &Variables::default(),
+                &types,
+                &lengths,
+                &limits,
+            )
+            .expect("runs")
+            .complexity
+        };
+        assert_eq!(
+            price(
+                &format!("query A {{ apiVersion }} query B {{ {big} }}"),
+                Some("A")
+            ),
+            102
+        );
+        assert_eq!(
+            price(
+                &format!("{{ apiVersion }} fragment F on Query {{ {big} }}"),
+                None
+            ),
+            102
+        );
+        assert_eq!(
+            price(
+                &format!("{{ ...F ...F }} fragment F on Query {{ {big} }}"),
+                None
+            ),
+            204,
+            "a used fragment costs wherever it is spread"
         );
     }
 
@@ -849,11 +1193,45 @@ mod tests {
     }
 
     #[test]
-    fn every_example_query_fits_the_limits() {
-        for example in crate::graphql::examples::EXAMPLES {
-            let cost = check(example.query)
-                .unwrap_or_else(|violation| panic!("{}: {violation:?}", example.name));
-            assert!(cost.complexity <= 1_000, "{}: {cost:?}", example.name);
+    fn every_list_the_data_bounds_has_a_known_length() {
+        let types = TypeInfo::from_sdl(&super::super::sdl());
+        let unknown: Vec<_> = types
+            .bounded_lists()
+            .filter(|(parent, field)| list_source(parent, field).is_none())
+            .collect();
+        assert!(unknown.is_empty(), "lists without a length: {unknown:?}");
+        assert!(types.bounded_lists().count() >= 20);
+    }
+
+    #[test]
+    fn a_fragment_bomb_is_refused_by_its_expanded_fields_whichever_operation_runs() {
+        let fragment = format!("fragment F on Country {{ {} }}", "code ".repeat(1_246));
+        let spreads = "...F ".repeat(1_067);
+        for (query, operation) in [
+            (
+                format!(
+                    "query Trivial {{ apiVersion }} query Bomb {{ countries {{ nodes {{ {spreads} }} }} }} {fragment}"
+                ),
+                Some("Trivial"),
+            ),
+            (
+                format!(
+                    "{{ apiVersion }} fragment G on Query {{ countries {{ nodes {{ {spreads} }} }} }} {fragment}"
+                ),
+                None,
+            ),
+        ] {
+            let document = async_graphql::parser::parse_query(&query).expect("parses");
+            let types = TypeInfo::from_sdl(&super::super::sdl());
+            let refused = analyze(
+                &document,
+                operation,
+                &Variables::default(),
+                &types,
+                &ListLengths::default(),
+                &LimitSettings::default(),
+            );
+            assert_eq!(code(refused), "QUERY_TOO_COMPLEX");
         }
     }
 }

@@ -1,6 +1,9 @@
 //! The GraphQL schema: the public contract, kept apart from the storage entities.
 
+mod budget;
 mod comparison;
+mod documents;
+mod dry_run;
 pub mod examples;
 mod filters;
 pub mod ids;
@@ -18,13 +21,13 @@ mod sources;
 
 use crate::configuration::LimitSettings;
 use crate::error::Error;
-use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema, ServerError};
+use documents::DocumentCache;
+use limits::ListLengths;
 use sea_orm::DatabaseConnection;
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, PoisonError, RwLock};
 
-pub use limits::Cost;
+pub use limits::{Cost, Violation};
 pub use query::Query;
 
 pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
@@ -42,35 +45,9 @@ pub struct GraphqlService {
     limits: LimitSettings,
     db: DatabaseConnection,
     documents: DocumentCache,
-}
-
-/// Parsed documents by their text: clients send the same few documents over and over, and
-/// parsing is the costliest step before execution. Bounded by the total length of the
-/// texts kept; when full, it starts over.
-#[derive(Default)]
-struct DocumentCache {
-    parsed: Mutex<(HashMap<String, ExecutableDocument>, usize)>,
-}
-
-impl DocumentCache {
-    const MAX_CHARS: usize = 4 * 1024 * 1024;
-
-    fn get(&self, query: &str) -> Option<ExecutableDocument> {
-        let parsed = self.parsed.lock().unwrap_or_else(PoisonError::into_inner);
-        parsed.0.get(query).cloned()
-    }
-
-    fn insert(&self, query: String, document: &ExecutableDocument) {
-        let mut parsed = self.parsed.lock().unwrap_or_else(PoisonError::into_inner);
-        let length = query.len();
-        if parsed.1 + length > Self::MAX_CHARS {
-            parsed.0.clear();
-            parsed.1 = 0;
-        }
-        if parsed.0.insert(query, document.clone()).is_none() {
-            parsed.1 += length;
-        }
-    }
+    /// The longest list behind each nested list, which prices it; read again whenever the
+    /// data changes.
+    list_lengths: RwLock<Arc<ListLengths>>,
 }
 
 /// A request that passed every limit, with what it costs.
@@ -85,7 +62,11 @@ impl Prepared {
     /// The points to take from the client's bucket: the price, or 1 for a dry run, which
     /// only prices the document.
     pub fn points(&self) -> u64 {
-        if self.dry_run { 1 } else { self.cost.complexity }
+        if self.dry_run {
+            1
+        } else {
+            self.cost.complexity
+        }
     }
 }
 
@@ -115,8 +96,20 @@ impl GraphqlService {
             types,
             limits,
             db,
-            documents: DocumentCache::default(),
+            documents: DocumentCache::new(DocumentCache::DEFAULT_MAX_BYTES),
+            list_lengths: RwLock::default(),
         }
+    }
+
+    /// Reads the longest list behind every nested list from the database. Until it has
+    /// run, every nested list is priced at the largest page (100 items).
+    pub async fn refresh_list_lengths(&self) -> Result<(), Error> {
+        let lengths = ListLengths::read(&self.db, &self.types).await?;
+        *self
+            .list_lengths
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Arc::new(lengths);
+        Ok(())
     }
 
     pub fn limits(&self) -> &LimitSettings {
@@ -145,13 +138,11 @@ impl GraphqlService {
         }
         let operation_name = request.operation_name.clone();
         let variables = request.variables.clone();
-        let uncached_text = match self.documents.get(&request.query) {
-            Some(document) => {
-                request.set_parsed_query(document);
-                None
-            }
-            None => Some(request.query.clone()),
-        };
+        let cached = self.documents.get(&request.query);
+        let uncached_text = cached.is_none().then(|| request.query.clone());
+        if let Some(document) = cached {
+            request.set_parsed_query(document);
+        }
         let document = match request.parsed_query() {
             Ok(document) => document,
             Err(error) => {
@@ -160,23 +151,35 @@ impl GraphqlService {
                 ])));
             }
         };
-        if let Some(text) = uncached_text {
-            self.documents.insert(text, document);
-        }
-        match limits::analyze(
+        let lengths = Arc::clone(
+            &self
+                .list_lengths
+                .read()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        let cost = limits::analyze(
             document,
             operation_name.as_deref(),
             &variables,
             &self.types,
+            &lengths,
             &self.limits,
-        ) {
-            Ok(cost) => Ok(Prepared {
-                request,
-                cost,
-                dry_run: false,
-            }),
-            Err(violation) => Err(refuse(violation.code, violation.message)),
+        )
+        .map_err(|violation| refuse(violation.code, violation.message))?;
+        // Only documents within the limits are kept: a refused one would be refused again.
+        if let Some(text) = uncached_text {
+            self.documents.insert(text, document);
         }
+        let dry_run = dry_run::trimmed(document, operation_name.as_deref(), &variables);
+        let is_dry_run = dry_run.is_some();
+        if let Some(trimmed) = dry_run {
+            request.set_parsed_query(trimmed);
+        }
+        Ok(Prepared {
+            request,
+            cost,
+            dry_run: is_dry_run,
+        })
     }
 
     /// Runs a prepared request with its own DataLoaders, so their cache lives as long as
@@ -188,7 +191,10 @@ impl GraphqlService {
         request_id: Option<&str>,
         budget: Option<Budget>,
     ) -> async_graphql::Response {
-        let mut request = prepared.request.data(loaders::for_request(self.db.clone()));
+        let mut request = prepared
+            .request
+            .data(loaders::for_request(self.db.clone()))
+            .data(prepared.cost);
         if let Some(budget) = budget {
             request = request.data(budget);
         }
@@ -301,39 +307,4 @@ fn required<T>(row: Option<T>, what: &str) -> Result<T, Error> {
     row.ok_or_else(|| Error::Internal {
         detail: format!("dangling reference: {what} is missing"),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::DocumentCache;
-
-    fn parse(query: &str) -> async_graphql::parser::types::ExecutableDocument {
-        async_graphql::parser::parse_query(query).expect("parses")
-    }
-
-    #[test]
-    fn a_parsed_document_is_kept_by_its_text_within_a_bound() {
-        let cache = DocumentCache::default();
-        let query = "{ countries { totalCount } }";
-        assert!(cache.get(query).is_none());
-        cache.insert(query.to_owned(), &parse(query));
-        let kept = cache.get(query).expect("kept");
-        assert_eq!(format!("{kept:?}"), format!("{:?}", parse(query)));
-        assert!(cache.get("{ regions { totalCount } }").is_none());
-
-        let long = format!(
-            "{{ countries {{ totalCount }} }}{}",
-            " ".repeat(1024 * 1024)
-        );
-        for n in 0..8 {
-            let text = format!("{long}#{n}");
-            cache.insert(text.clone(), &parse(&text));
-            let total = cache.parsed.lock().expect("unpoisoned").1;
-            assert!(total <= DocumentCache::MAX_CHARS, "{total} chars kept");
-        }
-        assert!(
-            cache.get(query).is_none(),
-            "the first text went when the cache filled"
-        );
-    }
 }

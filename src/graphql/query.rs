@@ -1,5 +1,6 @@
 //! The root query type.
 
+use super::budget::RateLimit;
 use super::comparison::StrategicDimension;
 use super::indicators::{
     self, DerivedValue, FigureInput, Indicator, IndicatorConnection, IndicatorFilter,
@@ -37,6 +38,19 @@ impl Query {
     /// The version of the City Atlas service answering this request.
     async fn api_version(&self) -> &'static str {
         env!("CARGO_PKG_VERSION")
+    }
+
+    /// What this request costs and what the client has left of its rate limit. With
+    /// `dryRun: true` the document is priced and not run: only `rateLimit` is answered, and
+    /// the request takes one point.
+    async fn rate_limit(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Price the document without running it.", default = false)] dry_run: bool,
+    ) -> RateLimit {
+        // The pipeline has already acted on `dryRun`, before execution.
+        let _ = dry_run;
+        RateLimit::of_request(ctx)
     }
 
     /// Any object by its global ID; `null` if it no longer exists.

@@ -1,0 +1,4 @@
+//! The data layer: plain async functions over a database connection. SQL is built here and
+//! nowhere else.
+
+pub mod list_lengths;
