@@ -70,6 +70,24 @@ fn fragment_bomb(levels: usize) -> String {
     document
 }
 
+/// The document that took the server down: a trivial operation beside one fragment of 1,246
+/// fields spread 1,067 times, which async-graphql's overlapping-fields rule turned into 1.3
+/// million errors. `around` places the spreads in a second operation or an unused fragment.
+fn wide_fragment_bomb(around: &str) -> String {
+    let spreads = "...F ".repeat(1_067);
+    let fragment = format!("fragment F on Country {{ {} }}", "code ".repeat(1_246));
+    format!("{} {fragment}", around.replace("SPREADS", &spreads))
+}
+
+/// A GraphQL document as a GET query string.
+fn get_query(document: &str) -> Vec<u8> {
+    let encoded = document
+        .replace(' ', "+")
+        .replace('{', "%7B")
+        .replace('}', "%7D");
+    format!("query={encoded}").into_bytes()
+}
+
 fn cases() -> Vec<Case> {
     let aliases = |n: usize| {
         (0..n)
@@ -105,6 +123,32 @@ fn cases() -> Vec<Case> {
         query("fields nested past the depth limit", "{ countries { nodes { cities { country { cities { country { cities { country { cities { country { cities { country { cities { country { cities { code } } } } } } } } } } } } } } } }".to_owned(), 400, "QUERY_TOO_DEEP"),
         query("a fragment cycle", "{ countries { nodes { ...A } } } fragment A on Country { code ...B } fragment B on Country { name ...A }".to_owned(), 400, "GRAPHQL_VALIDATION_FAILED"),
         query("a fragment bomb", fragment_bomb(50), 400, "QUERY_TOO_COMPLEX"),
+        post_json(
+            "a wide fragment bomb in an operation that is not selected",
+            json!({
+                "query": wide_fragment_bomb("query Trivial { apiVersion } query Bomb { countries { nodes { SPREADS } } }"),
+                "operationName": "Trivial",
+            }),
+            400,
+            "QUERY_TOO_COMPLEX",
+        ),
+        query(
+            "a wide fragment bomb in an unused fragment, without operationName",
+            wide_fragment_bomb("{ apiVersion } fragment Unused on Query { countries { nodes { SPREADS } } }"),
+            400,
+            "QUERY_TOO_COMPLEX",
+        ),
+        Case {
+            name: "a wide fragment bomb over GET",
+            method: Method::GET,
+            content_type: None,
+            accept: GRAPHQL_RESPONSE_JSON,
+            payload: get_query(&wide_fragment_bomb(
+                "{ apiVersion } fragment Unused on Query { countries { nodes { SPREADS } } }",
+            )),
+            status: 400,
+            code: "QUERY_TOO_COMPLEX",
+        },
         query("10,000 aliases", format!("{{ {} }}", aliases(10_000)), 400, "QUERY_TOO_LARGE"),
         query("31 aliases", format!("{{ {} }}", aliases(31)), 400, "TOO_MANY_ALIASES"),
         query("10,000 copies of one field", format!("{{ {} }}", "apiVersion ".repeat(10_000)), 400, "QUERY_TOO_LARGE"),

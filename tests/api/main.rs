@@ -5,6 +5,7 @@ mod bad_input;
 mod caching;
 mod cli;
 mod contract;
+mod cost;
 mod dataloaders;
 mod derived;
 mod filters;
