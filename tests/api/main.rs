@@ -19,4 +19,5 @@ mod outage;
 mod paging;
 mod rate_limit;
 mod seed;
+mod stress;
 mod synthetic;
