@@ -14,6 +14,7 @@ pub mod paging;
 mod places;
 mod query;
 mod search;
+mod shape;
 mod sources;
 
 use crate::configuration::LimitSettings;
