@@ -40,6 +40,8 @@ fn schema_builder() -> async_graphql::SchemaBuilder<Query, EmptyMutation, EmptyS
 pub struct GraphqlService {
     schema: AppSchema,
     types: limits::TypeInfo,
+    /// The output types that executed responses are completed against.
+    shapes: shape::OutputTypes,
     limits: LimitSettings,
     db: DatabaseConnection,
     documents: DocumentCache,
@@ -111,9 +113,11 @@ impl GraphqlService {
         }
         let schema = builder.finish();
         let types = limits::TypeInfo::from_sdl(&schema.sdl());
+        let shapes = shape::OutputTypes::from_sdl(&schema.sdl());
         Self {
             schema,
             types,
+            shapes,
             limits,
             db,
             documents: DocumentCache::default(),
@@ -182,14 +186,19 @@ impl GraphqlService {
 
     /// Runs a prepared request with its own DataLoaders, so their cache lives as long as
     /// the request, and within the deadline. Every error leaves with a code: resolvers set
-    /// their own, and the rest failed validation.
+    /// their own, and the rest failed validation. The response is then completed as the
+    /// specification executes: see `shape`.
     pub async fn execute(
         &self,
         prepared: Prepared,
         request_id: Option<&str>,
         budget: Option<Budget>,
     ) -> async_graphql::Response {
-        let mut request = prepared.request.data(loaders::for_request(self.db.clone()));
+        let mut request = prepared.request;
+        // Completion needs the document after the request is consumed by execution.
+        let document = request.parsed_query().ok().cloned();
+        let operation_name = request.operation_name.clone();
+        let mut request = request.data(loaders::for_request(self.db.clone()));
         if let Some(budget) = budget {
             request = request.data(budget);
         }
@@ -226,6 +235,10 @@ impl GraphqlService {
             })
             .collect();
         report_server_errors(&mut response.errors, request_id);
+        if let Some(document) = &document {
+            self.shapes
+                .complete(&mut response, document, operation_name.as_deref());
+        }
         response
     }
 }
