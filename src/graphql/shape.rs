@@ -186,9 +186,7 @@ fn cap(errors: &mut Vec<ServerError>) {
     let left_out = errors.len() - (MAX_ERRORS - 1);
     errors.truncate(MAX_ERRORS - 1);
     let mut note = ServerError::new(
-        format!(
-            "{left_out} more errors were left out: a response carries at most {MAX_ERRORS}"
-        ),
+        format!("{left_out} more errors were left out: a response carries at most {MAX_ERRORS}"),
         None,
     );
     let extensions = note.extensions.get_or_insert_with(Default::default);
@@ -415,7 +413,9 @@ impl<'a> Shaper<'a> {
         match (&ty.base, value) {
             // async-graphql turns an object whose every field failed into null; a null
             // non-null object is one whose every field was skipped. Either is rebuilt.
-            (BaseType::Named(name), Value::Null) if composite && (errors.is_some() || !ty.nullable) => {
+            (BaseType::Named(name), Value::Null)
+                if composite && (errors.is_some() || !ty.nullable) =>
+            {
                 self.object_of(IndexMap::new(), name, fields, errors)
             }
             (_, Value::Null) => {
@@ -514,7 +514,9 @@ impl<'a> Shaper<'a> {
                     self.mark_all(errors);
                     (entry.key.clone(), Value::Null)
                 }
-                (Some((key, value)), Some(ty)) => (key, self.value(value, ty, &entry.fields, errors)),
+                (Some((key, value)), Some(ty)) => {
+                    (key, self.value(value, ty, &entry.fields, errors))
+                }
                 // `__typename`, introspection: as executed.
                 (Some((key, value)), None) => {
                     self.mark_all(errors);
@@ -789,7 +791,10 @@ mod tests {
         assert!(data.starts_with(r#"{"n0":null,"n1":null"#), "{data}");
         assert_eq!(errors.len(), MAX_ERRORS);
         assert_eq!(errors[0].1, json!(["n0"]));
-        assert_eq!(errors[MAX_ERRORS - 2].1, json!([format!("n{}", MAX_ERRORS - 2)]));
+        assert_eq!(
+            errors[MAX_ERRORS - 2].1,
+            json!([format!("n{}", MAX_ERRORS - 2)])
+        );
         assert_eq!(
             errors[MAX_ERRORS - 1].0,
             "21 more errors were left out: a response carries at most 100"

@@ -7,6 +7,7 @@ mod cli;
 mod contract;
 mod dataloaders;
 mod derived;
+mod errors;
 mod filters;
 mod fuzz;
 mod graphql;
