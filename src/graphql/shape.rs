@@ -15,7 +15,9 @@ use async_graphql::parser::types::{
     SelectionSet, Type, TypeKind, TypeSystemDefinition,
 };
 use async_graphql::{Name, PathSegment, Response, ServerError, Value};
+use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 /// The most errors one response carries; the last place goes to a note of how many more
 /// there were, so that a query failing on every item cannot make the error list the
@@ -143,9 +145,12 @@ impl OutputTypes {
 
         let mut errors = std::mem::take(&mut response.errors);
         let tree = ErrorTree::new(&errors);
-        let mut shaper = Shaper {
+        let collector = Collector {
             types: self,
             fragments: &document.fragments,
+        };
+        let mut shaper = Shaper {
+            collector,
             order: Vec::with_capacity(errors.len()),
             seen: vec![false; errors.len()],
         };
@@ -153,7 +158,7 @@ impl OutputTypes {
             Value::Object(map) => map,
             _ => IndexMap::new(),
         };
-        let collected = shaper.collect(
+        let collected = collector.collect(
             std::iter::once(&operation.node.selection_set.node),
             &self.query_type,
             Some(&self.query_type),
@@ -247,28 +252,53 @@ impl ErrorTree {
 }
 
 /// One response key of a selection set after CollectFields: every field selected under it,
-/// in document order, and the type to look the field up on.
+/// in document order, its type, and the fields selected under its values, collected once
+/// for all the values under the key (every item of a list, say).
 struct Entry<'a> {
     key: &'a Name,
     name: &'a str,
     fields: Vec<&'a Positioned<Field>>,
-    /// The concrete type when known, else the innermost type condition around the first
-    /// occurrence.
-    scope: &'a str,
+    /// Looked up on the concrete type when known, else on the innermost type condition
+    /// around the first occurrence; `None` for `__typename` and introspection.
+    ty: Option<&'a Type>,
+    /// What values of an object type select.
+    plan: OnceCell<Vec<Entry<'a>>>,
+    /// What values of an abstract type select: over every fragment, and per object type
+    /// once `__typename` tells it.
+    loose: OnceCell<Vec<Entry<'a>>>,
+    typed: RefCell<Vec<(&'a str, Entries<'a>)>>,
 }
 
-struct Shaper<'a> {
+type Entries<'a> = Rc<Vec<Entry<'a>>>;
+
+/// The fields selected under one value: borrowed from its entry, or shared per type.
+enum Plan<'p, 'a> {
+    Shared(&'p [Entry<'a>]),
+    Typed(Entries<'a>),
+}
+
+impl<'a> std::ops::Deref for Plan<'_, 'a> {
+    type Target = [Entry<'a>];
+
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Plan::Shared(entries) => entries,
+            Plan::Typed(entries) => entries,
+        }
+    }
+}
+
+/// CollectFields over the document, for the schema's types.
+#[derive(Clone, Copy)]
+struct Collector<'a> {
     types: &'a OutputTypes,
     fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
-    /// Error indices in the order the walk meets them.
-    order: Vec<usize>,
-    seen: Vec<bool>,
 }
 
-impl<'a> Shaper<'a> {
+impl<'a> Collector<'a> {
     /// The spec's CollectFields over the merged selection sets of one response key.
     fn collect(
-        &self,
+        self,
         sets: impl Iterator<Item = &'a SelectionSet>,
         parent: &'a str,
         concrete: Option<&'a str>,
@@ -278,6 +308,7 @@ impl<'a> Shaper<'a> {
         for set in sets {
             self.collect_set(
                 set,
+                parent,
                 concrete.unwrap_or(parent),
                 concrete,
                 &mut entries,
@@ -288,8 +319,9 @@ impl<'a> Shaper<'a> {
     }
 
     fn collect_set(
-        &self,
+        self,
         set: &'a SelectionSet,
+        parent: &'a str,
         scope: &'a str,
         concrete: Option<&'a str>,
         entries: &mut Vec<Entry<'a>>,
@@ -301,12 +333,21 @@ impl<'a> Shaper<'a> {
                     let key = &field.node.response_key().node;
                     match entries.iter_mut().find(|entry| entry.key == key) {
                         Some(entry) => entry.fields.push(field),
-                        None => entries.push(Entry {
-                            key,
-                            name: field.node.name.node.as_str(),
-                            fields: vec![field],
-                            scope,
-                        }),
+                        None => {
+                            let name = field.node.name.node.as_str();
+                            entries.push(Entry {
+                                key,
+                                name,
+                                fields: vec![field],
+                                ty: self
+                                    .types
+                                    .field(scope, name)
+                                    .or_else(|| self.types.field(parent, name)),
+                                plan: OnceCell::new(),
+                                loose: OnceCell::new(),
+                                typed: RefCell::new(Vec::new()),
+                            });
+                        }
                     }
                     continue;
                 }
@@ -334,10 +375,10 @@ impl<'a> Shaper<'a> {
                 ),
             };
             match condition {
-                None => self.collect_set(set, scope, concrete, entries, visited),
+                None => self.collect_set(set, parent, scope, concrete, entries, visited),
                 Some(condition) if self.types.applies(condition, concrete) => {
                     let scope = concrete.unwrap_or(condition);
-                    self.collect_set(set, scope, concrete, entries, visited);
+                    self.collect_set(set, parent, scope, concrete, entries, visited);
                 }
                 Some(_) => {}
             }
@@ -345,18 +386,29 @@ impl<'a> Shaper<'a> {
     }
 
     /// The fields selected under a value of an object, interface or union type: the object
-    /// type it resolved to is only known for an abstract type if `__typename` was selected.
-    fn collect_for(
-        &self,
-        fields: &[&'a Positioned<Field>],
+    /// type an abstract value resolved to is only known if `__typename` was selected.
+    fn plan<'p>(
+        self,
+        entry: &'p Entry<'a>,
         type_name: &'a str,
         map: &IndexMap<Name, Value>,
-    ) -> Vec<Entry<'a>> {
-        let sets = || fields.iter().map(|field| &field.node.selection_set.node);
+    ) -> Plan<'p, 'a> {
+        let sets = || {
+            entry
+                .fields
+                .iter()
+                .map(|field| &field.node.selection_set.node)
+        };
         if !self.types.is_abstract(type_name) {
-            return self.collect(sets(), type_name, Some(type_name));
+            return Plan::Shared(
+                entry
+                    .plan
+                    .get_or_init(|| self.collect(sets(), type_name, Some(type_name))),
+            );
         }
-        let loose = self.collect(sets(), type_name, None);
+        let loose = entry
+            .loose
+            .get_or_init(|| self.collect(sets(), type_name, None));
         let concrete = loose
             .iter()
             .filter(|entry| entry.name == "__typename")
@@ -364,12 +416,27 @@ impl<'a> Shaper<'a> {
                 Some(Value::String(name)) => self.types.object_type(name),
                 _ => None,
             });
-        match concrete {
-            Some(concrete) => self.collect(sets(), type_name, Some(concrete)),
-            None => loose,
+        let Some(concrete) = concrete else {
+            return Plan::Shared(loose);
+        };
+        let mut typed = entry.typed.borrow_mut();
+        if let Some((_, entries)) = typed.iter().find(|(name, _)| *name == concrete) {
+            return Plan::Typed(entries.clone());
         }
+        let entries = Rc::new(self.collect(sets(), type_name, Some(concrete)));
+        typed.push((concrete, entries.clone()));
+        Plan::Typed(entries)
     }
+}
 
+struct Shaper<'a> {
+    collector: Collector<'a>,
+    /// Error indices in the order the walk meets them.
+    order: Vec<usize>,
+    seen: Vec<bool>,
+}
+
+impl<'a> Shaper<'a> {
     fn mark(&mut self, indices: &[usize]) {
         for &index in indices {
             if !self.seen[index] {
@@ -391,13 +458,13 @@ impl<'a> Shaper<'a> {
         }
     }
 
-    /// Completes one value of type `ty`; `Value::Null` is a null the caller must propagate
-    /// if its position is non-null.
+    /// Completes one value of type `ty` under `entry`; `Value::Null` is a null the caller
+    /// must propagate if its position is non-null.
     fn value(
         &mut self,
         value: Value,
         ty: &'a Type,
-        fields: &[&'a Positioned<Field>],
+        entry: &Entry<'a>,
         errors: Option<&ErrorNode>,
     ) -> Value {
         if let Some(node) = errors
@@ -407,7 +474,8 @@ impl<'a> Shaper<'a> {
             self.mark_all(Some(node));
             return Value::Null;
         }
-        let composite = fields
+        let composite = entry
+            .fields
             .first()
             .is_some_and(|field| !field.node.selection_set.node.items.is_empty());
         match (&ty.base, value) {
@@ -416,78 +484,42 @@ impl<'a> Shaper<'a> {
             (BaseType::Named(name), Value::Null)
                 if composite && (errors.is_some() || !ty.nullable) =>
             {
-                self.object_of(IndexMap::new(), name, fields, errors)
+                let map = IndexMap::new();
+                let plan = self.collector.plan(entry, name, &map);
+                self.object(map, name, &plan, errors)
             }
             (_, Value::Null) => {
                 self.mark_all(errors);
                 Value::Null
             }
-            (BaseType::List(inner), Value::List(items)) => self.list(items, inner, fields, errors),
+            (BaseType::List(inner), Value::List(items)) => {
+                let mut completed = Vec::with_capacity(items.len());
+                let mut failed = false;
+                for (index, item) in items.into_iter().enumerate() {
+                    let errors = errors.and_then(|node| node.items.get(&index));
+                    let item = self.value(item, inner, entry, errors);
+                    // Later items are still walked, so that their errors keep their order.
+                    if item == Value::Null && !inner.nullable {
+                        failed = true;
+                    } else if !failed {
+                        completed.push(item);
+                    }
+                }
+                if failed {
+                    Value::Null
+                } else {
+                    Value::List(completed)
+                }
+            }
             (BaseType::Named(name), Value::Object(map)) if composite => {
-                self.object_of(map, name, fields, errors)
+                let plan = self.collector.plan(entry, name, &map);
+                self.object(map, name, &plan, errors)
             }
             (_, value) => {
                 self.mark_all(errors);
                 value
             }
         }
-    }
-
-    fn list(
-        &mut self,
-        items: Vec<Value>,
-        inner: &'a Type,
-        fields: &[&'a Positioned<Field>],
-        errors: Option<&ErrorNode>,
-    ) -> Value {
-        // Every item of a list of one object type selects the same fields: collect once.
-        let shared = match &inner.base {
-            BaseType::Named(name)
-                if !self.types.is_abstract(name)
-                    && fields
-                        .first()
-                        .is_some_and(|field| !field.node.selection_set.node.items.is_empty()) =>
-            {
-                let sets = fields.iter().map(|field| &field.node.selection_set.node);
-                Some((name.as_str(), self.collect(sets, name, Some(name))))
-            }
-            _ => None,
-        };
-        let mut completed = Vec::with_capacity(items.len());
-        let mut failed = false;
-        for (index, item) in items.into_iter().enumerate() {
-            let errors = errors.and_then(|node| node.items.get(&index));
-            let item = match (&shared, item) {
-                (Some((name, entries)), Value::Object(map))
-                    if errors.is_none_or(|node| node.here.is_empty()) =>
-                {
-                    self.object(map, name, entries, errors)
-                }
-                (_, item) => self.value(item, inner, fields, errors),
-            };
-            // Later items are still walked, so that their errors keep their order.
-            if item == Value::Null && !inner.nullable {
-                failed = true;
-            } else if !failed {
-                completed.push(item);
-            }
-        }
-        if failed {
-            Value::Null
-        } else {
-            Value::List(completed)
-        }
-    }
-
-    fn object_of(
-        &mut self,
-        map: IndexMap<Name, Value>,
-        type_name: &'a Name,
-        fields: &[&'a Positioned<Field>],
-        errors: Option<&ErrorNode>,
-    ) -> Value {
-        let entries = self.collect_for(fields, type_name, &map);
-        self.object(map, type_name, &entries, errors)
     }
 
     /// An object's keys in selection order; `Value::Null` when a non-null field is null.
@@ -503,10 +535,9 @@ impl<'a> Shaper<'a> {
         for entry in entries {
             let errors = errors.and_then(|node| node.fields.get(entry.key.as_str()));
             let present = map.swap_remove_entry(entry.key.as_str());
-            let ty = self
-                .types
-                .field(entry.scope, entry.name)
-                .or_else(|| self.types.field(type_name, entry.name));
+            let ty = entry
+                .ty
+                .or_else(|| self.collector.types.field(type_name, entry.name));
             let (key, value) = match (present, ty) {
                 // Skipped by a directive, or in a fragment that did not apply.
                 (None, _) if errors.is_none() => continue,
@@ -514,17 +545,14 @@ impl<'a> Shaper<'a> {
                     self.mark_all(errors);
                     (entry.key.clone(), Value::Null)
                 }
-                (Some((key, value)), Some(ty)) => {
-                    (key, self.value(value, ty, &entry.fields, errors))
-                }
+                (Some((key, value)), Some(ty)) => (key, self.value(value, ty, entry, errors)),
                 // `__typename`, introspection: as executed.
                 (Some((key, value)), None) => {
                     self.mark_all(errors);
                     (key, value)
                 }
             };
-            let non_null = ty.is_some_and(|ty| !ty.nullable);
-            if value == Value::Null && non_null {
+            if value == Value::Null && ty.is_some_and(|ty| !ty.nullable) {
                 failed = true;
             } else if !failed {
                 completed.insert(key, value);
