@@ -143,7 +143,7 @@ impl OutputTypes {
             return;
         };
 
-        let mut errors = std::mem::take(&mut response.errors);
+        let errors = std::mem::take(&mut response.errors);
         let tree = ErrorTree::new(&errors);
         let collector = Collector {
             types: self,
@@ -154,6 +154,8 @@ impl OutputTypes {
             order: Vec::with_capacity(errors.len()),
             seen: vec![false; errors.len()],
         };
+        // Errors without a path first, then the others in the order of the response.
+        shaper.mark(&tree.pathless);
         let root = match std::mem::take(&mut response.data) {
             Value::Object(map) => map,
             _ => IndexMap::new(),
@@ -165,17 +167,13 @@ impl OutputTypes {
         );
         response.data = shaper.object(root, &self.query_type, &collected, Some(&tree.root));
 
-        // Errors without a path first, then the rest in the order of the response; those
-        // whose path the walk never reached keep their place after them.
+        // Errors whose path the walk never reached keep their place after the rest.
         let Shaper {
             mut order, seen, ..
         } = shaper;
-        let unplaced = (0..errors.len()).filter(|&i| !seen[i] && !tree.duplicate[i]);
-        let mut ranked: Vec<usize> = tree.pathless.clone();
-        ranked.append(&mut order);
-        ranked.extend(unplaced.filter(|i| !tree.pathless.contains(i)));
-        let mut slots: Vec<Option<ServerError>> = errors.drain(..).map(Some).collect();
-        response.errors = ranked
+        order.extend((0..errors.len()).filter(|&i| !seen[i] && !tree.duplicate[i]));
+        let mut slots: Vec<Option<ServerError>> = errors.into_iter().map(Some).collect();
+        response.errors = order
             .into_iter()
             .filter_map(|i| slots.get_mut(i).and_then(Option::take))
             .collect();
@@ -450,10 +448,15 @@ impl<'a> Shaper<'a> {
     fn mark_all(&mut self, node: Option<&ErrorNode>) {
         let Some(node) = node else { return };
         self.mark(&node.here);
-        for child in node.fields.values() {
+        // Sorted, so that the order of errors does not depend on a hash.
+        let mut fields: Vec<_> = node.fields.iter().collect();
+        fields.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (_, child) in fields {
             self.mark_all(Some(child));
         }
-        for child in node.items.values() {
+        let mut items: Vec<_> = node.items.iter().collect();
+        items.sort_unstable_by_key(|(index, _)| **index);
+        for (_, child) in items {
             self.mark_all(Some(child));
         }
     }
@@ -788,6 +791,22 @@ mod tests {
                 ("no b".to_owned(), json!(["b"])),
             ]
         );
+    }
+
+    #[test]
+    fn errors_past_a_propagated_null_keep_their_order_and_unplaceable_ones_are_kept() {
+        let (data, errors) = shape(
+            r#"{ country(code: "CN") { regions { name } capital { name } } }"#,
+            json!({"country": {}}),
+            vec![
+                error("elsewhere", json!(["nowhere", 3])),
+                error("capital", json!(["country", "capital"])),
+                error("regions", json!(["country", "regions"])),
+            ],
+        );
+        assert_eq!(data, r#"{"country":null}"#);
+        let messages: Vec<&str> = errors.iter().map(|(m, _)| m.as_str()).collect();
+        assert_eq!(messages, ["regions", "capital", "elsewhere"]);
     }
 
     #[test]
