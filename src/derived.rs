@@ -216,6 +216,25 @@ pub fn cagr(start: &Input, end: &Input, years: i32) -> Derived {
     growth(Kind::Cagr, start, end, years)
 }
 
+/// A growth rate, year-on-year or compound, where only one year has a figure: no value,
+/// the formula without numbers, and a warning naming the year.
+pub fn single_year(kind: Kind, year: i32) -> Derived {
+    let formula = match kind {
+        Kind::Cagr => "((end ÷ start)^(1/years) − 1) × 100",
+        _ => "(current ÷ previous − 1) × 100",
+    };
+    Derived {
+        kind,
+        value: None,
+        unit: "percent".to_owned(),
+        formula: formula.to_owned(),
+        comparable: true,
+        warnings: vec![format!(
+            "Only one year, {year}, has a published figure: a growth rate needs two years."
+        )],
+    }
+}
+
 fn growth(kind: Kind, start: &Input, end: &Input, years: i32) -> Derived {
     let Check {
         mut warnings,
@@ -337,5 +356,21 @@ mod tests {
         assert!(change.warnings.is_empty());
         let gap = year_over_year(&a, &b, 3);
         assert!(gap.warnings[0].contains("3 years earlier"));
+    }
+
+    #[test]
+    fn growth_over_a_single_year_has_no_value_and_says_why() {
+        let single = single_year(Kind::Cagr, 2024);
+        assert_eq!(single.value, None);
+        assert_eq!(single.formatted(), None);
+        assert_eq!(single.formula, "((end ÷ start)^(1/years) − 1) × 100");
+        assert_eq!(
+            single.warnings,
+            vec!["Only one year, 2024, has a published figure: a growth rate needs two years."]
+        );
+        assert_eq!(
+            single_year(Kind::YearOverYear, 2020).formula,
+            "(current ÷ previous − 1) × 100"
+        );
     }
 }

@@ -11,7 +11,7 @@ use async_graphql::parser::types::{
 use async_graphql_value::{ConstValue, Value};
 use std::collections::HashMap;
 use std::mem::size_of;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 pub struct DocumentCache {
     max_bytes: usize,
@@ -20,7 +20,7 @@ pub struct DocumentCache {
 
 #[derive(Default)]
 struct Kept {
-    documents: HashMap<String, ExecutableDocument>,
+    documents: HashMap<String, Arc<ExecutableDocument>>,
     bytes: usize,
 }
 
@@ -35,15 +35,15 @@ impl DocumentCache {
         }
     }
 
-    pub fn get(&self, query: &str) -> Option<ExecutableDocument> {
+    pub fn get(&self, query: &str) -> Option<Arc<ExecutableDocument>> {
         let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
         kept.documents.get(query).cloned()
     }
 
     /// Keeps a document that passed the limits; when the estimate would exceed the bound,
     /// the cache starts over, which costs one parse per document still in use.
-    pub fn insert(&self, query: String, document: &ExecutableDocument) {
-        let size = query.len() + estimated_size(document);
+    pub fn insert(&self, query: String, document: Arc<ExecutableDocument>) {
+        let size = query.len() + estimated_size(&document);
         if size > self.max_bytes {
             return;
         }
@@ -55,7 +55,7 @@ impl DocumentCache {
             kept.documents.clear();
             kept.bytes = 0;
         }
-        kept.documents.insert(query, document.clone());
+        kept.documents.insert(query, document);
         kept.bytes += size;
     }
 
@@ -194,14 +194,14 @@ mod tests {
         let cache = DocumentCache::new(64 * 1024);
         let query = "{ countries { totalCount } }";
         assert!(cache.get(query).is_none());
-        cache.insert(query.to_owned(), &parse(query));
+        cache.insert(query.to_owned(), Arc::new(parse(query)));
         let kept = cache.get(query).expect("kept");
         assert_eq!(format!("{kept:?}"), format!("{:?}", parse(query)));
         assert!(cache.get("{ regions { totalCount } }").is_none());
 
         for n in 0..200 {
             let text = format!("{{ countries {{ totalCount }} a{n}: regions {{ totalCount }} }}");
-            cache.insert(text.clone(), &parse(&text));
+            cache.insert(text.clone(), Arc::new(parse(&text)));
             assert!(cache.estimated_bytes() <= 64 * 1024);
         }
         assert!(

@@ -235,6 +235,8 @@ impl Series {
 
     /// The change from each published year to the next published one, in percent. Where
     /// years are missing in between, the change is annualized over the gap and says so.
+    /// Where only one year is published, one value whose `value` is `null`, with a warning
+    /// that says so; empty where no year is.
     async fn year_over_year(&self, ctx: &Context<'_>) -> Result<Vec<DerivedValue>> {
         let published: Vec<&observation::Model> = self
             .points
@@ -258,17 +260,35 @@ impl Series {
                 vec![previous.clone(), current.clone()],
             ));
         }
+        if changes.is_empty()
+            && let Some(only) = published.last()
+        {
+            changes.push(DerivedValue::new(
+                derived::single_year(derived::Kind::YearOverYear, only.year),
+                vec![(*only).clone()],
+            ));
+        }
         Ok(changes)
     }
 
     /// The compound annual growth rate between two years, in percent: by default from the
-    /// first published year to the last. `null` if either year has no figure.
+    /// first published year to the last. `null` if either year has no figure. Where both
+    /// come to the same year (one published year, or a default that falls on the year
+    /// given), `value` is `null` and `warnings` says why. When both are given, `to` must
+    /// be after `from`.
     async fn cagr(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The start year; the first published year by default.")] from: Option<i32>,
         #[graphql(desc = "The end year; the last published year by default.")] to: Option<i32>,
     ) -> Result<Option<DerivedValue>> {
+        if let (Some(from), Some(to)) = (from, to)
+            && to <= from
+        {
+            return Err(
+                Error::BadUserInput(format!("`to` ({to}) must be after `from` ({from})")).into(),
+            );
+        }
         let published: Vec<&observation::Model> = self
             .points
             .iter()
@@ -280,12 +300,13 @@ impl Series {
         let (Some(start), Some(end)) = (start, end) else {
             return Ok(None);
         };
+        // Only a default can bring the two years together: an explicit pair was checked
+        // above, and a default is the first or last published year, never beyond the other.
         if end.year <= start.year {
-            return Err(Error::BadUserInput(format!(
-                "`to` ({}) must be after `from` ({})",
-                end.year, start.year
-            ))
-            .into());
+            return Ok(Some(DerivedValue::new(
+                derived::single_year(derived::Kind::Cagr, end.year),
+                vec![end.clone()],
+            )));
         }
         let derived = derived::cagr(
             &input(ctx, &self.indicator, start).await?,

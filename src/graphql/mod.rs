@@ -17,10 +17,12 @@ pub mod paging;
 mod places;
 mod query;
 mod search;
+mod shape;
 mod sources;
 
 use crate::configuration::LimitSettings;
 use crate::error::Error;
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema, ServerError};
 use documents::DocumentCache;
 use limits::ListLengths;
@@ -42,6 +44,8 @@ fn schema_builder() -> async_graphql::SchemaBuilder<Query, EmptyMutation, EmptyS
 pub struct GraphqlService {
     schema: AppSchema,
     types: limits::TypeInfo,
+    /// The output types that executed responses are completed against.
+    shapes: shape::OutputTypes,
     limits: LimitSettings,
     db: DatabaseConnection,
     documents: DocumentCache,
@@ -56,6 +60,9 @@ pub struct Prepared {
     pub cost: Cost,
     /// `rateLimit(dryRun: true)` was asked: the document is priced, not run.
     dry_run: bool,
+    /// The document that runs, which completion walks after execution has consumed the
+    /// request's copy.
+    document: Arc<ExecutableDocument>,
 }
 
 impl Prepared {
@@ -91,9 +98,11 @@ impl GraphqlService {
         }
         let schema = builder.finish();
         let types = limits::TypeInfo::from_sdl(&schema.sdl());
+        let shapes = shape::OutputTypes::from_sdl(&schema.sdl());
         Self {
             schema,
             types,
+            shapes,
             limits,
             db,
             documents: DocumentCache::new(DocumentCache::DEFAULT_MAX_BYTES),
@@ -139,17 +148,17 @@ impl GraphqlService {
         let operation_name = request.operation_name.clone();
         let variables = request.variables.clone();
         let cached = self.documents.get(&request.query);
-        let uncached_text = cached.is_none().then(|| request.query.clone());
-        if let Some(document) = cached {
-            request.set_parsed_query(document);
-        }
-        let document = match request.parsed_query() {
-            Ok(document) => document,
-            Err(error) => {
-                return Err(Box::new(async_graphql::Response::from_errors(vec![
-                    with_code(error, "GRAPHQL_PARSE_FAILED"),
-                ])));
-            }
+        let is_cached = cached.is_some();
+        let document = match cached {
+            Some(document) => document,
+            None => match async_graphql::parser::parse_query(&request.query) {
+                Ok(document) => Arc::new(document),
+                Err(error) => {
+                    return Err(Box::new(async_graphql::Response::from_errors(vec![
+                        with_code(error.into(), "GRAPHQL_PARSE_FAILED"),
+                    ])));
+                }
+            },
         };
         let lengths = Arc::clone(
             &self
@@ -158,7 +167,7 @@ impl GraphqlService {
                 .unwrap_or_else(PoisonError::into_inner),
         );
         let cost = limits::analyze(
-            document,
+            &document,
             operation_name.as_deref(),
             &variables,
             &self.types,
@@ -167,30 +176,37 @@ impl GraphqlService {
         )
         .map_err(|violation| refuse(violation.code, violation.message))?;
         // Only documents within the limits are kept: a refused one would be refused again.
-        if let Some(text) = uncached_text {
-            self.documents.insert(text, document);
+        if !is_cached {
+            self.documents
+                .insert(request.query.clone(), Arc::clone(&document));
         }
-        let dry_run = dry_run::trimmed(document, operation_name.as_deref(), &variables);
-        let is_dry_run = dry_run.is_some();
-        if let Some(trimmed) = dry_run {
-            request.set_parsed_query(trimmed);
-        }
+        let (document, dry_run) =
+            match dry_run::trimmed(&document, operation_name.as_deref(), &variables) {
+                Some(trimmed) => (Arc::new(trimmed), true),
+                None => (document, false),
+            };
+        // async-graphql takes the document by value; the shared one stays for completion.
+        request.set_parsed_query(ExecutableDocument::clone(&document));
         Ok(Prepared {
             request,
             cost,
-            dry_run: is_dry_run,
+            dry_run,
+            document,
         })
     }
 
     /// Runs a prepared request with its own DataLoaders, so their cache lives as long as
     /// the request, and within the deadline. Every error leaves with a code: resolvers set
-    /// their own, and the rest failed validation.
+    /// their own, and the rest failed validation. The response is then completed as the
+    /// specification executes: see `shape`.
     pub async fn execute(
         &self,
         prepared: Prepared,
         request_id: Option<&str>,
         budget: Option<Budget>,
     ) -> async_graphql::Response {
+        let document = prepared.document;
+        let operation_name = prepared.request.operation_name.clone();
         let mut request = prepared
             .request
             .data(loaders::for_request(self.db.clone()))
@@ -231,6 +247,8 @@ impl GraphqlService {
             })
             .collect();
         report_server_errors(&mut response.errors, request_id);
+        self.shapes
+            .complete(&mut response, &document, operation_name.as_deref());
         response
     }
 }

@@ -159,3 +159,53 @@ async fn sources_cite_themselves_in_four_styles() {
         );
     }
 }
+
+#[tokio::test]
+async fn growth_over_one_published_year_is_a_null_value_with_a_warning() {
+    let warning = "Only one year, 2024, has a published figure: a growth rate needs two years.";
+    for backend in backends().await {
+        let app = spawn_app(backend).await;
+        let data = app
+            .data(
+                r#"{ indicator(code: "ai_market_size") { series(subjects: ["US"]) {
+                    byDefault: cagr { kind value formatted formula warnings inputs { year } }
+                    fromGiven: cagr(from: 2024) { value warnings }
+                    yearOverYear { kind value warnings inputs { year } }
+                } } }"#,
+            )
+            .await;
+        let series = &data["indicator"]["series"][0];
+        let cagr = &series["byDefault"];
+        assert_eq!(cagr["kind"], "CAGR", "{backend:?}");
+        assert_eq!(cagr["value"], Value::Null);
+        assert_eq!(cagr["formatted"], Value::Null);
+        assert_eq!(cagr["formula"], "((end ÷ start)^(1/years) − 1) × 100");
+        assert_eq!(cagr["warnings"], serde_json::json!([warning]));
+        assert_eq!(cagr["inputs"], serde_json::json!([{ "year": 2024 }]));
+        assert_eq!(series["fromGiven"]["value"], Value::Null);
+        assert_eq!(
+            series["fromGiven"]["warnings"],
+            serde_json::json!([warning])
+        );
+        assert_eq!(
+            series["yearOverYear"],
+            serde_json::json!([{ "kind": "YEAR_OVER_YEAR", "value": null,
+                "warnings": [warning], "inputs": [{ "year": 2024 }] }])
+        );
+
+        // Both years given with `to` not after `from` is the client's mistake, even where neither
+        // year has a figure.
+        let body = app
+            .graphql(r#"{ indicator(code: "ai_market_size") { series(subjects: ["US"]) { cagr(from: 2030, to: 2030) { value } } } }"#)
+            .await;
+        assert_eq!(
+            body["data"],
+            serde_json::json!({ "indicator": { "series": [{ "cagr": null }] } })
+        );
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        assert_eq!(
+            body["errors"][0]["path"],
+            serde_json::json!(["indicator", "series", 0, "cagr"])
+        );
+    }
+}

@@ -136,7 +136,7 @@ async fn accept_negotiates_the_response_type_and_its_status_codes() {
     // A field error is not a request error: partial data, status 200 with either type.
     let field_error = post(
         Some(GRAPHQL_RESPONSE_JSON),
-        "{ apiVersion countries(first: 1000) { totalCount } }",
+        r#"{ apiVersion country(code: "CN") { observations(first: 1000) { totalCount } } }"#,
     )
     .await
     .expect("sent");

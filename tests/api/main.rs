@@ -8,6 +8,7 @@ mod contract;
 mod cost;
 mod dataloaders;
 mod derived;
+mod errors;
 mod filters;
 mod fuzz;
 mod graphql;
