@@ -113,19 +113,19 @@ struct Answer {
     allowance: Option<Allowance>,
 }
 
-/// Why a step refused the request.
+/// Why a step refused the request. Boxed: it travels up through every step's `Result`.
 enum Refusal {
     /// Not a GraphQL-over-HTTP request this endpoint serves, or the server failed.
-    Http(Rejection),
+    Http(Box<Rejection>),
     /// The document was refused before execution (parse, a limit): request errors.
-    Document(Answer),
+    Document(Box<Answer>),
     /// The request's price is more than the client has left; already charged for.
-    OverBudget(Rejection, Allowance),
+    OverBudget(Box<Rejection>, Allowance),
 }
 
 impl From<Rejection> for Refusal {
     fn from(rejection: Rejection) -> Self {
-        Refusal::Http(rejection)
+        Refusal::Http(Box::new(rejection))
     }
 }
 
@@ -186,17 +186,17 @@ impl<'a> Pipeline<'a> {
         let charge = || client.map(|client| self.limiter.charge_refusal(client));
         match refusal {
             Refusal::OverBudget(rejection, allowance) => Outcome::Rejected {
-                rejection,
+                rejection: *rejection,
                 allowance: Some(allowance),
             },
             Refusal::Http(rejection) => Outcome::Rejected {
-                rejection,
+                rejection: *rejection,
                 allowance: charge(),
             },
-            Refusal::Document(mut answer) => {
-                answer.allowance = charge();
-                Outcome::Graphql(answer)
-            }
+            Refusal::Document(answer) => Outcome::Graphql(Answer {
+                allowance: charge(),
+                ..*answer
+            }),
         }
     }
 
@@ -224,7 +224,7 @@ impl<'a> Pipeline<'a> {
             Ok(prepared) => prepared,
             Err(refused) => {
                 let (status, body) = render(*refused, media)?;
-                return Err(Refusal::Document(Answer::refused(status, body)));
+                return Err(Refusal::Document(Box::new(Answer::refused(status, body))));
             }
         };
         over_get.refuse_unsafe()?;
@@ -275,7 +275,7 @@ impl<'a> Pipeline<'a> {
         match self.limiter.charge(client, points) {
             Ok(allowance) => Ok(Some(allowance)),
             Err(exhausted) => Err(Refusal::OverBudget(
-                self.rate_limited(exhausted, points, Some(price)),
+                Box::new(self.rate_limited(exhausted, points, Some(price))),
                 exhausted.allowance,
             )),
         }

@@ -138,13 +138,12 @@ async fn the_prefix_that_ipv6_clients_share_is_a_setting() {
     );
 }
 
-/// Sends a raw POST to /graphql; returns the status, the `RateLimit-Remaining` header and
-/// the first error's code.
-async fn post_raw(
-    app: &TestApp,
-    content_type: &str,
-    body: impl Into<reqwest::Body>,
-) -> (u16, Option<String>, String) {
+/// What a client sees of a refusal: the status, the `RateLimit-Remaining` header and the
+/// first error's code.
+type Seen = (u16, Option<String>, String);
+
+/// Sends a raw POST to /graphql.
+async fn post_raw(app: &TestApp, content_type: &str, body: impl Into<reqwest::Body>) -> Seen {
     let response = app
         .client
         .post(format!("{}/graphql", app.address))
@@ -156,7 +155,7 @@ async fn post_raw(
     outcome(response).await
 }
 
-async fn outcome(response: reqwest::Response) -> (u16, Option<String>, String) {
+async fn outcome(response: reqwest::Response) -> Seen {
     let status = response.status().as_u16();
     let remaining = header(&response, "ratelimit-remaining");
     let body: Value = response.json().await.expect("a JSON body");
@@ -185,7 +184,7 @@ async fn every_refused_request_costs_a_point() {
             .join(" ")
     ) })
     .to_string();
-    let mut cases: Vec<(&str, (u16, Option<String>, String))> = vec![
+    let mut cases: Vec<(&str, Seen)> = vec![
         ("415", post_raw(&app, "text/plain", "{ apiVersion }").await),
         ("bad JSON", post_raw(&app, json, "{ not json").await),
         (
