@@ -279,12 +279,23 @@ mod tests {
     }
 
     #[test]
+    fn an_ipv6_prefix_longer_than_an_address_is_refused() {
+        assert!(Cli::try_parse_from(["cityatlas", "--rate-limit-ipv6-prefix=129"]).is_err());
+        let settings = Cli::try_parse_from(["cityatlas", "--rate-limit-ipv6-prefix=128"])
+            .expect("parses")
+            .settings();
+        assert_eq!(settings.rate_limit.ipv6_prefix, 128);
+    }
+
+    #[test]
     fn the_defaults_are_the_documented_ones() {
         let settings = Cli::try_parse_from(["cityatlas"])
             .expect("parses")
             .settings();
         assert_eq!(settings.limits, LimitSettings::default());
         assert_eq!(settings.rate_limit, RateLimitSettings::default());
+        assert_eq!(settings.rate_limit.ipv6_prefix, 64);
+        assert_eq!(settings.limits.body_timeout, Duration::from_secs(10));
         assert_eq!(settings.server.cors, CorsPolicy::AnyOrigin);
     }
 }

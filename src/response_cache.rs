@@ -66,7 +66,7 @@ struct Wire<'a> {
     errors: &'a [async_graphql::ServerError],
     // Last, so that `with_extension` knows where it ends.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    extensions: &'a BTreeMap<String, async_graphql::Value>,
+    extensions: &'a BTreeMap<&'a str, &'a async_graphql::Value>,
 }
 
 impl Body {
@@ -75,18 +75,22 @@ impl Body {
     pub fn serialize(
         data: Option<&async_graphql::Value>,
         errors: &[async_graphql::ServerError],
-        mut extensions: BTreeMap<String, async_graphql::Value>,
+        extensions: &BTreeMap<String, async_graphql::Value>,
         reserved: &str,
     ) -> serde_json::Result<Self> {
-        extensions.remove(reserved);
+        let own: BTreeMap<&str, &async_graphql::Value> = extensions
+            .iter()
+            .filter(|(name, _)| name.as_str() != reserved)
+            .map(|(name, value)| (name.as_str(), value))
+            .collect();
         let bytes = serde_json::to_vec(&Wire {
             data,
             errors,
-            extensions: &extensions,
+            extensions: &own,
         })?;
         Ok(Self {
             bytes: Bytes::from(bytes),
-            ends_in_extensions: !extensions.is_empty(),
+            ends_in_extensions: !own.is_empty(),
         })
     }
 
@@ -359,7 +363,7 @@ mod tests {
             (None, vec![], BTreeMap::new()),
         ] {
             let had_tracing = extensions.contains_key("tracing");
-            let body = Body::serialize(data, &errors, extensions, "cost").expect("serializes");
+            let body = Body::serialize(data, &errors, &extensions, "cost").expect("serializes");
             let plain: serde_json::Value = serde_json::from_slice(body.bytes()).expect("JSON");
             assert!(plain["extensions"].get("cost").is_none(), "{plain}");
             let spliced = body.with_extension("cost", &cost);

@@ -223,7 +223,7 @@ impl<'a> Pipeline<'a> {
         let prepared = match self.service.prepare(request) {
             Ok(prepared) => prepared,
             Err(refused) => {
-                let (status, body) = render(*refused, media)?;
+                let (status, body) = render(&refused, media)?;
                 return Err(Refusal::Document(Box::new(Answer::refused(status, body))));
             }
         };
@@ -244,16 +244,9 @@ impl<'a> Pipeline<'a> {
             .service
             .execute(prepared, request_id.as_deref(), budget)
             .await;
-        let complete = response.errors.is_empty();
-        let (status, body) = render(response, media)?;
-        if !complete {
-            return Ok(Answer {
-                status,
-                body,
-                etag: None,
-                cost: Some(cost_extension(price, allowance)),
-                allowance,
-            });
+        let (status, body) = render(&response, media)?;
+        if !response.errors.is_empty() {
+            return Ok(Answer::failed(status, body, price, allowance));
         }
         let finished = CachedResponse::new(body, media.content_type(), points, price);
         if let Some(key) = key {
@@ -606,6 +599,17 @@ impl Answer {
         }
     }
 
+    /// An executed request with errors: priced, but not to be kept.
+    fn failed(status: StatusCode, body: Body, price: u64, allowance: Option<Allowance>) -> Self {
+        Self {
+            status,
+            body,
+            etag: None,
+            cost: Some(cost_extension(price, allowance)),
+            allowance,
+        }
+    }
+
     /// Request errors for a document refused before it was priced.
     fn refused(status: StatusCode, body: Body) -> Self {
         Self {
@@ -724,7 +728,7 @@ impl QueryStringParameters {
 
 /// The status and body of a GraphQL response.
 fn render(
-    response: async_graphql::Response,
+    response: &async_graphql::Response,
     media: MediaType,
 ) -> Result<(StatusCode, Body), Rejection> {
     // A request error means nothing was executed: the body then has no `data` entry, and
@@ -737,21 +741,16 @@ fn render(
             .errors
             .iter()
             .any(|error| code_of(error) == Some("TIMEOUT"));
-    let async_graphql::Response {
-        data,
-        errors,
-        extensions,
-        ..
-    } = response;
-    let data = (!request_error).then_some(&data);
-    let body = Body::serialize(data, &errors, extensions, COST_EXTENSION).map_err(|error| {
-        tracing::error!(%error, "could not serialize a GraphQL response");
-        Rejection::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL_SERVER_ERROR",
-            "internal server error",
-        )
-    })?;
+    let data = (!request_error).then_some(&response.data);
+    let body = Body::serialize(data, &response.errors, &response.extensions, COST_EXTENSION)
+        .map_err(|error| {
+            tracing::error!(%error, "could not serialize a GraphQL response");
+            Rejection::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                "internal server error",
+            )
+        })?;
     let status = if timed_out {
         StatusCode::GATEWAY_TIMEOUT
     } else if request_error && media == MediaType::GraphqlResponseJson {
