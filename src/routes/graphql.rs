@@ -8,6 +8,7 @@ use crate::configuration::LimitSettings;
 use crate::graphql::{Budget, GraphqlService};
 use crate::rate_limit::{Allowance, ClientKey, Exhausted, RateLimiter};
 use crate::response_cache::{Body, CacheKey, CachedResponse, ResponseCache};
+use actix_web::body::{BodySize, BodyStream, BoxBody, MessageBody};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::web::Bytes;
@@ -15,6 +16,8 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use serde::Deserialize;
 use serde_json::json;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use tracing_actix_web::RequestId;
 
 /// The response media types this endpoint can produce.
@@ -68,6 +71,29 @@ pub async fn unsupported_method(
 ) -> HttpResponse {
     let pipeline = Pipeline::new(&service, &limiter, &cache);
     pipeline.handle(&request, Input::Unsupported).await
+}
+
+/// A response body that keeps the request's payload alive until it has been sent: actix
+/// then closes the connection after the response instead of draining what is left of an
+/// unread (chunked) body, at the client's pace. A body read whole changes nothing.
+struct UnreadBody {
+    body: BoxBody,
+    _payload: web::Payload,
+}
+
+impl MessageBody for UnreadBody {
+    type Error = <BoxBody as MessageBody>::Error;
+
+    fn size(&self) -> BodySize {
+        self.body.size()
+    }
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        Pin::new(&mut self.get_mut().body).poll_next(cx)
+    }
 }
 
 /// How the GraphQL request arrives.
@@ -149,12 +175,21 @@ impl<'a> Pipeline<'a> {
         }
     }
 
-    async fn handle(&self, http: &HttpRequest, input: Input) -> HttpResponse {
+    async fn handle(&self, http: &HttpRequest, mut input: Input) -> HttpResponse {
         let negotiated = negotiate(http);
         // A refusal of the Accept header itself is written in the legacy type.
         let media = negotiated.as_ref().map_or(MediaType::Json, |media| *media);
-        let outcome = self.run(http, negotiated, input).await;
-        respond(outcome, http, media, self.cache, self.limiter)
+        let outcome = self.run(http, negotiated, &mut input).await;
+        let response = respond(outcome, http, media, self.cache, self.limiter);
+        match input {
+            Input::Post(payload) => response
+                .map_body(|_, body| UnreadBody {
+                    body,
+                    _payload: payload,
+                })
+                .map_into_boxed_body(),
+            Input::Get | Input::Unsupported => response,
+        }
     }
 
     /// The whole path of a request. The bucket is checked before anything is read, so an
@@ -163,7 +198,7 @@ impl<'a> Pipeline<'a> {
         &self,
         http: &HttpRequest,
         media: Result<MediaType, Rejection>,
-        input: Input,
+        input: &mut Input,
     ) -> Outcome {
         let client = self.limiter.client_key(
             http.peer_addr().map(|peer| peer.ip()),
@@ -206,7 +241,7 @@ impl<'a> Pipeline<'a> {
         http: &HttpRequest,
         client: Option<ClientKey>,
         media: Result<MediaType, Rejection>,
-        input: Input,
+        input: &mut Input,
     ) -> Result<Answer, Refusal> {
         let media = media?;
         let request = read(http, input, self.service.limits()).await?;
@@ -303,7 +338,7 @@ impl<'a> Pipeline<'a> {
 /// within the deadline and the size limit.
 async fn read(
     http: &HttpRequest,
-    input: Input,
+    input: &mut Input,
     limits: &LimitSettings,
 ) -> Result<async_graphql::Request, Rejection> {
     let parameters = match input {
@@ -349,10 +384,12 @@ fn require_json(http: &HttpRequest) -> Result<(), Rejection> {
 
 /// A client that trickles its body would hold the connection and its buffer for as long as
 /// it liked; past the deadline it is told so, and the connection is closed.
-async fn read_body(payload: web::Payload, limits: &LimitSettings) -> Result<Bytes, Rejection> {
+async fn read_body(payload: &mut web::Payload, limits: &LimitSettings) -> Result<Bytes, Rejection> {
     let max_bytes = limits.max_body_bytes;
     let deadline = limits.body_timeout;
-    match tokio::time::timeout(deadline, payload.to_bytes_limited(max_bytes)).await {
+    // Borrowed, not consumed, so that the payload outlives a refusal (see `UnreadBody`).
+    let body = actix_web::body::to_bytes_limited(BodyStream::new(payload), max_bytes);
+    match tokio::time::timeout(deadline, body).await {
         Ok(Ok(Ok(body))) => Ok(body),
         Ok(Ok(Err(_))) => Err(Rejection::bad_request("the request body could not be read")),
         Ok(Err(_)) => Err(Rejection::new(

@@ -280,3 +280,45 @@ async fn an_empty_bucket_is_refused_before_the_request_is_read() {
         .expect("sent");
     assert_eq!(outcome(get).await.0, 429, "nor a query string");
 }
+
+#[tokio::test]
+async fn an_empty_bucket_does_not_wait_for_a_chunked_body() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(Backend::Sqlite, |settings| {
+        settings.rate_limit.points_per_window = 1;
+    })
+    .await;
+    assert_eq!(
+        app.post_graphql("{ apiVersion }").await.status(),
+        200,
+        "the one point spent"
+    );
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connects");
+    // One chunk, and never the last: a server that drained the body to keep the connection
+    // would wait for ever.
+    stream
+        .write_all(
+            b"POST /graphql HTTP/1.1\r\nHost: localhost\r\n\
+              Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n\
+              2\r\n{\"\r\n",
+        )
+        .await
+        .expect("sent");
+    let mut received = Vec::new();
+    // Only a guard against a server that never closes; nothing here measures time.
+    let waited = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        stream.read_to_end(&mut received),
+    )
+    .await;
+    let response = String::from_utf8_lossy(&received);
+    assert!(
+        waited.is_ok(),
+        "the connection was held open after {response:?}"
+    );
+    assert!(response.starts_with("HTTP/1.1 429"), "{response}");
+    assert!(response.contains("RATE_LIMITED"), "{response}");
+}
