@@ -85,11 +85,7 @@ impl Prepared {
     /// The points to take from the client's bucket: the price, or 1 for a dry run, which
     /// only prices the document.
     pub fn points(&self) -> u64 {
-        if self.dry_run {
-            1
-        } else {
-            self.cost.complexity
-        }
+        if self.dry_run { 1 } else { self.cost.complexity }
     }
 }
 
