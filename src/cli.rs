@@ -89,6 +89,11 @@ pub struct Cli {
     )]
     trusted_proxies: Vec<IpAddr>,
 
+    /// IPv6 clients share a rate-limit bucket per prefix of this many bits (a /64 is what
+    /// one host or household is usually given); IPv4 clients have one per address.
+    #[arg(long, env = "CITYATLAS_RATE_LIMIT_IPV6_PREFIX", default_value_t = RateLimitSettings::default().ipv6_prefix, value_parser = clap::value_parser!(u8).range(0..=128), global = true)]
+    rate_limit_ipv6_prefix: u8,
+
     /// Do not load the paper's dataset when serving; by default `serve` brings the
     /// database up to date with the dataset built into this binary.
     #[arg(long, env = "CITYATLAS_NO_SEED", global = true)]
@@ -101,6 +106,10 @@ struct LimitArgs {
     /// Largest request body, in bytes (413 beyond).
     #[arg(long, env = "CITYATLAS_MAX_BODY_BYTES", default_value_t = LimitSettings::default().max_body_bytes, global = true)]
     max_body_bytes: usize,
+
+    /// Seconds the whole request body may take to arrive (408 beyond).
+    #[arg(long, env = "CITYATLAS_BODY_TIMEOUT_SECS", default_value_t = LimitSettings::default().body_timeout.as_secs(), global = true)]
+    body_timeout_secs: u64,
 
     /// Longest query document, in characters.
     #[arg(long, env = "CITYATLAS_MAX_QUERY_CHARS", default_value_t = LimitSettings::default().max_query_chars, global = true)]
@@ -143,6 +152,7 @@ impl LimitArgs {
     fn settings(&self) -> LimitSettings {
         LimitSettings {
             max_body_bytes: self.max_body_bytes,
+            body_timeout: Duration::from_secs(self.body_timeout_secs.max(1)),
             max_query_chars: self.max_query_chars,
             max_nesting: self.max_nesting,
             max_depth: self.max_depth,
@@ -200,6 +210,7 @@ impl Cli {
                 points_per_window: self.rate_limit_points,
                 window: Duration::from_secs(self.rate_limit_window_secs.max(1)),
                 trusted_proxies: self.trusted_proxies.clone(),
+                ipv6_prefix: self.rate_limit_ipv6_prefix,
             },
             response_cache: ResponseCacheSettings {
                 ttl: Duration::from_secs(self.response_cache_secs),
@@ -222,6 +233,7 @@ mod tests {
         let cli = Cli::try_parse_from([
             "cityatlas",
             "--max-body-bytes=1",
+            "--body-timeout-secs=12",
             "--max-query-chars=2",
             "--max-nesting=3",
             "--max-depth=4",
@@ -234,6 +246,7 @@ mod tests {
             "--rate-limit-points=10",
             "--rate-limit-window-secs=11",
             "--trusted-proxies=10.0.0.1,10.0.0.2",
+            "--rate-limit-ipv6-prefix=56",
             "--cors-allowed-origins=https://atlas.example",
         ])
         .expect("parses");
@@ -242,6 +255,7 @@ mod tests {
             settings.limits,
             LimitSettings {
                 max_body_bytes: 1,
+                body_timeout: Duration::from_secs(12),
                 max_query_chars: 2,
                 max_nesting: 3,
                 max_depth: 4,
@@ -257,10 +271,20 @@ mod tests {
         assert_eq!(settings.rate_limit.points_per_window, 10);
         assert_eq!(settings.rate_limit.window, Duration::from_secs(11));
         assert_eq!(settings.rate_limit.trusted_proxies.len(), 2);
+        assert_eq!(settings.rate_limit.ipv6_prefix, 56);
         assert_eq!(
             settings.server.cors,
             CorsPolicy::Origins(vec!["https://atlas.example".to_owned()])
         );
+    }
+
+    #[test]
+    fn an_ipv6_prefix_longer_than_an_address_is_refused() {
+        assert!(Cli::try_parse_from(["cityatlas", "--rate-limit-ipv6-prefix=129"]).is_err());
+        let settings = Cli::try_parse_from(["cityatlas", "--rate-limit-ipv6-prefix=128"])
+            .expect("parses")
+            .settings();
+        assert_eq!(settings.rate_limit.ipv6_prefix, 128);
     }
 
     #[test]
@@ -270,6 +294,8 @@ mod tests {
             .settings();
         assert_eq!(settings.limits, LimitSettings::default());
         assert_eq!(settings.rate_limit, RateLimitSettings::default());
+        assert_eq!(settings.rate_limit.ipv6_prefix, 64);
+        assert_eq!(settings.limits.body_timeout, Duration::from_secs(10));
         assert_eq!(settings.server.cors, CorsPolicy::AnyOrigin);
     }
 }

@@ -38,6 +38,9 @@ pub struct RateLimitSettings {
     pub window: std::time::Duration,
     /// Proxies whose `X-Forwarded-For` names the client; any other peer is the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// IPv6 clients share a bucket per prefix of this many bits: one host is usually given
+    /// a whole /64, so counting single addresses would let it spend 2^64 budgets.
+    pub ipv6_prefix: u8,
 }
 
 impl Default for RateLimitSettings {
@@ -46,6 +49,7 @@ impl Default for RateLimitSettings {
             points_per_window: 50_000,
             window: std::time::Duration::from_secs(3600),
             trusted_proxies: Vec::new(),
+            ipv6_prefix: 64,
         }
     }
 }
@@ -55,6 +59,9 @@ impl Default for RateLimitSettings {
 pub struct LimitSettings {
     /// Largest request body, in bytes.
     pub max_body_bytes: usize,
+    /// Longest the whole request body may take to arrive: a client that trickles it would
+    /// otherwise hold a connection (and its buffer) for as long as it likes.
+    pub body_timeout: std::time::Duration,
     /// Longest query document, in characters.
     pub max_query_chars: usize,
     /// Deepest nesting of `{`, `[` and `(` in the document, checked before parsing.
@@ -76,6 +83,7 @@ impl Default for LimitSettings {
     fn default() -> Self {
         Self {
             max_body_bytes: 256 * 1024,
+            body_timeout: std::time::Duration::from_secs(10),
             max_query_chars: 15_000,
             max_nesting: 64,
             max_depth: 15,

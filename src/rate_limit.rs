@@ -1,19 +1,79 @@
 //! Per-client rate limiting by query cost, like GitHub's points: each client has a bucket of
 //! points that refills evenly over the window, and every request spends its cost from it.
+//! A client is a [`ClientKey`], resolved from plain addresses, so none of this knows HTTP.
 
 use crate::configuration::RateLimitSettings;
-use actix_web::HttpRequest;
 use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::Mutex;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 /// Beyond this many tracked clients, full buckets are forgotten: they hold no information.
 const MAX_TRACKED_CLIENTS: usize = 100_000;
 
+/// Whose bucket a request spends from: an IPv4 address, or the network an IPv6 address is
+/// in, since one host is usually given a whole prefix and could otherwise rotate through it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClientKey {
+    V4(Ipv4Addr),
+    /// The address with every bit past the prefix cleared, and the prefix length.
+    V6 {
+        network: Ipv6Addr,
+        prefix: u8,
+    },
+}
+
+impl ClientKey {
+    /// An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, what a dual-stack socket reports for
+    /// IPv4 peers) is its IPv4 address, so one client has one bucket whichever way it came.
+    pub fn new(address: IpAddr, ipv6_prefix: u8) -> Self {
+        match address.to_canonical() {
+            IpAddr::V4(v4) => ClientKey::V4(v4),
+            IpAddr::V6(v6) => {
+                let prefix = ipv6_prefix.min(128);
+                let mask = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
+                ClientKey::V6 {
+                    network: Ipv6Addr::from(u128::from(v6) & mask),
+                    prefix,
+                }
+            }
+        }
+    }
+}
+
+/// The client's address: the peer, or, when the peer is a trusted proxy, the nearest
+/// untrusted address in `X-Forwarded-For` (each header value a comma-separated list, the
+/// proxy's own addition last), which a client cannot forge past the proxy. Entries that
+/// are not addresses are skipped.
+pub fn client_address<'a>(
+    peer: IpAddr,
+    forwarded_for: impl IntoIterator<Item = &'a str>,
+    trusted_proxies: &[IpAddr],
+) -> IpAddr {
+    let trusted = |address: &IpAddr| {
+        let address = address.to_canonical();
+        trusted_proxies
+            .iter()
+            .any(|proxy| proxy.to_canonical() == address)
+    };
+    if !trusted(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<IpAddr> = forwarded_for
+        .into_iter()
+        .flat_map(|value| value.split(','))
+        .filter_map(|address| address.trim().parse().ok())
+        .collect();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|address| !trusted(address))
+        .unwrap_or(peer)
+}
+
 pub struct RateLimiter {
     settings: RateLimitSettings,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<HashMap<ClientKey, Bucket>>,
 }
 
 struct Bucket {
@@ -21,13 +81,14 @@ struct Bucket {
     refilled_at: Instant,
 }
 
-/// What a client has left, for the `RateLimit-*` response headers.
+/// What a client has left, for the `RateLimit-*` response headers and `extensions.cost`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Allowance {
     pub limit: u64,
     pub remaining: u64,
     /// Seconds until the bucket is full again.
     pub reset_secs: u64,
+    pub reset_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// A request refused for lack of points.
@@ -50,41 +111,74 @@ impl RateLimiter {
         self.settings.points_per_window > 0
     }
 
-    /// The client's address: the peer, or, when the peer is a trusted proxy, the nearest
-    /// untrusted address in `X-Forwarded-For`, which a client cannot forge past the proxy.
-    pub fn client(&self, request: &HttpRequest) -> Option<IpAddr> {
-        let peer = request.peer_addr()?.ip();
-        if !self.settings.trusted_proxies.contains(&peer) {
-            return Some(peer);
-        }
-        let forwarded = request
-            .headers()
-            .get_all("x-forwarded-for")
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(','))
-            .filter_map(|address| address.trim().parse::<IpAddr>().ok())
-            .collect::<Vec<_>>();
-        Some(
-            forwarded
-                .into_iter()
-                .rev()
-                .find(|address| !self.settings.trusted_proxies.contains(address))
-                .unwrap_or(peer),
-        )
+    pub fn window(&self) -> Duration {
+        self.settings.window
     }
 
-    /// Spends `cost` points (at least 1) of the client's bucket, or refuses.
-    pub fn charge(&self, client: IpAddr, cost: u64) -> Result<Allowance, Exhausted> {
+    /// The bucket a request from `peer` spends from; `None` when rate limiting is off or
+    /// the peer is unknown.
+    pub fn client_key<'a>(
+        &self,
+        peer: Option<IpAddr>,
+        forwarded_for: impl IntoIterator<Item = &'a str>,
+    ) -> Option<ClientKey> {
+        let peer = peer.filter(|_| self.is_enabled())?;
+        let address = client_address(peer, forwarded_for, &self.settings.trusted_proxies);
+        Some(ClientKey::new(address, self.settings.ipv6_prefix))
+    }
+
+    /// Refuses a client whose bucket cannot pay even the 1 point every request costs, and
+    /// takes nothing: the check comes before the request is read, so that an empty bucket
+    /// buys no work at all.
+    pub fn check(&self, client: ClientKey) -> Result<Allowance, Exhausted> {
+        self.with_bucket(client, |bucket| {
+            if bucket.points >= 1.0 {
+                Ok(())
+            } else {
+                Err(1.0)
+            }
+        })
+    }
+
+    /// Spends `points` (at least 1) of the client's bucket. A request it cannot pay for is
+    /// refused and, like every other refusal, still takes 1 point: it was read and priced.
+    pub fn charge(&self, client: ClientKey, points: u64) -> Result<Allowance, Exhausted> {
+        let points = points.max(1) as f64;
+        self.with_bucket(client, |bucket| {
+            if bucket.points >= points {
+                bucket.points -= points;
+                Ok(())
+            } else {
+                bucket.points = (bucket.points - 1.0).max(0.0);
+                Err(points)
+            }
+        })
+    }
+
+    /// Takes the 1 point a refused request costs, or what is left if less.
+    pub fn charge_refusal(&self, client: ClientKey) -> Allowance {
+        let outcome = self.with_bucket(client, |bucket| {
+            bucket.points = (bucket.points - 1.0).max(0.0);
+            Ok(())
+        });
+        match outcome {
+            Ok(allowance) => allowance,
+            Err(exhausted) => exhausted.allowance,
+        }
+    }
+
+    /// Refills the client's bucket for the time since it was last seen, then lets `spend`
+    /// take from it; `spend` answers `Err(points needed)` to refuse.
+    fn with_bucket(
+        &self,
+        client: ClientKey,
+        spend: impl FnOnce(&mut Bucket) -> Result<(), f64>,
+    ) -> Result<Allowance, Exhausted> {
         let limit = self.settings.points_per_window;
         let capacity = limit as f64;
         let refill_per_sec = capacity / self.settings.window.as_secs_f64().max(1.0);
-        let cost = cost.max(1) as f64;
         let now = Instant::now();
-        let mut buckets = match self.buckets.lock() {
-            Ok(buckets) => buckets,
-            // A panic elsewhere while holding the lock leaves counts that are still usable.
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut buckets = self.buckets();
         if buckets.len() >= MAX_TRACKED_CLIENTS && !buckets.contains_key(&client) {
             buckets.retain(|_, bucket| {
                 bucket.points
@@ -99,24 +193,34 @@ impl RateLimiter {
         let elapsed = now.duration_since(bucket.refilled_at).as_secs_f64();
         bucket.points = (bucket.points + elapsed * refill_per_sec).min(capacity);
         bucket.refilled_at = now;
-        let allowance = |points: f64| Allowance {
+        let outcome = spend(bucket);
+        let reset_secs = ((capacity - bucket.points) / refill_per_sec)
+            .max(0.0)
+            .ceil() as u64;
+        let allowance = Allowance {
             limit,
-            remaining: points.max(0.0).floor() as u64,
-            reset_secs: ((capacity - points) / refill_per_sec).max(0.0).ceil() as u64,
+            remaining: bucket.points.max(0.0).floor() as u64,
+            reset_secs,
+            reset_at: i64::try_from(reset_secs)
+                .ok()
+                .and_then(chrono::TimeDelta::try_seconds)
+                .and_then(|wait| chrono::Utc::now().checked_add_signed(wait))
+                .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC),
         };
-        if bucket.points >= cost {
-            bucket.points -= cost;
-            Ok(allowance(bucket.points))
-        } else {
-            Err(Exhausted {
-                allowance: allowance(bucket.points),
-                retry_after_secs: ((cost - bucket.points) / refill_per_sec).ceil().max(1.0) as u64,
-            })
+        match outcome {
+            Ok(()) => Ok(allowance),
+            Err(needed) => Err(Exhausted {
+                allowance,
+                retry_after_secs: ((needed - bucket.points) / refill_per_sec).ceil().max(1.0)
+                    as u64,
+            }),
         }
     }
 
-    pub fn window(&self) -> Duration {
-        self.settings.window
+    /// A poisoned lock only means another request panicked mid-update of a plain map; the
+    /// counts in it are still usable.
+    fn buckets(&self) -> MutexGuard<'_, HashMap<ClientKey, Bucket>> {
+        self.buckets.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -128,34 +232,126 @@ mod tests {
         RateLimiter::new(RateLimitSettings {
             points_per_window: points,
             window: Duration::from_secs(3600),
-            trusted_proxies: Vec::new(),
+            ..RateLimitSettings::default()
         })
+    }
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().expect("an address")
+    }
+
+    fn key(text: &str) -> ClientKey {
+        ClientKey::new(ip(text), 64)
     }
 
     #[test]
     fn a_client_spends_its_points_and_is_told_when_to_retry() {
         let limiter = limiter(100);
-        let client: IpAddr = "203.0.113.7".parse().expect("an address");
+        let client = key("203.0.113.7");
         let first = limiter.charge(client, 60).expect("within budget");
         assert_eq!(first.remaining, 40);
         assert_eq!(first.limit, 100);
         let refused = limiter.charge(client, 60).expect_err("over budget");
-        assert_eq!(refused.allowance.remaining, 40);
-        // 20 points more at 100 points an hour is 12 minutes.
+        // The refusal took its point: 39 left, 21 more needed at 100 points an hour.
+        assert_eq!(refused.allowance.remaining, 39);
         assert!(
-            (719..=721).contains(&refused.retry_after_secs),
+            (755..=757).contains(&refused.retry_after_secs),
             "{refused:?}"
         );
-        let other: IpAddr = "198.51.100.1".parse().expect("an address");
-        assert!(limiter.charge(other, 60).is_ok(), "buckets are per client");
+        assert!(
+            limiter.charge(key("198.51.100.1"), 60).is_ok(),
+            "buckets are per client"
+        );
     }
 
     #[test]
     fn every_request_costs_at_least_one_point() {
         let limiter = limiter(2);
-        let client: IpAddr = "203.0.113.7".parse().expect("an address");
+        let client = key("203.0.113.7");
         assert!(limiter.charge(client, 0).is_ok());
-        assert!(limiter.charge(client, 0).is_ok());
+        assert_eq!(limiter.charge_refusal(client).remaining, 0);
         assert!(limiter.charge(client, 0).is_err());
+    }
+
+    #[test]
+    fn the_check_refuses_only_an_empty_bucket_and_takes_nothing() {
+        let limiter = limiter(3);
+        let client = key("203.0.113.7");
+        for _ in 0..5 {
+            assert_eq!(limiter.check(client).map(|a| a.remaining), Ok(3));
+        }
+        assert!(limiter.charge(client, 3).is_ok());
+        let refused = limiter.check(client).expect_err("empty");
+        assert_eq!(refused.allowance.remaining, 0);
+        // One point at 3 an hour: 20 minutes.
+        assert!(
+            (1199..=1201).contains(&refused.retry_after_secs),
+            "{refused:?}"
+        );
+        assert_eq!(limiter.charge_refusal(client).remaining, 0, "never below 0");
+    }
+
+    #[test]
+    fn ipv6_clients_share_a_bucket_per_prefix_and_ipv4_per_address() {
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), key("2001:db8:1:2:ffff:1:2:3"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(
+            key("2001:db8:1:2::1"),
+            ClientKey::V6 {
+                network: "2001:db8:1:2::".parse().expect("an address"),
+                prefix: 64
+            }
+        );
+        assert_ne!(key("203.0.113.7"), key("203.0.113.8"));
+        assert_eq!(key("::ffff:203.0.113.7"), key("203.0.113.7"));
+        let wide = |text: &str| ClientKey::new(ip(text), 48);
+        assert_eq!(wide("2001:db8:1:2::1"), wide("2001:db8:1:ffff::1"));
+        let exact = |text: &str| ClientKey::new(ip(text), 128);
+        assert_ne!(exact("2001:db8::1"), exact("2001:db8::2"));
+        let everyone = |text: &str| ClientKey::new(ip(text), 0);
+        assert_eq!(everyone("2001:db8::1"), everyone("fe80::1"));
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        let proxies = [ip("10.0.0.1"), ip("10.0.0.2")];
+        // Anyone else is counted by the address it connects from, whatever it claims.
+        assert_eq!(
+            client_address(ip("198.51.100.9"), ["203.0.113.1"], &proxies),
+            ip("198.51.100.9")
+        );
+        // Behind two proxies, the nearest address neither of them is: the rest is the
+        // client's own claim.
+        assert_eq!(
+            client_address(
+                ip("10.0.0.1"),
+                ["192.0.2.66, 203.0.113.5", "10.0.0.2"],
+                &proxies
+            ),
+            ip("203.0.113.5")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.1"), ["garbage, 2001:db8::7 "], &proxies),
+            ip("2001:db8::7")
+        );
+        // A proxy that sent nothing usable is the client.
+        assert_eq!(
+            client_address(ip("10.0.0.1"), ["unknown"], &proxies),
+            ip("10.0.0.1")
+        );
+        // A dual-stack listener reports IPv4 peers as mapped IPv6 addresses.
+        assert_eq!(
+            client_address(ip("::ffff:10.0.0.1"), ["203.0.113.5"], &proxies),
+            ip("203.0.113.5")
+        );
+    }
+
+    #[test]
+    fn no_key_when_rate_limiting_is_off() {
+        assert_eq!(limiter(0).client_key(Some(ip("203.0.113.7")), []), None);
+        assert_eq!(
+            limiter(10).client_key(Some(ip("2001:db8:1:2::9")), []),
+            Some(key("2001:db8:1:2::1"))
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Finished answers to repeated queries, kept in memory for a short while: a hit skips
 //! parsing, validation, the database and serialisation, and still costs its rate-limit
-//! points.
+//! points. It also owns the form of a GraphQL response body, since what it keeps must be
+//! the part that is the same for every client: `extensions.cost` is added per request.
 //!
 //! Nothing in the API writes: the data changes only when `cityatlas seed` runs, which a
 //! server does before it serves. The time to live is what bounds how stale an answer can be
@@ -9,7 +10,8 @@
 
 use crate::configuration::ResponseCacheSettings;
 use actix_web::web::Bytes;
-use std::collections::HashMap;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -25,7 +27,13 @@ pub struct CacheKey {
 }
 
 impl CacheKey {
+    /// `None` for a document that may read the client's own rate-limit bucket: its answer
+    /// is not the same for the next client, nor for the same one a moment later. Matching
+    /// the text is coarse, and errs only towards not caching.
     pub fn new(request: &async_graphql::Request, media: &'static str) -> Option<Self> {
+        if request.query.contains("rateLimit") {
+            return None;
+        }
         Some(Self {
             query: request.query.clone(),
             operation_name: request.operation_name.clone(),
@@ -41,26 +49,119 @@ impl CacheKey {
     }
 }
 
-/// A successful answer as it was sent: its body, its entity tag, and the points it cost.
-#[derive(Clone, Debug)]
-pub struct CachedResponse {
-    pub body: Bytes,
-    pub etag: String,
-    pub cost: u64,
+/// A GraphQL response body without the extensions that differ per request, serialized
+/// here so that they can be added to the bytes without parsing them again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    bytes: Bytes,
+    /// The body ends with a non-empty `extensions` object of its own, `…}}`.
+    ends_in_extensions: bool,
 }
 
-impl CachedResponse {
-    pub fn new(body: Bytes, cost: u64) -> Self {
-        let etag = entity_tag(&body);
-        Self { body, etag, cost }
+#[derive(Serialize)]
+struct Wire<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [async_graphql::ServerError],
+    // Last, so that `with_extension` knows where it ends.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extensions: &'a BTreeMap<&'a str, &'a async_graphql::Value>,
+}
+
+impl Body {
+    /// `data` is `None` for a request error, which has no `data` entry. Any extension named
+    /// `reserved` is dropped: the server adds that one itself.
+    pub fn serialize(
+        data: Option<&async_graphql::Value>,
+        errors: &[async_graphql::ServerError],
+        extensions: &BTreeMap<String, async_graphql::Value>,
+        reserved: &str,
+    ) -> serde_json::Result<Self> {
+        let own: BTreeMap<&str, &async_graphql::Value> = extensions
+            .iter()
+            .filter(|(name, _)| name.as_str() != reserved)
+            .map(|(name, value)| (name.as_str(), value))
+            .collect();
+        let bytes = serde_json::to_vec(&Wire {
+            data,
+            errors,
+            extensions: &own,
+        })?;
+        Ok(Self {
+            bytes: Bytes::from(bytes),
+            ends_in_extensions: !own.is_empty(),
+        })
+    }
+
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
+    }
+
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The body with `extensions.<name>` set to `value`: spliced in before the closing
+    /// braces, which is why the body must have been serialized by [`Body::serialize`].
+    pub fn with_extension(&self, name: &str, value: &serde_json::Value) -> Bytes {
+        let member = match serde_json::to_string(name) {
+            Ok(name) => format!("{name}:{value}"),
+            Err(_) => return self.bytes.clone(),
+        };
+        let (keep, insert) = if self.ends_in_extensions {
+            (self.bytes.len().saturating_sub(2), format!(",{member}"))
+        } else {
+            let keep = self.bytes.len().saturating_sub(1);
+            let comma = if self.bytes[..keep].ends_with(b"{") {
+                ""
+            } else {
+                ","
+            };
+            (keep, format!("{comma}\"extensions\":{{{member}}}"))
+        };
+        let mut spliced = Vec::with_capacity(self.bytes.len() + insert.len());
+        spliced.extend_from_slice(&self.bytes[..keep]);
+        spliced.extend_from_slice(insert.as_bytes());
+        spliced.extend_from_slice(&self.bytes[keep..]);
+        Bytes::from(spliced)
     }
 }
 
-/// An entity tag from the body's bytes, stable across restarts and replicas that serve the
-/// same data, so `If-None-Match` works behind a load balancer too. Weak, because a gzipped
-/// answer is the same representation in other bytes.
-pub fn entity_tag(body: &[u8]) -> String {
+/// A successful answer as it is kept: its body, its entity tag, the points a request for
+/// it is charged and its price (which differ for a dry run).
+#[derive(Clone, Debug)]
+pub struct CachedResponse {
+    pub body: Body,
+    pub etag: String,
+    pub points: u64,
+    pub price: u64,
+}
+
+impl CachedResponse {
+    pub fn new(body: Body, media: &str, points: u64, price: u64) -> Self {
+        let etag = entity_tag(media, body.bytes());
+        Self {
+            body,
+            etag,
+            points,
+            price,
+        }
+    }
+}
+
+/// An entity tag from the media type and the body's bytes, stable across restarts and
+/// replicas that serve the same data, so `If-None-Match` works behind a load balancer too.
+/// The media type is part of it: the same bytes under another type are another
+/// representation, with other status semantics. Weak, because a gzipped answer is the same
+/// representation in other bytes.
+pub fn entity_tag(media: &str, body: &[u8]) -> String {
     let mut hasher = DefaultHasher::new();
+    media.hash(&mut hasher);
     body.hash(&mut hasher);
     format!("W/\"{:016x}{:08x}\"", hasher.finish(), body.len())
 }
@@ -159,6 +260,14 @@ mod tests {
         CacheKey::new(&async_graphql::Request::new(query), "application/json").expect("a key")
     }
 
+    fn answer(bytes: &[u8], price: u64) -> CachedResponse {
+        let body = Body {
+            bytes: Bytes::copy_from_slice(bytes),
+            ends_in_extensions: false,
+        };
+        CachedResponse::new(body, "application/json", price, price)
+    }
+
     fn cache(ttl: Duration, max_bytes: usize) -> ResponseCache {
         ResponseCache::new(&ResponseCacheSettings { ttl, max_bytes })
     }
@@ -166,13 +275,10 @@ mod tests {
     #[test]
     fn an_answer_is_served_until_it_expires() {
         let cache = cache(Duration::from_millis(50), 1 << 20);
-        cache.insert(
-            key("{ a }"),
-            CachedResponse::new(Bytes::from_static(b"{}"), 3),
-        );
+        cache.insert(key("{ a }"), answer(b"{}", 3));
         let hit = cache.get(&key("{ a }")).expect("a hit");
-        assert_eq!(hit.cost, 3);
-        assert_eq!(hit.etag, entity_tag(b"{}"));
+        assert_eq!(hit.points, 3);
+        assert_eq!(hit.etag, entity_tag("application/json", b"{}"));
         assert!(
             cache.get(&key("{ b }")).is_none(),
             "another document misses"
@@ -201,16 +307,12 @@ mod tests {
     #[test]
     fn memory_stays_within_its_budget() {
         let cache = cache(Duration::from_secs(60), 16 * 1024);
-        let body = Bytes::from(vec![b'x'; 900]);
+        let body = vec![b'x'; 900];
         for n in 0..100 {
-            cache.insert(
-                key(&format!("{{ a{n} }}")),
-                CachedResponse::new(body.clone(), 1),
-            );
+            cache.insert(key(&format!("{{ a{n} }}")), answer(&body, 1));
             assert!(cache.store().bytes <= 16 * 1024);
         }
-        let oversized = Bytes::from(vec![b'x'; 2000]);
-        cache.insert(key("{ big }"), CachedResponse::new(oversized, 1));
+        cache.insert(key("{ big }"), answer(&[b'x'; 2000], 1));
         assert!(
             cache.get(&key("{ big }")).is_none(),
             "over a sixteenth of the budget"
@@ -225,10 +327,52 @@ mod tests {
     fn a_zero_time_to_live_turns_it_off() {
         let cache = cache(Duration::ZERO, 1 << 20);
         assert!(!cache.is_enabled());
-        cache.insert(
-            key("{ a }"),
-            CachedResponse::new(Bytes::from_static(b"{}"), 1),
-        );
+        cache.insert(key("{ a }"), answer(b"{}", 1));
         assert!(cache.get(&key("{ a }")).is_none());
+    }
+
+    #[test]
+    fn a_document_that_reads_the_bucket_is_never_a_key() {
+        let request = async_graphql::Request::new("{ rateLimit { remaining } }");
+        assert_eq!(CacheKey::new(&request, "application/json"), None);
+    }
+
+    #[test]
+    fn the_tag_depends_on_the_media_type() {
+        assert_ne!(
+            entity_tag("application/json", b"{}"),
+            entity_tag("application/graphql-response+json", b"{}")
+        );
+    }
+
+    #[test]
+    fn an_extension_is_spliced_into_any_body_as_valid_json() {
+        let data =
+            async_graphql::Value::from_json(serde_json::json!({ "a": [1, "}"] })).expect("a value");
+        let error = async_graphql::ServerError::new("no", None);
+        let own = BTreeMap::from([
+            ("tracing".to_owned(), async_graphql::Value::from(1)),
+            ("cost".to_owned(), async_graphql::Value::from("forged")),
+        ]);
+        let cost = serde_json::json!({ "requestedQueryCost": 3 });
+        for (data, errors, extensions) in [
+            (Some(&data), vec![], BTreeMap::new()),
+            (Some(&data), vec![error.clone()], own.clone()),
+            (None, vec![error], BTreeMap::new()),
+            (None, vec![], own),
+            (None, vec![], BTreeMap::new()),
+        ] {
+            let had_tracing = extensions.contains_key("tracing");
+            let body = Body::serialize(data, &errors, &extensions, "cost").expect("serializes");
+            let plain: serde_json::Value = serde_json::from_slice(body.bytes()).expect("JSON");
+            assert!(plain["extensions"].get("cost").is_none(), "{plain}");
+            let spliced = body.with_extension("cost", &cost);
+            let parsed: serde_json::Value = serde_json::from_slice(&spliced)
+                .unwrap_or_else(|error| panic!("{error}: {}", String::from_utf8_lossy(&spliced)));
+            assert_eq!(parsed["extensions"]["cost"], cost, "{parsed}");
+            assert_eq!(parsed["data"], plain["data"]);
+            assert_eq!(parsed["errors"], plain["errors"]);
+            assert_eq!(parsed["extensions"].get("tracing").is_some(), had_tracing);
+        }
     }
 }

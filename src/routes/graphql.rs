@@ -1,10 +1,14 @@
 //! The `/graphql` endpoint, per the GraphQL-over-HTTP specification: POST with a JSON body,
 //! GET for queries only, `Accept` negotiation between `application/graphql-response+json`
-//! and `application/json`, a body limit, and a coded 4xx for every malformed request.
+//! and `application/json`, a body limit and deadline, and a coded 4xx for every malformed
+//! request. Every request takes one path, [`Pipeline::run`], to one [`Outcome`], which
+//! [`respond`] alone turns into HTTP.
 
-use crate::graphql::GraphqlService;
-use crate::rate_limit::{Allowance, Exhausted, RateLimiter};
-use crate::response_cache::{CacheKey, CachedResponse, ResponseCache};
+use crate::configuration::LimitSettings;
+use crate::graphql::{Budget, GraphqlService};
+use crate::rate_limit::{Allowance, ClientKey, Exhausted, RateLimiter};
+use crate::response_cache::{Body, CacheKey, CachedResponse, ResponseCache};
+use actix_web::body::{BodySize, BodyStream, BoxBody, MessageBody};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::web::Bytes;
@@ -12,6 +16,8 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use serde::Deserialize;
 use serde_json::json;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use tracing_actix_web::RequestId;
 
 /// The response media types this endpoint can produce.
@@ -32,12 +38,552 @@ impl MediaType {
     }
 }
 
+/// The extension every priced response carries: what the request cost and what is left.
+const COST_EXTENSION: &str = "cost";
+
+pub async fn post(
+    request: HttpRequest,
+    payload: web::Payload,
+    service: web::Data<GraphqlService>,
+    limiter: web::Data<RateLimiter>,
+    cache: web::Data<ResponseCache>,
+) -> HttpResponse {
+    let pipeline = Pipeline::new(&service, &limiter, &cache);
+    pipeline.handle(&request, Input::Post(payload)).await
+}
+
+pub async fn get(
+    request: HttpRequest,
+    service: web::Data<GraphqlService>,
+    limiter: web::Data<RateLimiter>,
+    cache: web::Data<ResponseCache>,
+) -> HttpResponse {
+    let pipeline = Pipeline::new(&service, &limiter, &cache);
+    pipeline.handle(&request, Input::Get).await
+}
+
+/// Any method other than GET and POST: refused, but counted like every other refusal.
+pub async fn unsupported_method(
+    request: HttpRequest,
+    service: web::Data<GraphqlService>,
+    limiter: web::Data<RateLimiter>,
+    cache: web::Data<ResponseCache>,
+) -> HttpResponse {
+    let pipeline = Pipeline::new(&service, &limiter, &cache);
+    pipeline.handle(&request, Input::Unsupported).await
+}
+
+/// A response body that keeps the request's payload alive until it has been sent: actix
+/// then closes the connection after the response instead of draining what is left of an
+/// unread (chunked) body, at the client's pace. A body read whole changes nothing.
+struct UnreadBody {
+    body: BoxBody,
+    _payload: web::Payload,
+}
+
+impl MessageBody for UnreadBody {
+    type Error = <BoxBody as MessageBody>::Error;
+
+    fn size(&self) -> BodySize {
+        self.body.size()
+    }
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        Pin::new(&mut self.get_mut().body).poll_next(cx)
+    }
+}
+
+/// How the GraphQL request arrives.
+enum Input {
+    Post(web::Payload),
+    Get,
+    Unsupported,
+}
+
+/// What a request came to: everything [`respond`] needs to write the HTTP response.
+enum Outcome {
+    /// Refused with a coded error and a status of its own: not a request this endpoint
+    /// serves, or out of points.
+    Rejected {
+        rejection: Rejection,
+        allowance: Option<Allowance>,
+    },
+    /// A GraphQL response body: a result, fresh or cached, or request errors.
+    Graphql(Answer),
+}
+
 /// A request refused before execution: rendered as a GraphQL error body with a code.
 struct Rejection {
     status: StatusCode,
     code: &'static str,
     message: String,
     allow: Option<&'static str>,
+    retry_after_secs: Option<u64>,
+    /// `extensions.cost`, when the request was priced before it was refused.
+    cost: Option<serde_json::Value>,
+    /// The connection cannot be trusted to carry another request (the body is unread).
+    close: bool,
+}
+
+/// A GraphQL response, as rendered for the client's media type.
+struct Answer {
+    status: StatusCode,
+    body: Body,
+    /// Only a complete answer has one: an error may be gone on the next try, so neither
+    /// this server nor an HTTP cache may keep it.
+    etag: Option<String>,
+    cost: Option<serde_json::Value>,
+    allowance: Option<Allowance>,
+}
+
+/// Why a step refused the request. Boxed: it travels up through every step's `Result`.
+enum Refusal {
+    /// Not a GraphQL-over-HTTP request this endpoint serves, or the server failed.
+    Http(Box<Rejection>),
+    /// The document was refused before execution (parse, a limit): request errors.
+    Document(Box<Answer>),
+    /// The request's price is more than the client has left; already charged for.
+    OverBudget(Box<Rejection>, Allowance),
+}
+
+impl From<Rejection> for Refusal {
+    fn from(rejection: Rejection) -> Self {
+        Refusal::Http(Box::new(rejection))
+    }
+}
+
+/// The services a request passes through.
+struct Pipeline<'a> {
+    service: &'a GraphqlService,
+    limiter: &'a RateLimiter,
+    cache: &'a ResponseCache,
+}
+
+impl<'a> Pipeline<'a> {
+    fn new(
+        service: &'a GraphqlService,
+        limiter: &'a RateLimiter,
+        cache: &'a ResponseCache,
+    ) -> Self {
+        Self {
+            service,
+            limiter,
+            cache,
+        }
+    }
+
+    async fn handle(&self, http: &HttpRequest, mut input: Input) -> HttpResponse {
+        let negotiated = negotiate(http);
+        // A refusal of the Accept header itself is written in the legacy type.
+        let media = negotiated.as_ref().map_or(MediaType::Json, |media| *media);
+        let outcome = self.run(http, negotiated, &mut input).await;
+        let response = respond(outcome, http, media, self.cache, self.limiter);
+        match input {
+            Input::Post(payload) => response
+                .map_body(|_, body| UnreadBody {
+                    body,
+                    _payload: payload,
+                })
+                .map_into_boxed_body(),
+            Input::Get | Input::Unsupported => response,
+        }
+    }
+
+    /// The whole path of a request. The bucket is checked before anything is read, so an
+    /// empty bucket buys no work; past that, every refusal costs a point.
+    async fn run(
+        &self,
+        http: &HttpRequest,
+        media: Result<MediaType, Rejection>,
+        input: &mut Input,
+    ) -> Outcome {
+        let client = self.limiter.client_key(
+            http.peer_addr().map(|peer| peer.ip()),
+            http.headers()
+                .get_all("x-forwarded-for")
+                .filter_map(|value| value.to_str().ok()),
+        );
+        if let Some(client) = client
+            && let Err(exhausted) = self.limiter.check(client)
+        {
+            return Outcome::Rejected {
+                rejection: self.rate_limited(exhausted, 1, None),
+                allowance: Some(exhausted.allowance),
+            };
+        }
+        let refusal = match self.answer(http, client, media, input).await {
+            Ok(answer) => return Outcome::Graphql(answer),
+            Err(refusal) => refusal,
+        };
+        let charge = || client.map(|client| self.limiter.charge_refusal(client));
+        match refusal {
+            Refusal::OverBudget(rejection, allowance) => Outcome::Rejected {
+                rejection: *rejection,
+                allowance: Some(allowance),
+            },
+            Refusal::Http(rejection) => Outcome::Rejected {
+                rejection: *rejection,
+                allowance: charge(),
+            },
+            Refusal::Document(answer) => Outcome::Graphql(Answer {
+                allowance: charge(),
+                ..*answer
+            }),
+        }
+    }
+
+    /// Read, answer from memory or parse, price, charge, execute, render.
+    async fn answer(
+        &self,
+        http: &HttpRequest,
+        client: Option<ClientKey>,
+        media: Result<MediaType, Rejection>,
+        input: &mut Input,
+    ) -> Result<Answer, Refusal> {
+        let media = media?;
+        let request = read(http, input, self.service.limits()).await?;
+        let key = self
+            .cache
+            .is_enabled()
+            .then(|| CacheKey::new(&request, media.content_type()))
+            .flatten();
+        if let Some(hit) = key.as_ref().and_then(|key| self.cache.get(key)) {
+            let allowance = self.charge(client, hit.points, hit.price)?;
+            return Ok(Answer::complete(hit, allowance));
+        }
+        let over_get = GetCheck::new(http.method(), &request);
+        let prepared = match self.service.prepare(request) {
+            Ok(prepared) => prepared,
+            Err(refused) => {
+                let (status, body) = render(&refused, media)?;
+                return Err(Refusal::Document(Box::new(Answer::refused(status, body))));
+            }
+        };
+        over_get.refuse_unsafe()?;
+        let (points, price) = (prepared.points(), prepared.cost.complexity);
+        let allowance = self.charge(client, points, price)?;
+        let budget = allowance.map(|allowance| Budget {
+            cost: price,
+            limit: allowance.limit,
+            remaining: allowance.remaining,
+            reset_at: allowance.reset_at,
+        });
+        let request_id = http
+            .extensions()
+            .get::<RequestId>()
+            .map(|id| id.to_string());
+        let response = self
+            .service
+            .execute(prepared, request_id.as_deref(), budget)
+            .await;
+        let (status, body) = render(&response, media)?;
+        if !response.errors.is_empty() {
+            return Ok(Answer::failed(status, body, price, allowance));
+        }
+        let finished = CachedResponse::new(body, media.content_type(), points, price);
+        if let Some(key) = key {
+            self.cache.insert(key, finished.clone());
+        }
+        Ok(Answer::complete(finished, allowance))
+    }
+
+    /// Spends the request's points, or refuses it with 429 (which takes its 1 point).
+    fn charge(
+        &self,
+        client: Option<ClientKey>,
+        points: u64,
+        price: u64,
+    ) -> Result<Option<Allowance>, Refusal> {
+        let Some(client) = client else {
+            return Ok(None);
+        };
+        match self.limiter.charge(client, points) {
+            Ok(allowance) => Ok(Some(allowance)),
+            Err(exhausted) => Err(Refusal::OverBudget(
+                Box::new(self.rate_limited(exhausted, points, Some(price))),
+                exhausted.allowance,
+            )),
+        }
+    }
+
+    /// A 429: `price` is set when the request was priced before it was refused.
+    fn rate_limited(&self, exhausted: Exhausted, points: u64, price: Option<u64>) -> Rejection {
+        let Allowance {
+            limit, remaining, ..
+        } = exhausted.allowance;
+        let window = self.limiter.window().as_secs();
+        let retry = exhausted.retry_after_secs;
+        let message = match price {
+            Some(_) => format!(
+                "rate limit exceeded: this request costs {points} points and {remaining} remain \
+                 of {limit} per {window} s; retry in {retry} s"
+            ),
+            None => format!(
+                "rate limit exceeded: no points remain of {limit} per {window} s; retry in \
+                 {retry} s"
+            ),
+        };
+        Rejection {
+            retry_after_secs: Some(retry),
+            cost: price.map(|price| cost_extension(price, Some(exhausted.allowance))),
+            ..Rejection::new(StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", message)
+        }
+    }
+}
+
+/// The GraphQL request, from the query string or from a JSON body that must arrive whole
+/// within the deadline and the size limit.
+async fn read(
+    http: &HttpRequest,
+    input: &mut Input,
+    limits: &LimitSettings,
+) -> Result<async_graphql::Request, Rejection> {
+    let parameters = match input {
+        Input::Get => QueryStringParameters::parse(http.query_string())?,
+        Input::Post(payload) => {
+            require_json(http)?;
+            let body = read_body(payload, limits).await?;
+            serde_json::from_slice::<RequestParameters>(&body).map_err(|error| {
+                Rejection::bad_request(format!("the body is not a GraphQL request object: {error}"))
+            })?
+        }
+        Input::Unsupported => {
+            let method: &Method = http.method();
+            return Err(Rejection::method_not_allowed(
+                format!("{method} is not supported on /graphql; use GET or POST"),
+                "GET, POST",
+            ));
+        }
+    };
+    parameters.into_request()
+}
+
+fn require_json(http: &HttpRequest) -> Result<(), Rejection> {
+    let is_json = match http.mime_type() {
+        Ok(Some(mime)) => {
+            mime.essence_str() == "application/json"
+                && mime
+                    .get_param(mime::CHARSET)
+                    .is_none_or(|charset| charset == mime::UTF_8)
+        }
+        _ => false,
+    };
+    if is_json {
+        Ok(())
+    } else {
+        Err(Rejection::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the request body as `Content-Type: application/json` (UTF-8)",
+        ))
+    }
+}
+
+/// A client that trickles its body would hold the connection and its buffer for as long as
+/// it liked; past the deadline it is told so, and the connection is closed.
+async fn read_body(payload: &mut web::Payload, limits: &LimitSettings) -> Result<Bytes, Rejection> {
+    let max_bytes = limits.max_body_bytes;
+    let deadline = limits.body_timeout;
+    // Borrowed, not consumed, so that the payload outlives a refusal (see `UnreadBody`).
+    let body = actix_web::body::to_bytes_limited(BodyStream::new(payload), max_bytes);
+    match tokio::time::timeout(deadline, body).await {
+        Ok(Ok(Ok(body))) => Ok(body),
+        Ok(Ok(Err(_))) => Err(Rejection::bad_request("the request body could not be read")),
+        Ok(Err(_)) => Err(Rejection::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            format!("the request body exceeds {max_bytes} bytes"),
+        )),
+        Err(_) => Err(Rejection {
+            close: true,
+            ..Rejection::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "REQUEST_TIMEOUT",
+                format!(
+                    "the request body did not arrive within {} s",
+                    deadline.as_secs()
+                ),
+            )
+        }),
+    }
+}
+
+/// GET must be safe, so only queries may use it; the specification asks for 405 otherwise.
+/// The operation's type is read once the document has passed the size and nesting limits,
+/// which make parsing safe, and only for a text that names another type at all.
+struct GetCheck(Option<(String, Option<String>)>);
+
+impl GetCheck {
+    fn new(method: &Method, request: &async_graphql::Request) -> Self {
+        let names_unsafe_operation =
+            request.query.contains("mutation") || request.query.contains("subscription");
+        Self(
+            (method == Method::GET && names_unsafe_operation)
+                .then(|| (request.query.clone(), request.operation_name.clone())),
+        )
+    }
+
+    /// A document that does not parse has already been refused by `prepare`.
+    fn refuse_unsafe(self) -> Result<(), Rejection> {
+        let Some((query, operation_name)) = self.0 else {
+            return Ok(());
+        };
+        let Ok(document) = async_graphql::parser::parse_query(&query) else {
+            return Ok(());
+        };
+        let kind = match (&document.operations, operation_name.as_deref()) {
+            (DocumentOperations::Single(operation), _) => Some(operation.node.ty),
+            (DocumentOperations::Multiple(operations), Some(name)) => {
+                operations.get(name).map(|operation| operation.node.ty)
+            }
+            (DocumentOperations::Multiple(operations), None) => {
+                let mut kinds = operations.values().map(|operation| operation.node.ty);
+                kinds.find(|kind| *kind != OperationType::Query)
+            }
+        };
+        match kind {
+            Some(OperationType::Mutation | OperationType::Subscription) => {
+                Err(Rejection::method_not_allowed(
+                    "only queries may be sent with GET; send mutations with POST",
+                    "POST",
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The HTTP response for an outcome: the one place where statuses, bodies and headers are
+/// written. Every answer varies by `Accept`; refusals and errors may not be stored.
+fn respond(
+    outcome: Outcome,
+    http: &HttpRequest,
+    media: MediaType,
+    cache: &ResponseCache,
+    limiter: &RateLimiter,
+) -> HttpResponse {
+    let mut builder = HttpResponse::Ok();
+    builder
+        .content_type(media.content_type())
+        .insert_header((header::VARY, HeaderValue::from_static("Accept")));
+    let no_store = (header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let (mut response, allowance) = match outcome {
+        Outcome::Rejected {
+            rejection,
+            allowance,
+        } => {
+            builder.status(rejection.status).insert_header(no_store);
+            if let Some(allow) = rejection.allow {
+                builder.insert_header((header::ALLOW, allow));
+            }
+            if let Some(seconds) = rejection.retry_after_secs {
+                builder.insert_header((header::RETRY_AFTER, seconds));
+            }
+            if rejection.close {
+                builder.force_close();
+            }
+            (builder.body(rejection.body()), allowance)
+        }
+        Outcome::Graphql(answer) => {
+            builder.status(answer.status);
+            let not_modified = match &answer.etag {
+                None => {
+                    builder.insert_header(no_store);
+                    false
+                }
+                Some(etag) => {
+                    if let Ok(value) = HeaderValue::from_str(etag) {
+                        builder.insert_header((header::ETAG, value));
+                    }
+                    if let Ok(value) = HeaderValue::from_str(&cache_control(http, cache)) {
+                        builder.insert_header((header::CACHE_CONTROL, value));
+                    }
+                    holds(http, etag)
+                }
+            };
+            let response = if not_modified {
+                builder.status(StatusCode::NOT_MODIFIED).finish()
+            } else {
+                let body = match &answer.cost {
+                    Some(cost) => answer.body.with_extension(COST_EXTENSION, cost),
+                    None => answer.body.bytes().clone(),
+                };
+                builder.body(body)
+            };
+            (response, answer.allowance)
+        }
+    };
+    if let Some(allowance) = allowance {
+        set_rate_limit_headers(&mut response, limiter, allowance);
+    }
+    response
+}
+
+/// A shared `max-age` on GET, the method HTTP caches may store; POST answers must be
+/// revalidated.
+fn cache_control(http: &HttpRequest, cache: &ResponseCache) -> String {
+    if http.method() == Method::GET && cache.is_enabled() {
+        format!("public, max-age={}", cache.ttl().as_secs())
+    } else {
+        "no-cache".to_owned()
+    }
+}
+
+/// Whether the client already holds this body (`If-None-Match`), for a 304.
+fn holds(http: &HttpRequest, etag: &str) -> bool {
+    http.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|tags| {
+            tags.split(',').any(|tag| {
+                let tag = tag.trim();
+                tag == "*" || tag.trim_start_matches("W/") == etag.trim_start_matches("W/")
+            })
+        })
+}
+
+/// `extensions.cost`: the price, and with rate limiting on, the bucket after this request.
+fn cost_extension(price: u64, allowance: Option<Allowance>) -> serde_json::Value {
+    match allowance {
+        None => json!({ "requestedQueryCost": price }),
+        Some(allowance) => json!({
+            "requestedQueryCost": price,
+            "limit": allowance.limit,
+            "remaining": allowance.remaining,
+            "resetAt": allowance
+                .reset_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        }),
+    }
+}
+
+/// The IETF draft's `RateLimit-*` fields, so clients can pace themselves before a 429.
+fn set_rate_limit_headers(
+    response: &mut HttpResponse,
+    limiter: &RateLimiter,
+    allowance: Allowance,
+) {
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("ratelimit-limit", allowance.limit),
+        ("ratelimit-remaining", allowance.remaining),
+        ("ratelimit-reset", allowance.reset_secs),
+    ] {
+        headers.insert(
+            header::HeaderName::from_static(name),
+            HeaderValue::from(value),
+        );
+    }
+    if let Ok(policy) = HeaderValue::from_str(&format!(
+        "{};w={}",
+        allowance.limit,
+        limiter.window().as_secs()
+    )) {
+        headers.insert(header::HeaderName::from_static("ratelimit-policy"), policy);
+    }
 }
 
 impl Rejection {
@@ -47,6 +593,9 @@ impl Rejection {
             code,
             message: message.into(),
             allow: None,
+            retry_after_secs: None,
+            cost: None,
+            close: false,
         }
     }
 
@@ -65,18 +614,48 @@ impl Rejection {
         }
     }
 
-    fn into_response(self, media: MediaType) -> HttpResponse {
-        let mut response = HttpResponse::build(self.status);
-        response.content_type(media.content_type());
-        if let Some(allow) = self.allow {
-            response.insert_header((header::ALLOW, allow));
+    fn body(&self) -> String {
+        let error = json!({ "message": self.message, "extensions": { "code": self.code } });
+        match &self.cost {
+            Some(cost) => json!({ "errors": [error], "extensions": { COST_EXTENSION: cost } }),
+            None => json!({ "errors": [error] }),
         }
-        response.body(
-            json!({
-                "errors": [{ "message": self.message, "extensions": { "code": self.code } }]
-            })
-            .to_string(),
-        )
+        .to_string()
+    }
+}
+
+impl Answer {
+    /// A complete answer, fresh or from memory, priced for this request.
+    fn complete(finished: CachedResponse, allowance: Option<Allowance>) -> Self {
+        Self {
+            status: StatusCode::OK,
+            cost: Some(cost_extension(finished.price, allowance)),
+            body: finished.body,
+            etag: Some(finished.etag),
+            allowance,
+        }
+    }
+
+    /// An executed request with errors: priced, but not to be kept.
+    fn failed(status: StatusCode, body: Body, price: u64, allowance: Option<Allowance>) -> Self {
+        Self {
+            status,
+            body,
+            etag: None,
+            cost: Some(cost_extension(price, allowance)),
+            allowance,
+        }
+    }
+
+    /// Request errors for a document refused before it was priced.
+    fn refused(status: StatusCode, body: Body) -> Self {
+        Self {
+            status,
+            body,
+            etag: None,
+            cost: None,
+            allowance: None,
+        }
     }
 }
 
@@ -184,311 +763,11 @@ impl QueryStringParameters {
     }
 }
 
-pub async fn post(
-    request: HttpRequest,
-    payload: web::Payload,
-    service: web::Data<GraphqlService>,
-    limiter: web::Data<RateLimiter>,
-    cache: web::Data<ResponseCache>,
-) -> HttpResponse {
-    let media = match negotiate(&request) {
-        Ok(media) => media,
-        Err(rejection) => return rejection.into_response(MediaType::Json),
-    };
-    let max_body_bytes = service.limits().max_body_bytes;
-    match parse_post(&request, payload, max_body_bytes).await {
-        Ok(graphql_request) => {
-            execute(&service, &limiter, &cache, &request, graphql_request, media).await
-        }
-        Err(rejection) => rejection.into_response(media),
-    }
-}
-
-async fn parse_post(
-    request: &HttpRequest,
-    payload: web::Payload,
-    max_body_bytes: usize,
-) -> Result<async_graphql::Request, Rejection> {
-    let is_json = match request.mime_type() {
-        Ok(Some(mime)) => {
-            mime.essence_str() == "application/json"
-                && mime
-                    .get_param(mime::CHARSET)
-                    .is_none_or(|charset| charset == mime::UTF_8)
-        }
-        _ => false,
-    };
-    if !is_json {
-        return Err(Rejection::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
-            "send the request body as `Content-Type: application/json` (UTF-8)",
-        ));
-    }
-    let body = match payload.to_bytes_limited(max_body_bytes).await {
-        Ok(Ok(body)) => body,
-        Ok(Err(_)) => return Err(Rejection::bad_request("the request body could not be read")),
-        Err(_) => {
-            return Err(Rejection::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
-                format!("the request body exceeds {max_body_bytes} bytes"),
-            ));
-        }
-    };
-    let parameters: RequestParameters = serde_json::from_slice(&body).map_err(|error| {
-        Rejection::bad_request(format!("the body is not a GraphQL request object: {error}"))
-    })?;
-    parameters.into_request()
-}
-
-pub async fn get(
-    request: HttpRequest,
-    service: web::Data<GraphqlService>,
-    limiter: web::Data<RateLimiter>,
-    cache: web::Data<ResponseCache>,
-) -> HttpResponse {
-    let media = match negotiate(&request) {
-        Ok(media) => media,
-        Err(rejection) => return rejection.into_response(MediaType::Json),
-    };
-    let graphql_request = QueryStringParameters::parse(request.query_string())
-        .and_then(RequestParameters::into_request)
-        .and_then(refuse_mutations_over_get);
-    match graphql_request {
-        Ok(graphql_request) => {
-            execute(&service, &limiter, &cache, &request, graphql_request, media).await
-        }
-        Err(rejection) => rejection.into_response(media),
-    }
-}
-
-/// GET must be safe, so only queries may use it; the specification asks for 405 otherwise.
-/// A document that does not parse is left for execution to report.
-fn refuse_mutations_over_get(
-    mut request: async_graphql::Request,
-) -> Result<async_graphql::Request, Rejection> {
-    let operation_name = request.operation_name.clone();
-    let kind = match request.parsed_query() {
-        Ok(document) => match (&document.operations, operation_name.as_deref()) {
-            (DocumentOperations::Single(operation), _) => Some(operation.node.ty),
-            (DocumentOperations::Multiple(operations), Some(name)) => {
-                operations.get(name).map(|operation| operation.node.ty)
-            }
-            (DocumentOperations::Multiple(operations), None) => {
-                let mut kinds = operations.values().map(|operation| operation.node.ty);
-                kinds.find(|kind| *kind != OperationType::Query)
-            }
-        },
-        Err(_) => None,
-    };
-    match kind {
-        Some(OperationType::Mutation | OperationType::Subscription) => {
-            Err(Rejection::method_not_allowed(
-                "only queries may be sent with GET; send mutations with POST",
-                "POST",
-            ))
-        }
-        _ => Ok(request),
-    }
-}
-
-/// Any method other than GET and POST.
-pub async fn unsupported_method(request: HttpRequest) -> HttpResponse {
-    let media = negotiate(&request).unwrap_or(MediaType::Json);
-    let method: &Method = request.method();
-    Rejection::method_not_allowed(
-        format!("{method} is not supported on /graphql; use GET or POST"),
-        "GET, POST",
-    )
-    .into_response(media)
-}
-
-async fn execute(
-    service: &GraphqlService,
-    limiter: &RateLimiter,
-    cache: &ResponseCache,
-    http_request: &HttpRequest,
-    request: async_graphql::Request,
-    media: MediaType,
-) -> HttpResponse {
-    let cache_key = cache
-        .is_enabled()
-        .then(|| CacheKey::new(&request, media.content_type()))
-        .flatten();
-    if let Some(hit) = cache_key.as_ref().and_then(|key| cache.get(key)) {
-        let allowance = match charge(limiter, http_request, hit.cost, media) {
-            Ok(allowance) => allowance,
-            Err(refusal) => return *refusal,
-        };
-        return answer(http_request, cache, &hit, media, allowance, limiter);
-    }
-
-    let request_id = http_request
-        .extensions()
-        .get::<RequestId>()
-        .map(|id| id.to_string());
-    let prepared = service.prepare(request);
-    // A refused document still costs a point, so that refusals cannot be sent for free.
-    let cost = prepared
-        .as_ref()
-        .map_or(1, |prepared| prepared.cost.complexity);
-    let allowance = match charge(limiter, http_request, cost, media) {
-        Ok(allowance) => allowance,
-        Err(refusal) => return *refusal,
-    };
-    let response = match prepared {
-        Ok(prepared) => service.execute(prepared, request_id.as_deref(), None).await,
-        Err(refusal) => *refusal,
-    };
-    let succeeded = response.errors.is_empty();
-    let (status, body) = match render(response, media) {
-        Ok(rendered) => rendered,
-        Err(rejection) => return rejection.into_response(media),
-    };
-    if !succeeded {
-        let mut http_response = HttpResponse::build(status)
-            .content_type(media.content_type())
-            .insert_header((header::VARY, HeaderValue::from_static("Accept")))
-            .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-            .body(body);
-        if let Some(allowance) = allowance {
-            set_rate_limit_headers(&mut http_response, limiter, allowance);
-        }
-        return http_response;
-    }
-    // Only complete answers are kept: an error may be gone on the next try.
-    let finished = CachedResponse::new(Bytes::from(body), cost);
-    if let Some(key) = cache_key {
-        cache.insert(key, finished.clone());
-    }
-    answer(http_request, cache, &finished, media, allowance, limiter)
-}
-
-/// Charges the request's cost to its client, or refuses it with 429.
-fn charge(
-    limiter: &RateLimiter,
-    http_request: &HttpRequest,
-    cost: u64,
-    media: MediaType,
-) -> Result<Option<Allowance>, Box<HttpResponse>> {
-    match limiter
-        .client(http_request)
-        .filter(|_| limiter.is_enabled())
-    {
-        None => Ok(None),
-        Some(client) => match limiter.charge(client, cost) {
-            Ok(allowance) => Ok(Some(allowance)),
-            Err(exhausted) => Err(Box::new(rate_limited(limiter, exhausted, cost, media))),
-        },
-    }
-}
-
-/// A successful answer with its validators: 304 when the client already holds this body
-/// (`If-None-Match`), and a shared `max-age` on GET, the method HTTP caches may store.
-fn answer(
-    http_request: &HttpRequest,
-    cache: &ResponseCache,
-    finished: &CachedResponse,
-    media: MediaType,
-    allowance: Option<Allowance>,
-    limiter: &RateLimiter,
-) -> HttpResponse {
-    let not_modified = http_request
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|tags| {
-            tags.split(',').any(|tag| {
-                let tag = tag.trim();
-                tag == "*" || tag.trim_start_matches("W/") == finished.etag.trim_start_matches("W/")
-            })
-        });
-    let mut builder = HttpResponse::build(if not_modified {
-        StatusCode::NOT_MODIFIED
-    } else {
-        StatusCode::OK
-    });
-    builder
-        .content_type(media.content_type())
-        .insert_header((header::VARY, HeaderValue::from_static("Accept")));
-    if let Ok(etag) = HeaderValue::from_str(&finished.etag) {
-        builder.insert_header((header::ETAG, etag));
-    }
-    let cache_control = if http_request.method() == Method::GET && cache.is_enabled() {
-        format!("public, max-age={}", cache.ttl().as_secs())
-    } else {
-        "no-cache".to_owned()
-    };
-    if let Ok(value) = HeaderValue::from_str(&cache_control) {
-        builder.insert_header((header::CACHE_CONTROL, value));
-    }
-    let mut response = if not_modified {
-        builder.finish()
-    } else {
-        builder.body(finished.body.clone())
-    };
-    if let Some(allowance) = allowance {
-        set_rate_limit_headers(&mut response, limiter, allowance);
-    }
-    response
-}
-
-fn rate_limited(
-    limiter: &RateLimiter,
-    exhausted: Exhausted,
-    cost: u64,
-    media: MediaType,
-) -> HttpResponse {
-    let message = format!(
-        "rate limit exceeded: this request costs {cost} points and {} remain of {} per {} s; \
-         retry in {} s",
-        exhausted.allowance.remaining,
-        exhausted.allowance.limit,
-        limiter.window().as_secs(),
-        exhausted.retry_after_secs
-    );
-    let mut response =
-        Rejection::new(StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", message).into_response(media);
-    response.headers_mut().insert(
-        header::RETRY_AFTER,
-        HeaderValue::from(exhausted.retry_after_secs),
-    );
-    set_rate_limit_headers(&mut response, limiter, exhausted.allowance);
-    response
-}
-
-/// The IETF draft's `RateLimit-*` fields, so clients can pace themselves before a 429.
-fn set_rate_limit_headers(
-    response: &mut HttpResponse,
-    limiter: &RateLimiter,
-    allowance: Allowance,
-) {
-    let headers = response.headers_mut();
-    for (name, value) in [
-        ("ratelimit-limit", allowance.limit),
-        ("ratelimit-remaining", allowance.remaining),
-        ("ratelimit-reset", allowance.reset_secs),
-    ] {
-        headers.insert(
-            header::HeaderName::from_static(name),
-            HeaderValue::from(value),
-        );
-    }
-    if let Ok(policy) = HeaderValue::from_str(&format!(
-        "{};w={}",
-        allowance.limit,
-        limiter.window().as_secs()
-    )) {
-        headers.insert(header::HeaderName::from_static("ratelimit-policy"), policy);
-    }
-}
-
-/// The body and status of an executed request.
+/// The status and body of a GraphQL response.
 fn render(
-    response: async_graphql::Response,
+    response: &async_graphql::Response,
     media: MediaType,
-) -> Result<(StatusCode, String), Rejection> {
+) -> Result<(StatusCode, Body), Rejection> {
     // A request error means nothing was executed: the body then has no `data` entry, and
     // the newer media type says so with a 4xx as well.
     let request_error = response.data == async_graphql::Value::Null
@@ -499,19 +778,16 @@ fn render(
             .errors
             .iter()
             .any(|error| code_of(error) == Some("TIMEOUT"));
-    let body = if request_error {
-        serde_json::to_string(&json!({ "errors": response.errors }))
-    } else {
-        serde_json::to_string(&response)
-    };
-    let body = body.map_err(|error| {
-        tracing::error!(%error, "could not serialize a GraphQL response");
-        Rejection::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL_SERVER_ERROR",
-            "internal server error",
-        )
-    })?;
+    let data = (!request_error).then_some(&response.data);
+    let body = Body::serialize(data, &response.errors, &response.extensions, COST_EXTENSION)
+        .map_err(|error| {
+            tracing::error!(%error, "could not serialize a GraphQL response");
+            Rejection::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                "internal server error",
+            )
+        })?;
     let status = if timed_out {
         StatusCode::GATEWAY_TIMEOUT
     } else if request_error && media == MediaType::GraphqlResponseJson {

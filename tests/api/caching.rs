@@ -1,8 +1,10 @@
 //! The response cache and HTTP validators: repeated queries are answered from memory,
 //! `If-None-Match` gets 304, GET answers carry a shared `max-age`, errors are never kept,
-//! and bodies are gzipped when the client asks.
+//! and bodies are gzipped when the client asks. `extensions.cost` is added to each answer,
+//! cached or not, without changing its entity tag.
 
 use crate::helpers::{TestApp, backends, spawn_app_with};
+use reqwest::header::{ACCEPT, VARY};
 use reqwest::header::{
     ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, ETAG, HeaderMap, IF_NONE_MATCH,
 };
@@ -129,4 +131,82 @@ async fn with_the_cache_off_every_answer_is_fresh() {
         let answer = get(&app, POLICY_CITIES, HeaderMap::new()).await;
         assert_eq!(header(&answer, CACHE_CONTROL), "no-cache");
     }
+}
+
+async fn get_json(app: &TestApp, query: &str, accept: &str) -> (String, serde_json::Value) {
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT, accept.parse().expect("a header value"));
+    let response = get(app, query, headers).await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        header(&response, VARY)
+            .split(',')
+            .any(|name| name.trim().eq_ignore_ascii_case("accept")),
+        "Vary: {}",
+        header(&response, VARY)
+    );
+    let etag = header(&response, ETAG);
+    (etag, response.json().await.expect("JSON"))
+}
+
+#[tokio::test]
+async fn every_answer_says_what_it_cost_and_cached_ones_are_not_frozen() {
+    for backend in backends().await {
+        let app = spawn_app_with(backend, |settings| {
+            settings.response_cache.ttl = Duration::from_secs(60);
+            settings.rate_limit.points_per_window = 10_000;
+        })
+        .await;
+        let (first_tag, first) = get_json(&app, POLICY_CITIES, "application/json").await;
+        let (second_tag, second) = get_json(&app, POLICY_CITIES, "application/json").await;
+        assert_eq!(first_tag, second_tag, "{backend:?}: the tag is the data's");
+        assert_eq!(first["data"], second["data"]);
+        let price = first["extensions"]["cost"]["requestedQueryCost"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{backend:?}: a price in {first}"));
+        assert!(price > 1, "{first}");
+        for (cost, remaining) in [
+            (&first["extensions"]["cost"], 10_000 - price),
+            (&second["extensions"]["cost"], 10_000 - 2 * price),
+        ] {
+            assert_eq!(cost["requestedQueryCost"], price, "{backend:?}: {cost}");
+            assert_eq!(cost["limit"], 10_000);
+            assert_eq!(cost["remaining"], remaining, "{backend:?}: {cost}");
+            let reset_at = cost["resetAt"].as_str().expect("a time");
+            assert!(reset_at.ends_with('Z'), "UTC: {reset_at}");
+            chrono::DateTime::parse_from_rfc3339(reset_at).expect("RFC 3339");
+        }
+
+        // The other media type is another representation: another tag.
+        let (strict_tag, strict) =
+            get_json(&app, POLICY_CITIES, "application/graphql-response+json").await;
+        assert_eq!(strict["data"], first["data"]);
+        assert_ne!(strict_tag, first_tag, "{backend:?}");
+        assert!(!strict_tag.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn without_rate_limiting_the_cost_is_only_the_price() {
+    let app = spawn_app_with(crate::helpers::Backend::Sqlite, |settings| {
+        settings.response_cache.ttl = Duration::from_secs(60);
+    })
+    .await;
+    for _ in 0..2 {
+        let (_, body) = get_json(&app, POLICY_CITIES, "application/json").await;
+        let cost = body["extensions"]["cost"]
+            .as_object()
+            .unwrap_or_else(|| panic!("a cost in {body}"));
+        assert_eq!(cost.keys().collect::<Vec<_>>(), ["requestedQueryCost"]);
+    }
+    // A document refused before it was priced has none.
+    let refused = app.graphql("{ apiVersion").await;
+    assert!(refused.get("extensions").is_none(), "{refused}");
+    // One refused at execution was priced, and carries its cost with its errors.
+    let failed = app.graphql("{ noSuchField }").await;
+    assert_eq!(
+        failed["errors"][0]["extensions"]["code"],
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+    assert_eq!(failed["extensions"]["cost"]["requestedQueryCost"], 1);
 }

@@ -1,9 +1,10 @@
-//! The HTTP layer: GraphQL-over-HTTP conformance of `/graphql`, CORS, and GraphiQL served
-//! from the binary. It does not depend on the database backend, so it runs on SQLite.
+//! The HTTP layer: GraphQL-over-HTTP conformance of `/graphql`, caching metadata on every
+//! refusal, the body deadline, CORS, and GraphiQL served from the binary. It does not depend
+//! on the database backend, so it runs on SQLite.
 
 use crate::helpers::{Backend, TestApp, spawn_app, spawn_app_with};
 use cityatlas::configuration::CorsPolicy;
-use reqwest::header::{ACCEPT, ALLOW, CONTENT_TYPE};
+use reqwest::header::{ACCEPT, ALLOW, CACHE_CONTROL, CONTENT_TYPE, VARY};
 use serde_json::{Value, json};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -442,4 +443,122 @@ async fn postgres_connections_carry_the_statement_timeout() {
         assert_eq!(timeout, "7500ms");
         let _ = db.close().await;
     }
+}
+
+#[tokio::test]
+async fn every_refusal_varies_by_accept_and_may_not_be_stored() {
+    let app = spawn_app_with(Backend::Sqlite, |settings| {
+        settings.rate_limit.points_per_window = 5;
+    })
+    .await;
+    let get = |query: Option<&'static str>, accept: &'static str| {
+        let mut request = app.client.get(app.graphql_url()).header(ACCEPT, accept);
+        if let Some(query) = query {
+            request = request.query(&[("query", query)]);
+        }
+        request.send()
+    };
+    let mut refusals = vec![
+        ("no query", get(None, GRAPHQL_RESPONSE_JSON).await, 400),
+        (
+            "parse error",
+            get(Some("{ apiVersion"), GRAPHQL_RESPONSE_JSON).await,
+            400,
+        ),
+        (
+            "mutation",
+            get(Some("mutation { refresh }"), GRAPHQL_RESPONSE_JSON).await,
+            405,
+        ),
+        ("406", get(Some("{ apiVersion }"), "text/html").await, 406),
+        (
+            "413",
+            app.client
+                .post(app.graphql_url())
+                .json(&json!({ "query": "{ apiVersion }", "pad": "x".repeat(300 * 1024) }))
+                .send()
+                .await,
+            413,
+        ),
+    ];
+    // Five refusals spent the five points.
+    refusals.push((
+        "429",
+        get(Some("{ apiVersion }"), GRAPHQL_RESPONSE_JSON).await,
+        429,
+    ));
+    for (case, response, status) in refusals {
+        let response = response.expect("sent");
+        assert_eq!(response.status(), status, "{case}");
+        let vary = response.headers()[VARY].to_str().expect("ASCII").to_owned();
+        assert!(
+            vary.split(',')
+                .any(|name| name.trim().eq_ignore_ascii_case("accept")),
+            "{case}: Vary: {vary}"
+        );
+        assert_eq!(response.headers()[CACHE_CONTROL], "no-store", "{case}");
+        assert!(!code_of(response).await.is_empty(), "{case}: a code");
+    }
+}
+
+#[tokio::test]
+async fn a_body_that_trickles_in_gets_408_and_the_connection_is_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(Backend::Sqlite, |settings| {
+        settings.limits.body_timeout = std::time::Duration::from_secs(1);
+    })
+    .await;
+    let address = app.address.trim_start_matches("http://");
+    // Announced by length, or chunked with no end in sight: a server that drained the rest
+    // to keep the connection would wait for ever either way.
+    for (framing, chunked) in [
+        ("Content-Length: 200000", false),
+        ("Transfer-Encoding: chunked", true),
+    ] {
+        let mut stream = tokio::net::TcpStream::connect(address)
+            .await
+            .expect("connects");
+        let head = format!(
+            "POST /graphql HTTP/1.1\r\nHost: localhost\r\n\
+             Content-Type: application/json\r\n{framing}\r\n\r\n"
+        );
+        stream
+            .write_all(head.as_bytes())
+            .await
+            .expect("headers sent");
+        // A few bytes, slowly, then silence: far short of what was announced. The last is
+        // sent well before the deadline, so the server has read everything when it closes.
+        for byte in br#"{"q"#.chunks(1) {
+            let piece = if chunked {
+                [b"1\r\n", byte, b"\r\n"].concat()
+            } else {
+                byte.to_vec()
+            };
+            stream.write_all(&piece).await.expect("a byte sent");
+            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        }
+        let mut received = Vec::new();
+        // Only a guard against a server that never lets go; nothing here measures time.
+        let waited = tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            stream.read_to_end(&mut received),
+        )
+        .await;
+        let response = String::from_utf8_lossy(&received).into_owned();
+        assert!(
+            matches!(waited, Ok(Ok(_))),
+            "{framing}: the connection was held open after {response:?}"
+        );
+        let (head, body) = response
+            .split_once("\r\n\r\n")
+            .unwrap_or_else(|| panic!("{framing}: a head and a body in {response:?}"));
+        assert!(head.starts_with("HTTP/1.1 408"), "{framing}: {response}");
+        assert!(
+            head.to_ascii_lowercase().contains("\r\nconnection: close"),
+            "{framing}: {response}"
+        );
+        let body: Value = serde_json::from_str(body).expect("a JSON body");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "REQUEST_TIMEOUT");
+    }
+    assert!(app.data("{ apiVersion }").await["apiVersion"].is_string());
 }
