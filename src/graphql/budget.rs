@@ -4,7 +4,6 @@ use super::{Budget, Cost};
 use async_graphql::{Context, Object};
 use chrono::{DateTime, Utc};
 
-/// The client's rate limit: points per window, refilled evenly, spent by query cost.
 pub struct RateLimit {
     cost: u64,
     budget: Option<Budget>,
@@ -19,6 +18,7 @@ impl RateLimit {
     }
 }
 
+/// The client's rate limit: points per window, refilled evenly, spent by query cost.
 #[Object]
 impl RateLimit {
     /// The points this request costs (or, with `dryRun`, would cost): an object costs 1, a

@@ -208,5 +208,8 @@ async fn without_rate_limiting_the_cost_is_only_the_price() {
         failed["errors"][0]["extensions"]["code"],
         "GRAPHQL_VALIDATION_FAILED"
     );
-    assert_eq!(failed["extensions"]["cost"]["requestedQueryCost"], 1);
+    assert_eq!(
+        failed["extensions"]["cost"]["requestedQueryCost"], 0,
+        "a field without a selection is priced as a scalar"
+    );
 }

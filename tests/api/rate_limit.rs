@@ -6,8 +6,8 @@
 use crate::helpers::{Backend, TestApp, spawn_app_with};
 use serde_json::{Value, json};
 
-/// Costs 2 + 20 × 1 = 22 points: a connection at the default page size.
-const QUERY: &str = "{ countries { totalCount } }";
+/// Costs 2 + 20 × 1 = 22 points: a connection at the default page size, one node each.
+const QUERY: &str = "{ countries { nodes { code } } }";
 
 async fn send(app: &TestApp, forwarded_for: Option<&str>) -> reqwest::Response {
     let mut request = app
@@ -179,7 +179,7 @@ async fn every_refused_request_costs_a_point() {
     let complex = json!({ "query": format!(
         "{{ {} }}",
         (0..8)
-            .map(|n| format!("c{n}: countries(first: 100) {{ nodes {{ code }} }}"))
+            .map(|n| format!("c{n}: countries(first: 100) {{ nodes {{ region {{ code }} }} }}"))
             .collect::<Vec<_>>()
             .join(" ")
     ) })
