@@ -413,9 +413,10 @@ fn list_source(parent: &str, field: &str) -> Option<ListSource> {
         ("Policy", "cities") => Data(CitiesOfPolicy),
         ("Policy", "companies") => Data(CompaniesOfPolicy),
         ("StrategicDimension", "positions") => Data(PositionsOfDimension),
-        // At most one series per observation, and a series has a point per period that
+        // One series per subject (or per subject asked for), aligned on every period that
         // any of the indicator's subjects has.
-        ("Indicator", "series") | ("Series", "points") => Data(ObservationsOfIndicator),
+        ("Indicator", "series") => Data(SubjectsOfIndicator),
+        ("Series", "points") => Data(PeriodsOfIndicator),
         ("Series", "yearOverYear") => Data(ObservationsOfSeries),
         ("DerivedValue", "inputs") => Fixed(2),
         _ => return None,
@@ -775,16 +776,18 @@ impl<'a> Analysis<'a> {
                 (page.saturating_mul(one_item), 0)
             }
             Some(Pricing::PerId) => {
-                let ids = self.list_length(&field.arguments, "ids");
+                let ids = self.list_length(&field.arguments, "ids").unwrap_or(0);
                 (ids.saturating_mul(one_item), 0)
             }
             Some(Pricing::BoundedList) => {
                 let longest = parent.map_or(MAX_PAGE_SIZE as u64, |parent| {
                     self.lengths.longest(parent, &field.name.node)
                 });
-                let items = self
+                // `first` narrows a list, and so does the number of subjects a series asks for.
+                let asked = self
                     .page_size(&field.arguments)
-                    .map_or(longest, |first| first.min(longest));
+                    .or_else(|| self.list_length(&field.arguments, "subjects"));
+                let items = asked.map_or(longest, |asked| asked.min(longest));
                 (items.saturating_mul(one_item), 0)
             }
         };
@@ -811,17 +814,21 @@ impl<'a> Analysis<'a> {
     }
 
     /// How many values a list argument holds; a single value is a list of one, as input
-    /// coercion makes it, and an absent one is empty.
-    fn list_length(&self, arguments: &[(Positioned<Name>, Positioned<Value>)], name: &str) -> u64 {
-        let Some((_, value)) = arguments.iter().find(|(argument, _)| argument.node == name) else {
-            return 0;
-        };
+    /// coercion makes it. `None` when it is absent or null.
+    fn list_length(
+        &self,
+        arguments: &[(Positioned<Name>, Positioned<Value>)],
+        name: &str,
+    ) -> Option<u64> {
+        let (_, value) = arguments
+            .iter()
+            .find(|(argument, _)| argument.node == name)?;
         match &value.node {
-            Value::List(items) => items.len() as u64,
-            other => match self.resolve(other) {
-                Some(ConstValue::List(items)) => items.len() as u64,
-                Some(ConstValue::Null) | None => 0,
-                Some(_) => 1,
+            Value::List(items) => Some(items.len() as u64),
+            other => match self.resolve(other)? {
+                ConstValue::List(items) => Some(items.len() as u64),
+                ConstValue::Null => None,
+                _ => Some(1),
             },
         }
     }

@@ -32,14 +32,16 @@ pub enum Relation {
     Dimensions,
     /// A subject's observations (its rankings are some of them).
     ObservationsOfSubject,
-    /// An indicator's observations: at most one series each.
-    ObservationsOfIndicator,
-    /// One subject's observations of one indicator: the points of a series.
+    /// The subjects an indicator has figures for: one series each.
+    SubjectsOfIndicator,
+    /// The periods an indicator has figures for: the points of its aligned series.
+    PeriodsOfIndicator,
+    /// One subject's observations of one indicator: a series' published years.
     ObservationsOfSeries,
 }
 
 impl Relation {
-    pub const ALL: [Relation; 21] = [
+    pub const ALL: [Relation; 22] = [
         Relation::CountriesOfRegion,
         Relation::CitiesOfCountry,
         Relation::CompaniesOfCountry,
@@ -59,7 +61,8 @@ impl Relation {
         Relation::PositionsOfDimension,
         Relation::Dimensions,
         Relation::ObservationsOfSubject,
-        Relation::ObservationsOfIndicator,
+        Relation::SubjectsOfIndicator,
+        Relation::PeriodsOfIndicator,
         Relation::ObservationsOfSeries,
     ];
 }
@@ -149,8 +152,23 @@ pub async fn longest(db: &impl ConnectionTrait, relation: Relation) -> Result<u6
         ObservationsOfSubject => {
             largest_group(db, observation::Entity, [observation::Column::SubjectId]).await
         }
-        ObservationsOfIndicator => {
-            largest_group(db, observation::Entity, [observation::Column::IndicatorId]).await
+        SubjectsOfIndicator => {
+            largest_distinct_group(
+                db,
+                observation::Entity,
+                observation::Column::SubjectId,
+                observation::Column::IndicatorId,
+            )
+            .await
+        }
+        PeriodsOfIndicator => {
+            largest_distinct_group(
+                db,
+                observation::Entity,
+                observation::Column::Period,
+                observation::Column::IndicatorId,
+            )
+            .await
         }
         ObservationsOfSeries => {
             largest_group(
@@ -178,9 +196,36 @@ where
     E: EntityTrait,
     C: IntoColumnRef,
 {
+    largest(db, entity, Expr::col(Asterisk).count(), group_by).await
+}
+
+/// The most distinct values of `counted` under one value of `group_by`.
+async fn largest_distinct_group<E, C>(
+    db: &impl ConnectionTrait,
+    entity: E,
+    counted: C,
+    group_by: C,
+) -> Result<u64, DbErr>
+where
+    E: EntityTrait,
+    C: IntoColumnRef,
+{
+    largest(db, entity, Expr::col(counted).count_distinct(), [group_by]).await
+}
+
+async fn largest<E, C>(
+    db: &impl ConnectionTrait,
+    entity: E,
+    per_group: Expr,
+    group_by: impl IntoIterator<Item = C>,
+) -> Result<u64, DbErr>
+where
+    E: EntityTrait,
+    C: IntoColumnRef,
+{
     let count = Alias::new("n");
     let groups = Query::select()
-        .expr_as(Expr::col(Asterisk).count(), count.clone())
+        .expr_as(per_group, count.clone())
         .from(entity)
         .group_by_columns(group_by)
         .to_owned();

@@ -110,6 +110,41 @@ async fn nested_lists_are_priced_by_the_longest_list_in_the_data() {
     }
 }
 
+/// The lengths that price nested lists, read from the paper's data on each backend.
+#[tokio::test]
+async fn every_relations_longest_list_is_read_the_same_on_every_backend() {
+    use cityatlas::store::list_lengths::{Relation, longest};
+    let mut seen = Vec::new();
+    for backend in backends().await {
+        let app = spawn_app(backend).await;
+        let mut lengths = Vec::new();
+        for relation in Relation::ALL {
+            lengths.push((relation, longest(&app.db, relation).await.expect("reads")));
+        }
+        let of = |wanted: Relation| {
+            lengths
+                .iter()
+                .find(|(relation, _)| *relation == wanted)
+                .map(|(_, length)| *length)
+        };
+        // Shenzhen and Hangzhou; Table 1's five rows; CN and US for every indicator at most.
+        assert_eq!(of(Relation::CitiesOfCountry), Some(2), "{backend:?}");
+        assert_eq!(of(Relation::Dimensions), Some(5), "{backend:?}");
+        assert!(
+            of(Relation::SubjectsOfIndicator) <= Some(3),
+            "{backend:?}: {lengths:?}"
+        );
+        eprintln!("{backend:?}: {lengths:?}");
+        seen.push(lengths);
+        app.database.drop_now().await;
+    }
+    if let [first, rest @ ..] = &seen[..] {
+        for other in rest {
+            assert_eq!(first, other, "the same lengths on every backend");
+        }
+    }
+}
+
 #[tokio::test]
 async fn floods_of_nodes_are_refused() {
     for backend in backends().await {
