@@ -507,7 +507,8 @@ fn respond(
             let response = if not_modified {
                 builder.status(StatusCode::NOT_MODIFIED).finish()
             } else {
-                let body = match &answer.cost {
+                let cost = answer.cost.as_ref().map(|cost| shareable(http, cost));
+                let body = match &cost {
                     Some(cost) => answer.body.with_extension(COST_EXTENSION, cost),
                     None => answer.body.bytes().clone(),
                 };
@@ -522,10 +523,23 @@ fn respond(
     response
 }
 
-/// A shared `max-age` on GET, the method HTTP caches may store; POST answers must be
-/// revalidated.
+/// GET answers may be stored by shared caches and handed to other clients, so their
+/// `extensions.cost` carries only the price; the client's own bucket is in the
+/// `RateLimit-*` headers.
+fn shareable(http: &HttpRequest, cost: &serde_json::Value) -> serde_json::Value {
+    if http.method() == Method::GET {
+        json!({ "requestedQueryCost": cost["requestedQueryCost"] })
+    } else {
+        cost.clone()
+    }
+}
+
+/// A shared `max-age` on GET, the method HTTP caches may store, unless the answer holds the
+/// client's own `rateLimit`; POST answers must be revalidated.
 fn cache_control(http: &HttpRequest, cache: &ResponseCache) -> String {
-    if http.method() == Method::GET && cache.is_enabled() {
+    if http.method() == Method::GET && http.query_string().contains("rateLimit") {
+        "private, no-store".to_owned()
+    } else if http.method() == Method::GET && cache.is_enabled() {
         format!("public, max-age={}", cache.ttl().as_secs())
     } else {
         "no-cache".to_owned()

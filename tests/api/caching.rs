@@ -165,9 +165,21 @@ async fn every_answer_says_what_it_cost_and_cached_ones_are_not_frozen() {
             .as_u64()
             .unwrap_or_else(|| panic!("{backend:?}: a price in {first}"));
         assert!(price > 1, "{first}");
+        // A GET answer may be stored by a shared cache: it carries the price only.
+        assert_eq!(
+            first["extensions"]["cost"],
+            serde_json::json!({ "requestedQueryCost": price }),
+            "{backend:?}"
+        );
+        // Over POST, the client's bucket too, fresh on every answer from memory.
+        let mut costs = Vec::new();
+        for _ in 0..2 {
+            let body = app.graphql(POLICY_CITIES).await;
+            costs.push(body["extensions"]["cost"].clone());
+        }
         for (cost, remaining) in [
-            (&first["extensions"]["cost"], 10_000 - price),
-            (&second["extensions"]["cost"], 10_000 - 2 * price),
+            (&costs[0], 10_000 - 3 * price),
+            (&costs[1], 10_000 - 4 * price),
         ] {
             assert_eq!(cost["requestedQueryCost"], price, "{backend:?}: {cost}");
             assert_eq!(cost["limit"], 10_000);
@@ -176,6 +188,9 @@ async fn every_answer_says_what_it_cost_and_cached_ones_are_not_frozen() {
             assert!(reset_at.ends_with('Z'), "UTC: {reset_at}");
             chrono::DateTime::parse_from_rfc3339(reset_at).expect("RFC 3339");
         }
+        // An answer that holds the client's own rateLimit is not for shared caches.
+        let personal = get(&app, "{ rateLimit { remaining } }", HeaderMap::new()).await;
+        assert_eq!(header(&personal, CACHE_CONTROL), "private, no-store");
 
         // The other media type is another representation: another tag.
         let (strict_tag, strict) =
