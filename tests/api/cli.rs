@@ -82,104 +82,27 @@ fn a_bad_database_url_fails_with_the_password_redacted() {
 /// `serve` logs where it listens, serves, and exits cleanly on SIGTERM.
 #[test]
 fn serve_shuts_down_gracefully_on_sigterm() {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{Read, Write};
     use std::net::TcpStream;
-    use std::time::{Duration, Instant};
 
-    let path = std::env::temp_dir().join(format!("cityatlas_cli_serve_{}.db", std::process::id()));
-    let url = format!("sqlite://{}?mode=rwc", path.display());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cityatlas"))
-        .args([
-            "--database-url",
-            &url,
-            "--bind",
-            "127.0.0.1:0",
-            "--log-format",
-            "json",
-        ])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start cityatlas");
-    let stderr = child.stderr.take().expect("stderr is piped");
-    // Keep draining stderr after the address shows up: a closed pipe would break logging.
-    let (address_tx, address_rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(start) = line.find("http://").map(|i| i + "http://".len())
-                && let Some(end) = line[start..].find("/graphql").map(|i| start + i)
-            {
-                let _ = address_tx.send(line[start..end].to_owned());
-            }
-        }
-    });
-    let address = address_rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the listening address is logged");
-
-    let mut stream = TcpStream::connect(&address).expect("connect");
+    let mut server = crate::helpers::ServerProcess::start("cli_serve", &[]);
+    let mut stream = TcpStream::connect(&server.address).expect("connect");
     stream
         .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         .expect("send");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("send SIGTERM");
-    assert!(killed.success());
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "no exit within 15 s of SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = server.terminate();
     assert!(status.success(), "exit status after SIGTERM: {status}");
-    let _ = std::fs::remove_file(&path);
 }
 
 /// A server-side failure reaches the client as INTERNAL_SERVER_ERROR with the request ID, and
 /// its cause is logged once under that ID, however many fields it broke.
 #[test]
 fn a_server_side_cause_is_logged_once_under_the_request_id() {
-    use std::io::{BufRead, BufReader};
-    use std::time::Duration;
-
-    let path = std::env::temp_dir().join(format!("cityatlas_cli_log_{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&path);
-    let url = format!("sqlite://{}?mode=rwc", path.display());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cityatlas"))
-        .args([
-            "--database-url",
-            &url,
-            "--bind",
-            "127.0.0.1:0",
-            "--log-format",
-            "json",
-        ])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start cityatlas");
-    let stderr = child.stderr.take().expect("stderr is piped");
-    let (line_tx, line_rx) = std::sync::mpsc::channel::<String>();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = line_tx.send(line);
-        }
-    });
-    let address = loop {
-        let line = line_rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the listening address is logged");
-        if let Some(start) = line.find("http://").map(|i| i + "http://".len())
-            && let Some(end) = line[start..].find("/graphql").map(|i| start + i)
-        {
-            break line[start..end].to_owned();
-        }
-    };
+    let mut server = crate::helpers::ServerProcess::start("cli_log", &[]);
+    let (address, url) = (server.address.clone(), server.database_url.clone());
 
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let (request_id, body) = runtime.block_on(async {
@@ -219,15 +142,10 @@ fn a_server_side_cause_is_logged_once_under_the_request_id() {
         assert!(!error["message"].to_string().contains("title_broken"));
     }
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("send SIGTERM");
-    assert!(killed.success());
-    let _ = child.wait();
-    let _ = reader.join();
-    let causes: Vec<String> = line_rx
-        .try_iter()
+    server.terminate();
+    let causes: Vec<String> = server
+        .log()
+        .into_iter()
         .filter(|line| line.contains("request failed"))
         .collect();
     assert_eq!(causes.len(), 1, "logged once: {causes:?}");
@@ -241,5 +159,4 @@ fn a_server_side_cause_is_logged_once_under_the_request_id() {
         "with the cause: {}",
         causes[0]
     );
-    let _ = std::fs::remove_file(&path);
 }

@@ -314,3 +314,125 @@ impl TestApp {
             .expect("request sent")
     }
 }
+
+/// The `cityatlas` binary itself, serving a fresh SQLite file on a free port, for what only a
+/// whole process shows: signals, its log, its memory and CPU.
+pub struct ServerProcess {
+    child: std::process::Child,
+    /// `host:port`.
+    pub address: String,
+    pub database_url: String,
+    database: std::path::PathBuf,
+    log: Arc<std::sync::Mutex<Vec<String>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ServerProcess {
+    /// Starts `cityatlas` with JSON logs and these extra arguments, and waits until it
+    /// logs the address it listens on.
+    pub fn start(name: &str, extra_args: &[&str]) -> Self {
+        use std::io::{BufRead, BufReader};
+        let database =
+            std::env::temp_dir().join(format!("cityatlas_{name}_{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&database);
+        let database_url = format!("sqlite://{}?mode=rwc", database.display());
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cityatlas"))
+            .args(["--database-url", &database_url, "--bind", "127.0.0.1:0"])
+            .args(["--log-format", "json"])
+            .args(extra_args)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start cityatlas");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (address_tx, address_rx) = std::sync::mpsc::channel();
+        let lines = log.clone();
+        // Keep draining stderr after the address shows up: a closed pipe would break logging.
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(start) = line.find("http://").map(|i| i + "http://".len())
+                    && let Some(end) = line[start..].find("/graphql").map(|i| start + i)
+                {
+                    let _ = address_tx.send(line[start..end].to_owned());
+                }
+                lines
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(line);
+            }
+        });
+        let address = address_rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the listening address is logged");
+        Self {
+            child,
+            address,
+            database_url,
+            database,
+            log,
+            reader: Some(reader),
+        }
+    }
+
+    /// Sends SIGTERM and waits up to 15 s for the exit; returns its status.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("send SIGTERM");
+        assert!(killed.success());
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no exit within 15 s of SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        status
+    }
+
+    /// Every line the server has logged so far.
+    pub fn log(&self) -> Vec<String> {
+        self.log
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// A `kB` field of `/proc/PID/status`, such as `VmRSS:` or `VmHWM:`, in KiB.
+    pub fn status_kib(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the process is alive");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(field))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|kib| kib.parse().ok())
+            .expect("a field of /proc/PID/status")
+    }
+
+    /// User and system CPU time, in clock ticks (100 per second on Linux).
+    pub fn cpu_ticks(&self) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
+            .expect("the process is alive");
+        let after_name = &stat[stat.rfind(')').expect("a command name") + 2..];
+        let fields: Vec<&str> = after_name.split_whitespace().collect();
+        // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+        fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime")
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.database);
+    }
+}
