@@ -521,6 +521,21 @@ pub fn analyze(
     })
 }
 
+/// Whether running the request can only read: the operation it names is a query (an
+/// unknown name is left for validation), or, where it names none, every operation is.
+pub fn reads_only(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
+    let is_query = |operation: &OperationDefinition| operation.ty == OperationType::Query;
+    match (&document.operations, operation_name) {
+        (DocumentOperations::Single(operation), _) => is_query(&operation.node),
+        (DocumentOperations::Multiple(operations), Some(name)) => operations
+            .get(name)
+            .is_none_or(|operation| is_query(&operation.node)),
+        (DocumentOperations::Multiple(operations), None) => operations
+            .values()
+            .all(|operation| is_query(&operation.node)),
+    }
+}
+
 fn select_operation<'a>(
     document: &'a ExecutableDocument,
     operation_name: Option<&str>,

@@ -63,9 +63,15 @@ pub struct Prepared {
     /// The document that runs, which completion walks after execution has consumed the
     /// request's copy.
     document: Arc<ExecutableDocument>,
+    reads_only: bool,
 }
 
 impl Prepared {
+    /// Whether the request only reads (no mutation or subscription runs), as GET requires.
+    pub fn reads_only(&self) -> bool {
+        self.reads_only
+    }
+
     /// The points to take from the client's bucket: the price, or 1 for a dry run, which
     /// only prices the document.
     pub fn points(&self) -> u64 {
@@ -180,6 +186,7 @@ impl GraphqlService {
             self.documents
                 .insert(request.query.clone(), Arc::clone(&document));
         }
+        let reads_only = limits::reads_only(&document, operation_name.as_deref());
         let (document, dry_run) =
             match dry_run::trimmed(&document, operation_name.as_deref(), &variables) {
                 Some(trimmed) => (Arc::new(trimmed), true),
@@ -192,6 +199,7 @@ impl GraphqlService {
             cost,
             dry_run,
             document,
+            reads_only,
         })
     }
 
@@ -325,4 +333,34 @@ fn required<T>(row: Option<T>, what: &str) -> Result<T, Error> {
     row.ok_or_else(|| Error::Internal {
         detail: format!("dangling reference: {what} is missing"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GraphqlService;
+
+    #[tokio::test]
+    async fn only_documents_within_the_limits_are_kept_parsed() {
+        let db = sea_orm::Database::connect("sqlite::memory:")
+            .await
+            .expect("connects");
+        let service = GraphqlService::new(db, Default::default());
+        let accepted = "{ countries(first: 5) { nodes { code } } }";
+        let refused = "{ observations(first: 100) { nodes { subject { observations(first: 100) { nodes { value } } } } } }";
+        assert!(
+            service
+                .prepare(async_graphql::Request::new(accepted))
+                .is_ok()
+        );
+        assert!(
+            service
+                .prepare(async_graphql::Request::new(refused))
+                .is_err()
+        );
+        assert!(service.documents.get(accepted).is_some());
+        assert!(
+            service.documents.get(refused).is_none(),
+            "a refused document would only be refused again"
+        );
+    }
 }

@@ -13,7 +13,6 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
-use async_graphql::parser::types::{DocumentOperations, OperationType};
 use serde::Deserialize;
 use serde_json::json;
 use std::pin::Pin;
@@ -254,7 +253,6 @@ impl<'a> Pipeline<'a> {
             let allowance = self.charge(client, hit.points, hit.price)?;
             return Ok(Answer::complete(hit, allowance));
         }
-        let over_get = GetCheck::new(http.method(), &request);
         let prepared = match self.service.prepare(request) {
             Ok(prepared) => prepared,
             Err(refused) => {
@@ -262,7 +260,14 @@ impl<'a> Pipeline<'a> {
                 return Err(Refusal::Document(Box::new(Answer::refused(status, body))));
             }
         };
-        over_get.refuse_unsafe()?;
+        // GET must be safe, so only queries may use it; the specification asks for 405.
+        if http.method() == Method::GET && !prepared.reads_only() {
+            return Err(Rejection::method_not_allowed(
+                "only queries may be sent with GET; send mutations with POST",
+                "POST",
+            )
+            .into());
+        }
         let (points, price) = (prepared.points(), prepared.cost.complexity);
         let allowance = self.charge(client, points, price)?;
         let budget = allowance.map(|allowance| Budget {
@@ -408,51 +413,6 @@ async fn read_body(payload: &mut web::Payload, limits: &LimitSettings) -> Result
                 ),
             )
         }),
-    }
-}
-
-/// GET must be safe, so only queries may use it; the specification asks for 405 otherwise.
-/// The operation's type is read once the document has passed the size and nesting limits,
-/// which make parsing safe, and only for a text that names another type at all.
-struct GetCheck(Option<(String, Option<String>)>);
-
-impl GetCheck {
-    fn new(method: &Method, request: &async_graphql::Request) -> Self {
-        let names_unsafe_operation =
-            request.query.contains("mutation") || request.query.contains("subscription");
-        Self(
-            (method == Method::GET && names_unsafe_operation)
-                .then(|| (request.query.clone(), request.operation_name.clone())),
-        )
-    }
-
-    /// A document that does not parse has already been refused by `prepare`.
-    fn refuse_unsafe(self) -> Result<(), Rejection> {
-        let Some((query, operation_name)) = self.0 else {
-            return Ok(());
-        };
-        let Ok(document) = async_graphql::parser::parse_query(&query) else {
-            return Ok(());
-        };
-        let kind = match (&document.operations, operation_name.as_deref()) {
-            (DocumentOperations::Single(operation), _) => Some(operation.node.ty),
-            (DocumentOperations::Multiple(operations), Some(name)) => {
-                operations.get(name).map(|operation| operation.node.ty)
-            }
-            (DocumentOperations::Multiple(operations), None) => {
-                let mut kinds = operations.values().map(|operation| operation.node.ty);
-                kinds.find(|kind| *kind != OperationType::Query)
-            }
-        };
-        match kind {
-            Some(OperationType::Mutation | OperationType::Subscription) => {
-                Err(Rejection::method_not_allowed(
-                    "only queries may be sent with GET; send mutations with POST",
-                    "POST",
-                ))
-            }
-            _ => Ok(()),
-        }
     }
 }
 
