@@ -1,8 +1,7 @@
 //! The cost model against the real data: everyday queries pass with their prices, trees and
 //! floods do not, and `rateLimit` tells a client what a request costs and what it has left.
 
-use crate::helpers::{TestApp, TestDatabase, backends, spawn_app, spawn_app_with, test_settings};
-use cityatlas::startup::Application;
+use crate::helpers::{TestApp, TestDatabase, backends, spawn_app, spawn_app_on, spawn_app_with};
 use cityatlas::synthetic::{self, Scale};
 use serde_json::{Value, json};
 
@@ -185,26 +184,14 @@ async fn the_benchmarks_tree_is_refused_on_the_benchmarks_data() {
         synthetic::seed(&db, Scale::new(10_000).expect("in range"))
             .await
             .expect("generates");
-        let mut settings = test_settings(&database.url);
-        settings.server.seed_on_start = false;
-        let app = Application::build(settings).await.expect("builds");
-        let address = format!("http://127.0.0.1:{}/graphql", app.port());
-        tokio::spawn(app.run_until_stopped());
-        let body: Value = reqwest::Client::new()
-            .post(&address)
-            .json(&json!({ "query": Q5 }))
-            .send()
-            .await
-            .expect("sent")
-            .json()
-            .await
-            .expect("JSON");
+        let app = spawn_app_on(database, |settings| settings.server.seed_on_start = false).await;
+        let body = app.graphql(Q5).await;
         assert_eq!(
             body["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX",
             "{backend:?}: {body}"
         );
         eprintln!("{backend:?}: {}", body["errors"][0]["message"]);
-        database.drop_now().await;
+        app.database.drop_now().await;
     }
 }
 

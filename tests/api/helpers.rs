@@ -210,7 +210,11 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// Like [`spawn_app`], with settings the test adjusts first.
 pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
-    let database = TestDatabase::create(backend).await;
+    spawn_app_on(TestDatabase::create(backend).await, adjust).await
+}
+
+/// Like [`spawn_app_with`], on a database the test has already filled.
+pub async fn spawn_app_on(database: TestDatabase, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = test_settings(&database.url);
     adjust(&mut settings);
     let app = Application::build(settings)
