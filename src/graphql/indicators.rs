@@ -6,12 +6,14 @@ use super::loaders::{SubjectById, SubjectRow};
 use super::observations::{
     Observation, ObservationConnection, ObservationFilter, ObservationOrder, Scope,
 };
-use super::paging::{self, KeyKind, OrderDirection, Ordering, PageArgs, SortKey, connection};
-use super::{database, filters, loaders};
+use super::paging::{OrderDirection, PageArgs, connection};
+use super::{database, loaders};
 use crate::derived::{self, Derived};
 use crate::entities::{indicator, observation, subject};
 use crate::error::Error;
 use crate::formatting;
+use crate::store::filters;
+use crate::store::paging::{self, KeyKind, Ordering, SortKey};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -810,7 +812,7 @@ pub async fn list_indicators(
     let ordering = Ordering::new(
         "indicators",
         order.field,
-        order.direction,
+        order.direction.into(),
         SortKey {
             expr: Expr::col((indicator::Entity, key)),
             kind: KeyKind::Text,

@@ -4,9 +4,9 @@
 //! the whole parsed document, every operation and fragment included, with fragments costed
 //! once each so that a fragment bomb cannot make the analysis itself expensive.
 
-use super::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::configuration::LimitSettings;
 use crate::store::list_lengths::{self, Relation};
+use crate::store::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use async_graphql::parser::Positioned;
 use async_graphql::parser::types::{
     BaseType, Directive, DocumentOperations, ExecutableDocument, Field, OperationDefinition,

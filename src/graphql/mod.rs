@@ -5,7 +5,6 @@ mod comparison;
 mod documents;
 mod dry_run;
 pub mod examples;
-mod filters;
 pub mod ids;
 mod indicators;
 mod interfaces;

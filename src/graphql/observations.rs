@@ -4,13 +4,15 @@ use super::ids::{self, KEY_SEPARATOR, NodeType};
 use super::indicators::Indicator;
 use super::interfaces::Subject;
 use super::loaders::{IndicatorById, ObservationsOfSubject, SourceById, SubjectById};
-use super::paging::{self, KeyKind, OrderDirection, Ordering, PageArgs, SortKey, connection};
+use super::paging::{OrderDirection, PageArgs, connection};
 use super::places::{city_ids, country_ids};
 use super::sources::Source;
-use super::{database, filters, loaders, required};
+use super::{database, loaders, required};
 use crate::entities::{city, company, country, indicator, observation, project, source, subject};
 use crate::error::Error;
 use crate::formatting;
+use crate::store::filters;
+use crate::store::paging::{self, KeyKind, Ordering, SortKey};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement, SimpleExpr, UnionType};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -325,7 +327,7 @@ impl Scope {
         let ordering = Ordering::new(
             "observations",
             order.field,
-            order.direction,
+            order.direction.into(),
             SortKey {
                 expr: Expr::col((observation::Entity, key)),
                 kind,

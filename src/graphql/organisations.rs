@@ -7,14 +7,16 @@ use super::loaders::{
     SubsidiariesOf,
 };
 use super::observations::{ObservationConnection, ObservationFilter, ObservationOrder, Scope};
-use super::paging::{self, KeyKind, OrderDirection, Ordering, PageArgs, SortKey, connection};
+use super::paging::{OrderDirection, PageArgs, connection};
 use super::places::{City, Country, city_ids, country_ids};
 use super::sources::Source;
-use super::{children, database, filters, loaders, required};
+use super::{children, database, loaders, required};
 use crate::entities::{
     company, company_sanction, policy, policy_city, policy_company, project, project_company,
 };
 use crate::error::Error;
+use crate::store::filters;
+use crate::store::paging::{self, KeyKind, Ordering, SortKey};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -623,7 +625,7 @@ pub async fn list_companies(
     let ordering = Ordering::new(
         "companies",
         order.field,
-        order.direction,
+        order.direction.into(),
         SortKey {
             expr: Expr::col((company::Entity, key)),
             kind: KeyKind::Text,
@@ -742,7 +744,7 @@ pub async fn list_projects(
     let ordering = Ordering::new(
         "projects",
         order.field,
-        order.direction,
+        order.direction.into(),
         SortKey {
             expr: key,
             kind,
@@ -877,7 +879,7 @@ pub async fn list_policies(
     let ordering = Ordering::new(
         "policies",
         order.field,
-        order.direction,
+        order.direction.into(),
         SortKey {
             expr: key,
             kind,

@@ -9,10 +9,12 @@ use super::loaders::{
 };
 use super::observations::{ObservationConnection, ObservationFilter, ObservationOrder, Scope};
 use super::organisations::{Company, Policy, Project};
-use super::paging::{self, KeyKind, OrderDirection, Ordering, PageArgs, SortKey, connection};
-use super::{children, database, filters, loaders, required};
+use super::paging::{OrderDirection, PageArgs, connection};
+use super::{children, database, loaders, required};
 use crate::entities::{city, country, region};
 use crate::error::Error;
+use crate::store::filters;
+use crate::store::paging::{self, KeyKind, Ordering, SortKey};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -457,7 +459,7 @@ pub async fn list_countries(
     let ordering = Ordering::new(
         "countries",
         order.field,
-        order.direction,
+        order.direction.into(),
         SortKey {
             expr: Expr::col((country::Entity, key)),
             kind: KeyKind::Text,
@@ -500,7 +502,7 @@ pub async fn list_regions(
     let ordering = Ordering::new(
         "regions",
         order.field,
-        order.direction,
+        order.direction.into(),
         SortKey {
             expr: Expr::col((region::Entity, key)),
             kind: KeyKind::Text,
@@ -565,7 +567,7 @@ pub async fn list_cities(
     let ordering = Ordering::new(
         "cities",
         order.field,
-        order.direction,
+        order.direction.into(),
         SortKey {
             expr: Expr::col((city::Entity, key)),
             kind: KeyKind::Text,

@@ -6,14 +6,15 @@
 //! returns its own best `first` hits, ranked in SQL, and the lists are merged here with the
 //! same ranking, so the global top `first` is exact.
 
+use super::database;
 use super::indicators::Indicator;
 use super::interfaces::SearchResult;
 use super::organisations::{Company, Policy, Project};
 use super::paging::MAX_PAGE_SIZE;
 use super::places::{City, Country, Region};
-use super::{database, filters};
 use crate::entities::{city, company, country, indicator, policy, project, region};
 use crate::error::Error;
+use crate::store::filters;
 use crate::text_search::RankPatterns;
 use async_graphql::Context;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr};

@@ -1,12 +1,14 @@
 //! Sources: the publications the paper cites, with citations in the common styles.
 
+use super::database;
 use super::ids::{self, NodeType};
 use super::observations::{ObservationConnection, ObservationFilter, ObservationOrder, Scope};
-use super::paging::{self, KeyKind, OrderDirection, Ordering, PageArgs, SortKey, connection};
-use super::{database, filters};
+use super::paging::{OrderDirection, PageArgs, connection};
 use crate::citation;
 use crate::entities::source;
 use crate::error::Error;
+use crate::store::filters;
+use crate::store::paging::{self, KeyKind, Ordering, SortKey};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -213,7 +215,7 @@ pub async fn list_sources(
     let ordering = Ordering::new(
         "sources",
         order.field,
-        order.direction,
+        order.direction.into(),
         SortKey {
             expr: key,
             kind: KeyKind::Text,
