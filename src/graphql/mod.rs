@@ -2,6 +2,7 @@
 
 mod budget;
 mod comparison;
+mod derived_values;
 mod documents;
 mod dry_run;
 pub mod examples;
@@ -16,6 +17,7 @@ pub mod paging;
 mod places;
 mod query;
 mod search;
+mod series;
 mod shape;
 mod sources;
 

@@ -4,19 +4,14 @@ use super::ids::{self, KEY_SEPARATOR, NodeType};
 use super::indicators::Indicator;
 use super::interfaces::Subject;
 use super::loaders::{IndicatorById, ObservationsOfSubject, SourceById, SubjectById};
-use super::paging::{OrderDirection, PageArgs, connection};
-use super::places::{city_ids, country_ids};
+use super::paging::{self, FilterInput, PageArgs, connection, order_input};
 use super::sources::Source;
-use super::{database, loaders, required};
-use crate::entities::{city, company, country, indicator, observation, project, source, subject};
+use super::{loaders, required};
+use crate::entities::{observation, subject};
 use crate::error::Error;
 use crate::formatting;
-use crate::store::filters;
-use crate::store::paging::{self, KeyKind, Ordering, SortKey};
+use crate::store::observations::{ObservationQuery, ObservationSort, Scope};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement, SimpleExpr, UnionType};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde_json::json;
 
 /// How far a figure is from a measured fact.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -235,6 +230,7 @@ pub struct ObservationFilter {
 
 /// The fields observations can be ordered by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+#[graphql(remote = "ObservationSort")]
 pub enum ObservationOrderField {
     /// By year.
     #[default]
@@ -245,302 +241,72 @@ pub enum ObservationOrderField {
     Period,
 }
 
-/// The order of a list of observations.
-#[derive(InputObject, Default)]
-pub struct ObservationOrder {
-    /// The field to order by.
-    pub field: ObservationOrderField,
-    /// The direction to order in.
-    #[graphql(default)]
-    pub direction: OrderDirection,
-}
+order_input!(ObservationOrder, ObservationOrderField, "observations");
 
-/// Which observations a list starts from, before the client's filter.
-#[derive(Default)]
-pub struct Scope {
-    subject_id: Option<i32>,
-    indicator_id: Option<i32>,
-    source_id: Option<i32>,
-}
-
-impl Scope {
-    pub fn all() -> Self {
-        Self::default()
-    }
-
-    pub fn subject(subject_id: i32) -> Self {
+impl From<ObservationFilter> for ObservationQuery {
+    fn from(filter: ObservationFilter) -> Self {
+        let all_of = |kinds: Vec<SubjectKind>| kinds.into_iter().map(Into::into).collect();
         Self {
-            subject_id: Some(subject_id),
-            ..Self::default()
+            scope: Scope::All,
+            indicator: filter.indicator,
+            topic: filter.topic,
+            subject: filter.subject,
+            subject_kind: filter.subject_kind.map(all_of),
+            country: filter.country,
+            city: filter.city,
+            status: filter
+                .status
+                .map(|statuses| statuses.into_iter().map(Into::into).collect()),
+            from_year: filter.from_year,
+            to_year: filter.to_year,
+            period: filter.period,
+            category: filter.category,
+            source: filter.source,
+            text: filter.text,
         }
-    }
-
-    pub fn indicator(indicator_id: i32) -> Self {
-        Self {
-            indicator_id: Some(indicator_id),
-            ..Self::default()
-        }
-    }
-
-    pub fn source(source_id: i32) -> Self {
-        Self {
-            source_id: Some(source_id),
-            ..Self::default()
-        }
-    }
-
-    /// Boxed: the page's future is kilobytes, and unboxed it would set the size of every
-    /// field's future on each type that offers `observations`, even `slug` (perf showed the
-    /// copies, and a wide query's memory is thousands of those futures at once).
-    pub async fn list(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<ObservationFilter>,
-        order_by: Option<ObservationOrder>,
-        page: &PageArgs,
-    ) -> Result<ObservationConnection, Error> {
-        Box::pin(self.list_in_place(ctx, filter, order_by, page)).await
-    }
-
-    async fn list_in_place(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<ObservationFilter>,
-        order_by: Option<ObservationOrder>,
-        page: &PageArgs,
-    ) -> Result<ObservationConnection, Error> {
-        let select = self.select(filter.unwrap_or_default())?;
-        let order = order_by.unwrap_or_default();
-        let (key, kind, key_of): (_, _, fn(&observation::Model) -> serde_json::Value) = match order
-            .field
-        {
-            ObservationOrderField::Year => {
-                (observation::Column::Year, KeyKind::Int, |m| json!(m.year))
-            }
-            ObservationOrderField::Value => (observation::Column::Value, KeyKind::Float, |m| {
-                json!(m.value)
-            }),
-            ObservationOrderField::Period => (observation::Column::Period, KeyKind::Text, |m| {
-                json!(m.period)
-            }),
-        };
-        let ordering = Ordering::new(
-            "observations",
-            order.field,
-            order.direction.into(),
-            SortKey {
-                expr: Expr::col((observation::Entity, key)),
-                kind,
-                value_of: key_of,
-            },
-            Expr::col((observation::Entity, observation::Column::Id)),
-            |m| m.id,
-        );
-        let page = paging::load_page(database(ctx)?, select, &ordering, page).await?;
-        Ok(page.map(Observation).into())
-    }
-
-    fn select(
-        &self,
-        filter: ObservationFilter,
-    ) -> Result<sea_orm::Select<observation::Entity>, Error> {
-        use observation::Column as C;
-        filters::year_range(filter.from_year, filter.to_year)?;
-        let mut select = observation::Entity::find();
-        if let Some(id) = self.subject_id {
-            select = select.filter(C::SubjectId.eq(id));
-        }
-        if let Some(id) = self.indicator_id {
-            select = select.filter(C::IndicatorId.eq(id));
-        }
-        if let Some(id) = self.source_id {
-            select = select.filter(C::SourceId.eq(id));
-        }
-        if let Some(codes) = &filter.indicator {
-            select = select.filter(
-                C::IndicatorId.in_subquery(
-                    Query::select()
-                        .column(indicator::Column::Id)
-                        .from(indicator::Entity)
-                        .and_where(
-                            Expr::col(indicator::Column::Code)
-                                .is_in(filters::values("indicator", codes)?.iter().cloned()),
-                        )
-                        .to_owned(),
-                ),
-            );
-        }
-        if let Some(topics) = &filter.topic {
-            select = select.filter(
-                C::IndicatorId.in_subquery(
-                    Query::select()
-                        .column(indicator::Column::Id)
-                        .from(indicator::Entity)
-                        .and_where(
-                            Expr::col(indicator::Column::Topic)
-                                .is_in(filters::values("topic", topics)?.iter().cloned()),
-                        )
-                        .to_owned(),
-                ),
-            );
-        }
-        if let Some(keys) = &filter.subject {
-            select = select.filter(
-                C::SubjectId.in_subquery(
-                    Query::select()
-                        .column(subject::Column::Id)
-                        .from(subject::Entity)
-                        .and_where(
-                            Expr::col(subject::Column::Key)
-                                .is_in(filters::values("subject", keys)?.iter().cloned()),
-                        )
-                        .to_owned(),
-                ),
-            );
-        }
-        if let Some(kinds) = &filter.subject_kind {
-            let kinds: Vec<subject::SubjectKind> = kinds.iter().map(|&k| k.into()).collect();
-            select = select.filter(
-                C::SubjectId.in_subquery(
-                    Query::select()
-                        .column(subject::Column::Id)
-                        .from(subject::Entity)
-                        .and_where(subject::Column::Kind.is_in(kinds))
-                        .to_owned(),
-                ),
-            );
-        }
-        if let Some(codes) = &filter.country {
-            let codes = filters::values("country", codes)?;
-            let in_countries = || country_ids(codes);
-            let mut located = subjects_where(
-                country::Entity,
-                country::Column::SubjectId,
-                Expr::col(country::Column::Code).is_in(codes.iter().cloned()),
-            );
-            located
-                .union(
-                    UnionType::All,
-                    subjects_where(
-                        city::Entity,
-                        city::Column::SubjectId,
-                        Expr::col(city::Column::CountryId).in_subquery(in_countries()),
-                    ),
-                )
-                .union(
-                    UnionType::All,
-                    subjects_where(
-                        company::Entity,
-                        company::Column::SubjectId,
-                        Expr::col(company::Column::CountryId).in_subquery(in_countries()),
-                    ),
-                )
-                .union(
-                    UnionType::All,
-                    subjects_where(
-                        project::Entity,
-                        project::Column::SubjectId,
-                        Expr::col(project::Column::CountryId).in_subquery(in_countries()),
-                    ),
-                );
-            select = select.filter(C::SubjectId.in_subquery(located));
-        }
-        if let Some(slugs) = &filter.city {
-            let slugs = filters::values("city", slugs)?;
-            let mut located = subjects_where(
-                city::Entity,
-                city::Column::SubjectId,
-                Expr::col(city::Column::Slug).is_in(slugs.iter().cloned()),
-            );
-            located
-                .union(
-                    UnionType::All,
-                    subjects_where(
-                        company::Entity,
-                        company::Column::SubjectId,
-                        Expr::col(company::Column::HqCityId).in_subquery(city_ids(slugs)),
-                    ),
-                )
-                .union(
-                    UnionType::All,
-                    subjects_where(
-                        project::Entity,
-                        project::Column::SubjectId,
-                        Expr::col(project::Column::CityId).in_subquery(city_ids(slugs)),
-                    ),
-                );
-            select = select.filter(C::SubjectId.in_subquery(located));
-        }
-        if let Some(statuses) = &filter.status {
-            let statuses: Vec<observation::Status> = statuses.iter().map(|&s| s.into()).collect();
-            select = select.filter(C::Status.is_in(statuses));
-        }
-        select = select.filter(filters::within_years(
-            Expr::col((observation::Entity, C::Year)),
-            filter.from_year,
-            filter.to_year,
-        ));
-        if let Some(periods) = &filter.period {
-            select =
-                select.filter(C::Period.is_in(filters::values("period", periods)?.iter().cloned()));
-        }
-        if let Some(categories) = &filter.category {
-            select = select.filter(
-                C::Category.is_in(filters::values("category", categories)?.iter().cloned()),
-            );
-        }
-        if let Some(slugs) = &filter.source {
-            select = select.filter(
-                C::SourceId.in_subquery(
-                    Query::select()
-                        .column(source::Column::Id)
-                        .from(source::Entity)
-                        .and_where(
-                            Expr::col(source::Column::Slug)
-                                .is_in(filters::values("source", slugs)?.iter().cloned()),
-                        )
-                        .to_owned(),
-                ),
-            );
-        }
-        select = filters::with_text(select, C::SearchText, filter.text.as_deref())?;
-        Ok(select)
-    }
-
-    /// The subject's places in rankings: its observations whose indicator is a rank.
-    pub async fn rankings(&self, ctx: &Context<'_>) -> Result<Vec<Observation>, Error> {
-        let Some(subject_id) = self.subject_id else {
-            return Ok(Vec::new());
-        };
-        let loaders = loaders(ctx)?;
-        let rows = loaders
-            .load_one(ObservationsOfSubject(subject_id, None))
-            .await?
-            .unwrap_or_default();
-        let indicators = loaders
-            .load_many(rows.iter().map(|row| IndicatorById(row.indicator_id)))
-            .await?;
-        Ok(rows
-            .into_iter()
-            .filter(|row| {
-                indicators
-                    .get(&IndicatorById(row.indicator_id))
-                    .is_some_and(|indicator| indicator.unit == "rank")
-            })
-            .map(Observation)
-            .collect())
     }
 }
 
-/// `SELECT subject_id FROM <table> WHERE <condition>`.
-fn subjects_where<E, C>(table: E, subject_column: C, condition: SimpleExpr) -> SelectStatement
-where
-    E: sea_orm::sea_query::IntoTableRef,
-    C: sea_orm::sea_query::IntoColumnRef,
-{
-    Query::select()
-        .column(subject_column)
-        .from(table)
-        .and_where(condition)
-        .to_owned()
+impl FilterInput for ObservationFilter {
+    type Query = ObservationQuery;
+}
+
+/// One page of the observations in `scope` that the client's filter admits.
+///
+/// Boxed: the page's future is kilobytes, and unboxed it would set the size of every
+/// field's future on each type that offers `observations`, even `slug` (perf showed the
+/// copies, and a wide query's memory is thousands of those futures at once).
+pub async fn list(
+    ctx: &Context<'_>,
+    scope: Scope,
+    filter: Option<ObservationFilter>,
+    order_by: Option<ObservationOrder>,
+    page: PageArgs,
+) -> Result<ObservationConnection, Error> {
+    let query = ObservationQuery {
+        scope,
+        ..filter.unwrap_or_default().into()
+    };
+    Box::pin(async move { paging::page_of(ctx, &query, order_by, page, Observation).await }).await
+}
+
+/// A subject's places in rankings: its observations whose indicator is a rank.
+pub async fn rankings(ctx: &Context<'_>, subject_id: i32) -> Result<Vec<Observation>, Error> {
+    let loaders = loaders(ctx)?;
+    let rows = loaders
+        .load_one(ObservationsOfSubject(subject_id, None))
+        .await?
+        .unwrap_or_default();
+    let indicators = loaders
+        .load_many(rows.iter().map(|row| IndicatorById(row.indicator_id)))
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|row| {
+            indicators
+                .get(&IndicatorById(row.indicator_id))
+                .is_some_and(|indicator| indicator.unit == "rank")
+        })
+        .map(Observation)
+        .collect())
 }

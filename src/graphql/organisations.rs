@@ -6,21 +6,19 @@ use super::loaders::{
     PoliciesOfCompany, PolicyById, ProjectById, ProjectsOfCompany, SanctionsOfCompany, SourceById,
     SubsidiariesOf,
 };
-use super::observations::{ObservationConnection, ObservationFilter, ObservationOrder, Scope};
-use super::paging::{OrderDirection, PageArgs, connection};
-use super::places::{City, Country, city_ids, country_ids};
+use super::observations::{self, ObservationConnection, ObservationFilter, ObservationOrder};
+use super::paging::{self, FilterInput, PageArgs, connection, order_input};
+use super::places::{City, Country};
 use super::sources::Source;
-use super::{children, database, loaders, required};
+use super::{children, loaders, required};
 use crate::entities::{
-    company, company_sanction, policy, policy_city, policy_company, project, project_company,
+    company, company_sanction, policy, policy_company, project, project_company,
 };
-use crate::error::Error;
-use crate::store::filters;
-use crate::store::paging::{self, KeyKind, Ordering, SortKey};
+use crate::store::observations::Scope;
+use crate::store::organisations::{
+    CompanyQuery, CompanySort, PolicyQuery, PolicySort, ProjectQuery, ProjectSort,
+};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde_json::json;
 
 #[derive(Clone)]
 pub struct Company(pub company::Model);
@@ -152,7 +150,10 @@ impl Company {
     }
 
     /// Observations about the company, such as its share of 5G patents.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a Relay list takes a filter, an order and four paging arguments"
+    )]
     pub async fn observations(
         &self,
         ctx: &Context<'_>,
@@ -165,15 +166,15 @@ impl Company {
         #[graphql(desc = "Returns the last n observations (1 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the observations before this cursor.")] before: Option<String>,
     ) -> Result<ObservationConnection> {
-        let page = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        Ok(Scope::subject(self.0.subject_id)
-            .list(ctx, filter, order_by, &page)
-            .await?)
+        let page = PageArgs::new(first, after, last, before);
+        Ok(observations::list(
+            ctx,
+            Scope::Subject(self.0.subject_id),
+            filter,
+            order_by,
+            page,
+        )
+        .await?)
     }
 }
 
@@ -324,7 +325,10 @@ impl Project {
     }
 
     /// Observations about the project, such as its outcomes.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a Relay list takes a filter, an order and four paging arguments"
+    )]
     pub async fn observations(
         &self,
         ctx: &Context<'_>,
@@ -337,15 +341,15 @@ impl Project {
         #[graphql(desc = "Returns the last n observations (1 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the observations before this cursor.")] before: Option<String>,
     ) -> Result<ObservationConnection> {
-        let page = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        Ok(Scope::subject(self.0.subject_id)
-            .list(ctx, filter, order_by, &page)
-            .await?)
+        let page = PageArgs::new(first, after, last, before);
+        Ok(observations::list(
+            ctx,
+            Scope::Subject(self.0.subject_id),
+            filter,
+            order_by,
+            page,
+        )
+        .await?)
     }
 }
 
@@ -554,6 +558,7 @@ pub struct CompanyFilter {
 
 /// The fields companies can be ordered by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+#[graphql(remote = "CompanySort")]
 pub enum CompanyOrderField {
     /// By name.
     #[default]
@@ -564,78 +569,23 @@ pub enum CompanyOrderField {
     Sector,
 }
 
-/// The order of a list of companies.
-#[derive(InputObject, Default)]
-pub struct CompanyOrder {
-    /// The field to order by.
-    pub field: CompanyOrderField,
-    /// The direction to order in.
-    #[graphql(default)]
-    pub direction: OrderDirection,
+order_input!(CompanyOrder, CompanyOrderField, "companies");
+
+impl From<CompanyFilter> for CompanyQuery {
+    fn from(filter: CompanyFilter) -> Self {
+        Self {
+            country: filter.country,
+            city: filter.city,
+            sector: filter.sector,
+            leading_enterprise: filter.leading_enterprise,
+            project: filter.project,
+            text: filter.text,
+        }
+    }
 }
 
-pub async fn list_companies(
-    ctx: &Context<'_>,
-    filter: Option<CompanyFilter>,
-    order_by: Option<CompanyOrder>,
-    page: &PageArgs,
-) -> Result<CompanyConnection, Error> {
-    let filter = filter.unwrap_or_default();
-    let mut select = company::Entity::find();
-    if let Some(countries) = &filter.country {
-        select = select.filter(
-            company::Column::CountryId
-                .in_subquery(country_ids(filters::values("country", countries)?)),
-        );
-    }
-    if let Some(cities) = &filter.city {
-        select = select.filter(
-            company::Column::HqCityId.in_subquery(city_ids(filters::values("city", cities)?)),
-        );
-    }
-    if let Some(sectors) = &filter.sector {
-        select = select.filter(
-            company::Column::Sector.is_in(filters::values("sector", sectors)?.iter().cloned()),
-        );
-    }
-    if let Some(leading) = filter.leading_enterprise {
-        select = select.filter(company::Column::LeadingEnterprise.eq(leading));
-    }
-    if let Some(projects) = &filter.project {
-        select = select.filter(
-            company::Column::Id.in_subquery(
-                Query::select()
-                    .column(project_company::Column::CompanyId)
-                    .from(project_company::Entity)
-                    .and_where(
-                        Expr::col(project_company::Column::ProjectId)
-                            .in_subquery(project_ids(filters::values("project", projects)?)),
-                    )
-                    .to_owned(),
-            ),
-        );
-    }
-    select = filters::with_text(select, company::Column::SearchText, filter.text.as_deref())?;
-    let order = order_by.unwrap_or_default();
-    let (key, key_of): (_, fn(&company::Model) -> serde_json::Value) = match order.field {
-        CompanyOrderField::Name => (company::Column::Name, |m| json!(m.name)),
-        CompanyOrderField::Slug => (company::Column::Slug, |m| json!(m.slug)),
-        CompanyOrderField::Sector => (company::Column::Sector, |m| json!(m.sector)),
-    };
-    let ordering = Ordering::new(
-        "companies",
-        order.field,
-        order.direction.into(),
-        SortKey {
-            expr: Expr::col((company::Entity, key)),
-            kind: KeyKind::Text,
-            value_of: key_of,
-        },
-        Expr::col((company::Entity, company::Column::Id)),
-        |m| m.id,
-    );
-    let page = paging::load_page(database(ctx)?, select, &ordering, page).await?;
-    Ok(page.map(Company).into())
+impl FilterInput for CompanyFilter {
+    type Query = CompanyQuery;
 }
 
 /// Narrows the list of projects.
@@ -659,6 +609,7 @@ pub struct ProjectFilter {
 
 /// The fields projects can be ordered by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+#[graphql(remote = "ProjectSort")]
 pub enum ProjectOrderField {
     /// By name.
     #[default]
@@ -669,92 +620,24 @@ pub enum ProjectOrderField {
     StartYear,
 }
 
-/// The order of a list of projects.
-#[derive(InputObject, Default)]
-pub struct ProjectOrder {
-    /// The field to order by.
-    pub field: ProjectOrderField,
-    /// The direction to order in.
-    #[graphql(default)]
-    pub direction: OrderDirection,
+order_input!(ProjectOrder, ProjectOrderField, "projects");
+
+impl From<ProjectFilter> for ProjectQuery {
+    fn from(filter: ProjectFilter) -> Self {
+        Self {
+            country: filter.country,
+            city: filter.city,
+            kind: filter.kind,
+            company: filter.company,
+            from_year: filter.from_year,
+            to_year: filter.to_year,
+            text: filter.text,
+        }
+    }
 }
 
-pub async fn list_projects(
-    ctx: &Context<'_>,
-    filter: Option<ProjectFilter>,
-    order_by: Option<ProjectOrder>,
-    page: &PageArgs,
-) -> Result<ProjectConnection, Error> {
-    let filter = filter.unwrap_or_default();
-    filters::year_range(filter.from_year, filter.to_year)?;
-    let mut select = project::Entity::find();
-    if let Some(countries) = &filter.country {
-        select = select.filter(
-            project::Column::CountryId
-                .in_subquery(country_ids(filters::values("country", countries)?)),
-        );
-    }
-    if let Some(cities) = &filter.city {
-        select = select.filter(
-            project::Column::CityId.in_subquery(city_ids(filters::values("city", cities)?)),
-        );
-    }
-    if let Some(kinds) = &filter.kind {
-        select = select
-            .filter(project::Column::Kind.is_in(filters::values("kind", kinds)?.iter().cloned()));
-    }
-    if let Some(companies) = &filter.company {
-        select = select.filter(
-            project::Column::Id.in_subquery(
-                Query::select()
-                    .column(project_company::Column::ProjectId)
-                    .from(project_company::Entity)
-                    .and_where(
-                        Expr::col(project_company::Column::CompanyId)
-                            .in_subquery(company_ids(filters::values("company", companies)?)),
-                    )
-                    .to_owned(),
-            ),
-        );
-    }
-    select = select.filter(filters::within_years(
-        Expr::col((project::Entity, project::Column::StartYear)),
-        filter.from_year,
-        filter.to_year,
-    ));
-    select = filters::with_text(select, project::Column::SearchText, filter.text.as_deref())?;
-    let order = order_by.unwrap_or_default();
-    let (key, kind, key_of): (_, _, fn(&project::Model) -> serde_json::Value) = match order.field {
-        ProjectOrderField::Name => (
-            Expr::col((project::Entity, project::Column::Name)),
-            KeyKind::Text,
-            |m| json!(m.name),
-        ),
-        ProjectOrderField::Slug => (
-            Expr::col((project::Entity, project::Column::Slug)),
-            KeyKind::Text,
-            |m| json!(m.slug),
-        ),
-        ProjectOrderField::StartYear => (
-            filters::nulls_last(Expr::col((project::Entity, project::Column::StartYear))),
-            KeyKind::Int,
-            |m| json!(m.start_year.unwrap_or(i32::MAX)),
-        ),
-    };
-    let ordering = Ordering::new(
-        "projects",
-        order.field,
-        order.direction.into(),
-        SortKey {
-            expr: key,
-            kind,
-            value_of: key_of,
-        },
-        Expr::col((project::Entity, project::Column::Id)),
-        |m| m.id,
-    );
-    let page = paging::load_page(database(ctx)?, select, &ordering, page).await?;
-    Ok(page.map(Project).into())
+impl FilterInput for ProjectFilter {
+    type Query = ProjectQuery;
 }
 
 /// Narrows the list of policies.
@@ -778,6 +661,7 @@ pub struct PolicyFilter {
 
 /// The fields policies can be ordered by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+#[graphql(remote = "PolicySort")]
 pub enum PolicyOrderField {
     /// By title.
     #[default]
@@ -788,122 +672,22 @@ pub enum PolicyOrderField {
     Year,
 }
 
-/// The order of a list of policies.
-#[derive(InputObject, Default)]
-pub struct PolicyOrder {
-    /// The field to order by.
-    pub field: PolicyOrderField,
-    /// The direction to order in.
-    #[graphql(default)]
-    pub direction: OrderDirection,
+order_input!(PolicyOrder, PolicyOrderField, "policies");
+
+impl From<PolicyFilter> for PolicyQuery {
+    fn from(filter: PolicyFilter) -> Self {
+        Self {
+            country: filter.country,
+            city: filter.city,
+            company: filter.company,
+            kind: filter.kind,
+            from_year: filter.from_year,
+            to_year: filter.to_year,
+            text: filter.text,
+        }
+    }
 }
 
-pub async fn list_policies(
-    ctx: &Context<'_>,
-    filter: Option<PolicyFilter>,
-    order_by: Option<PolicyOrder>,
-    page: &PageArgs,
-) -> Result<PolicyConnection, Error> {
-    let filter = filter.unwrap_or_default();
-    filters::year_range(filter.from_year, filter.to_year)?;
-    let mut select = policy::Entity::find();
-    if let Some(countries) = &filter.country {
-        select = select.filter(
-            policy::Column::CountryId
-                .in_subquery(country_ids(filters::values("country", countries)?)),
-        );
-    }
-    if let Some(cities) = &filter.city {
-        select = select.filter(
-            policy::Column::Id.in_subquery(
-                Query::select()
-                    .column(policy_city::Column::PolicyId)
-                    .from(policy_city::Entity)
-                    .and_where(
-                        Expr::col(policy_city::Column::CityId)
-                            .in_subquery(city_ids(filters::values("city", cities)?)),
-                    )
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(companies) = &filter.company {
-        select = select.filter(
-            policy::Column::Id.in_subquery(
-                Query::select()
-                    .column(policy_company::Column::PolicyId)
-                    .from(policy_company::Entity)
-                    .and_where(
-                        Expr::col(policy_company::Column::CompanyId)
-                            .in_subquery(company_ids(filters::values("company", companies)?)),
-                    )
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(kinds) = &filter.kind {
-        select = select
-            .filter(policy::Column::Kind.is_in(filters::values("kind", kinds)?.iter().cloned()));
-    }
-    // A policy's span runs from its first stated year to its last; it overlaps the range
-    // unless it ends before `fromYear` or starts after `toYear`.
-    let first_year = Expr::col((policy::Entity, policy::Column::Year))
-        .if_null(Expr::col((policy::Entity, policy::Column::StartYear)));
-    let last_year = Expr::col((policy::Entity, policy::Column::TargetYear))
-        .if_null(Expr::col((policy::Entity, policy::Column::EndYear)))
-        .if_null(Expr::col((policy::Entity, policy::Column::Year)))
-        .if_null(Expr::col((policy::Entity, policy::Column::StartYear)));
-    if let Some(from) = filter.from_year {
-        select = select.filter(last_year.gte(from));
-    }
-    if let Some(to) = filter.to_year {
-        select = select.filter(first_year.clone().lte(to));
-    }
-    select = filters::with_text(select, policy::Column::SearchText, filter.text.as_deref())?;
-    let order = order_by.unwrap_or_default();
-    let (key, kind, key_of): (_, _, fn(&policy::Model) -> serde_json::Value) = match order.field {
-        PolicyOrderField::Title => (
-            Expr::col((policy::Entity, policy::Column::Title)),
-            KeyKind::Text,
-            |m| json!(m.title),
-        ),
-        PolicyOrderField::Slug => (
-            Expr::col((policy::Entity, policy::Column::Slug)),
-            KeyKind::Text,
-            |m| json!(m.slug),
-        ),
-        PolicyOrderField::Year => (filters::nulls_last(first_year), KeyKind::Int, |m| {
-            json!(m.year.or(m.start_year).unwrap_or(i32::MAX))
-        }),
-    };
-    let ordering = Ordering::new(
-        "policies",
-        order.field,
-        order.direction.into(),
-        SortKey {
-            expr: key,
-            kind,
-            value_of: key_of,
-        },
-        Expr::col((policy::Entity, policy::Column::Id)),
-        |m| m.id,
-    );
-    let page = paging::load_page(database(ctx)?, select, &ordering, page).await?;
-    Ok(page.map(Policy).into())
-}
-
-fn project_ids(slugs: &[String]) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(project::Column::Id)
-        .from(project::Entity)
-        .and_where(Expr::col(project::Column::Slug).is_in(slugs.iter().cloned()))
-        .to_owned()
-}
-
-fn company_ids(slugs: &[String]) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(company::Column::Id)
-        .from(company::Entity)
-        .and_where(Expr::col(company::Column::Slug).is_in(slugs.iter().cloned()))
-        .to_owned()
+impl FilterInput for PolicyFilter {
+    type Query = PolicyQuery;
 }

@@ -1,9 +1,13 @@
 //! Relay connections: the GraphQL face of the store's keyset pages.
 
-use crate::store::paging;
-use async_graphql::{Enum, SimpleObject};
+use super::database;
+use crate::error::Error;
+use crate::store::list::{self, Listing, Order};
+use crate::store::paging::{self, Page};
+use async_graphql::{Context, Enum, SimpleObject};
+use sea_orm::EntityTrait;
 
-pub use crate::store::paging::{MAX_PAGE_SIZE, PageArgs};
+pub use crate::store::paging::{MAX_PAGE_SIZE, PageArgs, list_first};
 
 /// The sort direction of a list.
 #[derive(Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
@@ -39,6 +43,76 @@ impl From<paging::PageInfo> for PageInfo {
         }
     }
 }
+
+/// A list's filter input, and the store query it converts into.
+pub trait FilterInput: Default + Into<Self::Query> {
+    type Query: Listing;
+}
+
+type Row<Q> = <<Q as Listing>::Entity as EntityTrait>::Model;
+
+/// One page of a list as its connection type: the client's filter and order become the
+/// store's query, the rows become `node`s.
+pub async fn list<F, O, T, C>(
+    ctx: &Context<'_>,
+    filter: Option<F>,
+    order_by: Option<O>,
+    page: PageArgs,
+    node: fn(Row<F::Query>) -> T,
+) -> Result<C, Error>
+where
+    F: FilterInput,
+    O: Default + Into<Order<<F::Query as Listing>::Field>>,
+    C: From<Page<T>>,
+{
+    let query: F::Query = filter.unwrap_or_default().into();
+    page_of(ctx, &query, order_by, page, node).await
+}
+
+/// One page of a store query as its connection type.
+pub async fn page_of<Q, O, T, C>(
+    ctx: &Context<'_>,
+    query: &Q,
+    order_by: Option<O>,
+    page: PageArgs,
+    node: fn(Row<Q>) -> T,
+) -> Result<C, Error>
+where
+    Q: Listing,
+    O: Default + Into<Order<Q::Field>>,
+    C: From<Page<T>>,
+{
+    let order = order_by.unwrap_or_default().into();
+    let rows = list::page(database(ctx)?, query, order, &page).await?;
+    Ok(rows.map(node).into())
+}
+
+/// Declares a list's order input: a field and a direction. A macro rather than one generic
+/// input, because async-graphql gives every concrete type of a generic input the same
+/// description, and each of these says which list it orders.
+macro_rules! order_input {
+    ($order:ident, $field:ident, $plural:literal) => {
+        #[doc = concat!("The order of a list of ", $plural, ".")]
+        #[derive(async_graphql::InputObject, Default)]
+        pub struct $order {
+            /// The field to order by.
+            pub field: $field,
+            /// The direction to order in.
+            #[graphql(default)]
+            pub direction: $crate::graphql::paging::OrderDirection,
+        }
+
+        impl<F: From<$field>> From<$order> for $crate::store::list::Order<F> {
+            fn from(order: $order) -> Self {
+                Self {
+                    field: order.field.into(),
+                    direction: order.direction.into(),
+                }
+            }
+        }
+    };
+}
+pub(crate) use order_input;
 
 /// Declares a Relay connection type and its edge type for a node type.
 macro_rules! connection {

@@ -7,18 +7,14 @@ use super::loaders::{
     PoliciesOfCity, PoliciesOfCountry, PositionsOfCountry, ProjectsInCity, ProjectsOfCountry,
     RegionById,
 };
-use super::observations::{ObservationConnection, ObservationFilter, ObservationOrder, Scope};
+use super::observations::{self, ObservationConnection, ObservationFilter, ObservationOrder};
 use super::organisations::{Company, Policy, Project};
-use super::paging::{OrderDirection, PageArgs, connection};
-use super::{children, database, loaders, required};
+use super::paging::{self, FilterInput, PageArgs, connection, order_input};
+use super::{children, loaders, required};
 use crate::entities::{city, country, region};
-use crate::error::Error;
-use crate::store::filters;
-use crate::store::paging::{self, KeyKind, Ordering, SortKey};
+use crate::store::observations::Scope;
+use crate::store::places::{CityQuery, CitySort, CountryQuery, CountrySort, RegionQuery};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde_json::json;
 
 /// A country, keyed by its ISO 3166-1 alpha-2 code.
 #[derive(Clone)]
@@ -147,7 +143,10 @@ impl Country {
     }
 
     /// Observations about the country itself (not its cities or companies).
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a Relay list takes a filter, an order and four paging arguments"
+    )]
     pub async fn observations(
         &self,
         ctx: &Context<'_>,
@@ -160,15 +159,15 @@ impl Country {
         #[graphql(desc = "Returns the last n observations (1 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the observations before this cursor.")] before: Option<String>,
     ) -> Result<ObservationConnection> {
-        let page = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        Ok(Scope::subject(self.0.subject_id)
-            .list(ctx, filter, order_by, &page)
-            .await?)
+        let page = PageArgs::new(first, after, last, before);
+        Ok(observations::list(
+            ctx,
+            Scope::Subject(self.0.subject_id),
+            filter,
+            order_by,
+            page,
+        )
+        .await?)
     }
 }
 
@@ -227,7 +226,10 @@ impl Region {
     }
 
     /// Observations about the region as a whole.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a Relay list takes a filter, an order and four paging arguments"
+    )]
     pub async fn observations(
         &self,
         ctx: &Context<'_>,
@@ -240,15 +242,15 @@ impl Region {
         #[graphql(desc = "Returns the last n observations (1 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the observations before this cursor.")] before: Option<String>,
     ) -> Result<ObservationConnection> {
-        let page = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        Ok(Scope::subject(self.0.subject_id)
-            .list(ctx, filter, order_by, &page)
-            .await?)
+        let page = PageArgs::new(first, after, last, before);
+        Ok(observations::list(
+            ctx,
+            Scope::Subject(self.0.subject_id),
+            filter,
+            order_by,
+            page,
+        )
+        .await?)
     }
 }
 
@@ -350,11 +352,14 @@ impl City {
 
     /// The city's places in rankings such as the IMD Smart City Index.
     async fn rankings(&self, ctx: &Context<'_>) -> Result<Vec<super::observations::Observation>> {
-        Ok(Scope::subject(self.0.subject_id).rankings(ctx).await?)
+        Ok(observations::rankings(ctx, self.0.subject_id).await?)
     }
 
     /// Observations about the city.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a Relay list takes a filter, an order and four paging arguments"
+    )]
     pub async fn observations(
         &self,
         ctx: &Context<'_>,
@@ -367,15 +372,15 @@ impl City {
         #[graphql(desc = "Returns the last n observations (1 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the observations before this cursor.")] before: Option<String>,
     ) -> Result<ObservationConnection> {
-        let page = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        Ok(Scope::subject(self.0.subject_id)
-            .list(ctx, filter, order_by, &page)
-            .await?)
+        let page = PageArgs::new(first, after, last, before);
+        Ok(observations::list(
+            ctx,
+            Scope::Subject(self.0.subject_id),
+            filter,
+            order_by,
+            page,
+        )
+        .await?)
     }
 }
 
@@ -410,8 +415,22 @@ pub struct CountryFilter {
     pub text: Option<String>,
 }
 
+impl From<CountryFilter> for CountryQuery {
+    fn from(filter: CountryFilter) -> Self {
+        Self {
+            region: filter.region,
+            text: filter.text,
+        }
+    }
+}
+
+impl FilterInput for CountryFilter {
+    type Query = CountryQuery;
+}
+
 /// The fields countries can be ordered by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+#[graphql(remote = "CountrySort")]
 pub enum CountryOrderField {
     /// By ISO code.
     #[default]
@@ -420,57 +439,7 @@ pub enum CountryOrderField {
     Name,
 }
 
-/// The order of a list of countries.
-#[derive(InputObject, Default)]
-pub struct CountryOrder {
-    /// The field to order by.
-    pub field: CountryOrderField,
-    /// The direction to order in.
-    #[graphql(default)]
-    pub direction: OrderDirection,
-}
-
-pub async fn list_countries(
-    ctx: &Context<'_>,
-    filter: Option<CountryFilter>,
-    order_by: Option<CountryOrder>,
-    page: &PageArgs,
-) -> Result<CountryConnection, Error> {
-    let filter = filter.unwrap_or_default();
-    let mut select = country::Entity::find();
-    if let Some(regions) = &filter.region {
-        let regions = filters::values("region", regions)?;
-        select = select.filter(
-            country::Column::RegionId.in_subquery(
-                Query::select()
-                    .column(region::Column::Id)
-                    .from(region::Entity)
-                    .and_where(Expr::col(region::Column::Code).is_in(regions.iter().cloned()))
-                    .to_owned(),
-            ),
-        );
-    }
-    select = filters::with_text(select, country::Column::SearchText, filter.text.as_deref())?;
-    let order = order_by.unwrap_or_default();
-    let (key, key_of): (_, fn(&country::Model) -> serde_json::Value) = match order.field {
-        CountryOrderField::Code => (country::Column::Code, |m| json!(m.code)),
-        CountryOrderField::Name => (country::Column::Name, |m| json!(m.name)),
-    };
-    let ordering = Ordering::new(
-        "countries",
-        order.field,
-        order.direction.into(),
-        SortKey {
-            expr: Expr::col((country::Entity, key)),
-            kind: KeyKind::Text,
-            value_of: key_of,
-        },
-        Expr::col((country::Entity, country::Column::Id)),
-        |m| m.id,
-    );
-    let page = paging::load_page(database(ctx)?, select, &ordering, page).await?;
-    Ok(page.map(Country).into())
-}
+order_input!(CountryOrder, CountryOrderField, "countries");
 
 /// Narrows the list of regions.
 #[derive(InputObject, Default)]
@@ -481,38 +450,17 @@ pub struct RegionFilter {
     pub text: Option<String>,
 }
 
-pub async fn list_regions(
-    ctx: &Context<'_>,
-    filter: Option<RegionFilter>,
-    order_by: Option<CountryOrder>,
-    page: &PageArgs,
-) -> Result<RegionConnection, Error> {
-    let filter = filter.unwrap_or_default();
-    let mut select = region::Entity::find();
-    if let Some(kinds) = &filter.kind {
-        select = select
-            .filter(region::Column::Kind.is_in(filters::values("kind", kinds)?.iter().cloned()));
+impl From<RegionFilter> for RegionQuery {
+    fn from(filter: RegionFilter) -> Self {
+        Self {
+            kind: filter.kind,
+            text: filter.text,
+        }
     }
-    select = filters::with_text(select, region::Column::SearchText, filter.text.as_deref())?;
-    let order = order_by.unwrap_or_default();
-    let (key, key_of): (_, fn(&region::Model) -> serde_json::Value) = match order.field {
-        CountryOrderField::Code => (region::Column::Code, |m| json!(m.code)),
-        CountryOrderField::Name => (region::Column::Name, |m| json!(m.name)),
-    };
-    let ordering = Ordering::new(
-        "regions",
-        order.field,
-        order.direction.into(),
-        SortKey {
-            expr: Expr::col((region::Entity, key)),
-            kind: KeyKind::Text,
-            value_of: key_of,
-        },
-        Expr::col((region::Entity, region::Column::Id)),
-        |m| m.id,
-    );
-    let page = paging::load_page(database(ctx)?, select, &ordering, page).await?;
-    Ok(page.map(Region).into())
+}
+
+impl FilterInput for RegionFilter {
+    type Query = RegionQuery;
 }
 
 /// Narrows the list of cities.
@@ -524,8 +472,22 @@ pub struct CityFilter {
     pub text: Option<String>,
 }
 
+impl From<CityFilter> for CityQuery {
+    fn from(filter: CityFilter) -> Self {
+        Self {
+            country: filter.country,
+            text: filter.text,
+        }
+    }
+}
+
+impl FilterInput for CityFilter {
+    type Query = CityQuery;
+}
+
 /// The fields cities can be ordered by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+#[graphql(remote = "CitySort")]
 pub enum CityOrderField {
     /// By English name.
     #[default]
@@ -534,66 +496,4 @@ pub enum CityOrderField {
     Slug,
 }
 
-/// The order of a list of cities.
-#[derive(InputObject, Default)]
-pub struct CityOrder {
-    /// The field to order by.
-    pub field: CityOrderField,
-    /// The direction to order in.
-    #[graphql(default)]
-    pub direction: OrderDirection,
-}
-
-pub async fn list_cities(
-    ctx: &Context<'_>,
-    filter: Option<CityFilter>,
-    order_by: Option<CityOrder>,
-    page: &PageArgs,
-) -> Result<CityConnection, Error> {
-    let filter = filter.unwrap_or_default();
-    let mut select = city::Entity::find();
-    if let Some(countries) = &filter.country {
-        select = select.filter(
-            city::Column::CountryId
-                .in_subquery(country_ids(filters::values("country", countries)?)),
-        );
-    }
-    select = filters::with_text(select, city::Column::SearchText, filter.text.as_deref())?;
-    let order = order_by.unwrap_or_default();
-    let (key, key_of): (_, fn(&city::Model) -> serde_json::Value) = match order.field {
-        CityOrderField::Name => (city::Column::Name, |m| json!(m.name)),
-        CityOrderField::Slug => (city::Column::Slug, |m| json!(m.slug)),
-    };
-    let ordering = Ordering::new(
-        "cities",
-        order.field,
-        order.direction.into(),
-        SortKey {
-            expr: Expr::col((city::Entity, key)),
-            kind: KeyKind::Text,
-            value_of: key_of,
-        },
-        Expr::col((city::Entity, city::Column::Id)),
-        |m| m.id,
-    );
-    let page = paging::load_page(database(ctx)?, select, &ordering, page).await?;
-    Ok(page.map(City).into())
-}
-
-/// `SELECT id FROM countries WHERE code IN (...)`, for filters by country code.
-pub fn country_ids(codes: &[String]) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(country::Column::Id)
-        .from(country::Entity)
-        .and_where(Expr::col(country::Column::Code).is_in(codes.iter().cloned()))
-        .to_owned()
-}
-
-/// `SELECT id FROM cities WHERE slug IN (...)`, for filters by city slug.
-pub fn city_ids(slugs: &[String]) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(city::Column::Id)
-        .from(city::Entity)
-        .and_where(Expr::col(city::Column::Slug).is_in(slugs.iter().cloned()))
-        .to_owned()
-}
+order_input!(CityOrder, CityOrderField, "cities");

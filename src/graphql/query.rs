@@ -2,30 +2,29 @@
 
 use super::budget::RateLimit;
 use super::comparison::StrategicDimension;
-use super::indicators::{
-    self, DerivedValue, FigureInput, Indicator, IndicatorConnection, IndicatorFilter,
-    IndicatorOrder,
-};
+use super::derived_values::{self, DerivedValue, FigureInput};
+use super::indicators::{Indicator, IndicatorConnection, IndicatorFilter, IndicatorOrder};
 use super::interfaces::{self, Node, SearchResult};
 use super::loaders::CountryById;
-use super::observations::{ObservationConnection, ObservationFilter, ObservationOrder, Scope};
+use super::observations::{self, ObservationConnection, ObservationFilter, ObservationOrder};
 use super::organisations::{
-    self, Company, CompanyConnection, CompanyFilter, CompanyOrder, Policy, PolicyConnection,
+    Company, CompanyConnection, CompanyFilter, CompanyOrder, Policy, PolicyConnection,
     PolicyFilter, PolicyOrder, Project, ProjectConnection, ProjectFilter, ProjectOrder,
 };
-use super::paging::{MAX_PAGE_SIZE, PageArgs};
+use super::paging::{self, MAX_PAGE_SIZE, PageArgs};
 use super::places::{
-    self, City, CityConnection, CityFilter, CityOrder, Country, CountryConnection, CountryFilter,
+    City, CityConnection, CityFilter, CityOrder, Country, CountryConnection, CountryFilter,
     CountryOrder, Region, RegionConnection, RegionFilter,
 };
 use super::search;
-use super::sources::{self, Source, SourceConnection, SourceFilter, SourceOrder};
+use super::sources::{Source, SourceConnection, SourceFilter, SourceOrder};
 use super::{database, loaders};
 use crate::derived;
 use crate::entities::{
     city, company, country, indicator, policy, project, region, source, strategic_dimension,
 };
 use crate::error::Error;
+use crate::store::observations::Scope;
 use async_graphql::{Context, ID, Object, Result};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -197,7 +196,10 @@ impl Query {
     }
 
     /// All countries.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a Relay list takes a filter, an order and four paging arguments"
+    )]
     async fn countries(
         &self,
         ctx: &Context<'_>,
@@ -212,17 +214,15 @@ impl Query {
         #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
     ) -> Result<CountryConnection> {
-        let page = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        Ok(places::list_countries(ctx, filter, order_by, &page).await?)
+        let page = PageArgs::new(first, after, last, before);
+        Ok(paging::list(ctx, filter, order_by, page, Country).await?)
     }
 
     /// All regions and aggregates, including `WORLD`.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a Relay list takes a filter, an order and four paging arguments"
+    )]
     async fn regions(
         &self,
         ctx: &Context<'_>,
@@ -237,17 +237,15 @@ impl Query {
         #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
     ) -> Result<RegionConnection> {
-        let page = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        Ok(places::list_regions(ctx, filter, order_by, &page).await?)
+        let page = PageArgs::new(first, after, last, before);
+        Ok(paging::list(ctx, filter, order_by, page, Region).await?)
     }
 
     /// All cities.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a Relay list takes a filter, an order and four paging arguments"
+    )]
     async fn cities(
         &self,
         ctx: &Context<'_>,
@@ -260,17 +258,15 @@ impl Query {
         #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
     ) -> Result<CityConnection> {
-        let page = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        Ok(places::list_cities(ctx, filter, order_by, &page).await?)
+        let page = PageArgs::new(first, after, last, before);
+        Ok(paging::list(ctx, filter, order_by, page, City).await?)
     }
 
     /// All companies.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a Relay list takes a filter, an order and four paging arguments"
+    )]
     async fn companies(
         &self,
         ctx: &Context<'_>,
@@ -285,17 +281,15 @@ impl Query {
         #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
     ) -> Result<CompanyConnection> {
-        let page = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        Ok(organisations::list_companies(ctx, filter, order_by, &page).await?)
+        let page = PageArgs::new(first, after, last, before);
+        Ok(paging::list(ctx, filter, order_by, page, Company).await?)
     }
 
     /// All smart-city projects.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a Relay list takes a filter, an order and four paging arguments"
+    )]
     async fn projects(
         &self,
         ctx: &Context<'_>,
@@ -310,17 +304,15 @@ impl Query {
         #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
     ) -> Result<ProjectConnection> {
-        let page = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        Ok(organisations::list_projects(ctx, filter, order_by, &page).await?)
+        let page = PageArgs::new(first, after, last, before);
+        Ok(paging::list(ctx, filter, order_by, page, Project).await?)
     }
 
     /// All policies, plans, laws and initiatives.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a Relay list takes a filter, an order and four paging arguments"
+    )]
     async fn policies(
         &self,
         ctx: &Context<'_>,
@@ -335,17 +327,15 @@ impl Query {
         #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
     ) -> Result<PolicyConnection> {
-        let page = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        Ok(organisations::list_policies(ctx, filter, order_by, &page).await?)
+        let page = PageArgs::new(first, after, last, before);
+        Ok(paging::list(ctx, filter, order_by, page, Policy).await?)
     }
 
     /// All indicators, by stable code.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a Relay list takes a filter, an order and four paging arguments"
+    )]
     async fn indicators(
         &self,
         ctx: &Context<'_>,
@@ -360,18 +350,16 @@ impl Query {
         #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
     ) -> Result<IndicatorConnection> {
-        let page = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        Ok(indicators::list_indicators(ctx, filter, order_by, &page).await?)
+        let page = PageArgs::new(first, after, last, before);
+        Ok(paging::list(ctx, filter, order_by, page, Indicator).await?)
     }
 
     /// All observations: every published figure, filterable by indicator, subject, place,
     /// status, period and source.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a Relay list takes a filter, an order and four paging arguments"
+    )]
     pub async fn observations(
         &self,
         ctx: &Context<'_>,
@@ -385,17 +373,15 @@ impl Query {
         #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
     ) -> Result<ObservationConnection> {
-        let page = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        Ok(Scope::all().list(ctx, filter, order_by, &page).await?)
+        let page = PageArgs::new(first, after, last, before);
+        Ok(observations::list(ctx, Scope::All, filter, order_by, page).await?)
     }
 
     /// All sources the paper cites.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a Relay list takes a filter, an order and four paging arguments"
+    )]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -410,13 +396,8 @@ impl Query {
         #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
     ) -> Result<SourceConnection> {
-        let page = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        Ok(sources::list_sources(ctx, filter, order_by, &page).await?)
+        let page = PageArgs::new(first, after, last, before);
+        Ok(paging::list(ctx, filter, order_by, page, Source).await?)
     }
 
     /// Countries, regions, cities, companies, projects, policies and indicators matching the
@@ -451,7 +432,7 @@ impl Query {
         #[graphql(desc = "The figure to divide.")] numerator: FigureInput,
         #[graphql(desc = "The figure to divide by.")] denominator: FigureInput,
     ) -> Result<Option<DerivedValue>> {
-        Ok(indicators::compare(ctx, derived::Kind::Ratio, &numerator, &denominator).await?)
+        Ok(derived_values::compare(ctx, derived::Kind::Ratio, &numerator, &denominator).await?)
     }
 
     /// One published figure as a percentage of another, with its formula and warnings.
@@ -461,7 +442,7 @@ impl Query {
         #[graphql(desc = "The part.")] part: FigureInput,
         #[graphql(desc = "The total.")] total: FigureInput,
     ) -> Result<Option<DerivedValue>> {
-        Ok(indicators::compare(ctx, derived::Kind::Share, &part, &total).await?)
+        Ok(derived_values::compare(ctx, derived::Kind::Share, &part, &total).await?)
     }
 }
 

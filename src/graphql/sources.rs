@@ -1,18 +1,13 @@
 //! Sources: the publications the paper cites, with citations in the common styles.
 
-use super::database;
 use super::ids::{self, NodeType};
-use super::observations::{ObservationConnection, ObservationFilter, ObservationOrder, Scope};
-use super::paging::{OrderDirection, PageArgs, connection};
+use super::observations::{self, ObservationConnection, ObservationFilter, ObservationOrder};
+use super::paging::{FilterInput, PageArgs, connection, order_input};
 use crate::citation;
 use crate::entities::source;
-use crate::error::Error;
-use crate::store::filters;
-use crate::store::paging::{self, KeyKind, Ordering, SortKey};
+use crate::store::observations::Scope;
+use crate::store::sources::{SourceQuery, SourceSort};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde_json::json;
 
 /// A citation style.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -108,7 +103,10 @@ impl Source {
     }
 
     /// The figures taken from this source.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a Relay list takes a filter, an order and four paging arguments"
+    )]
     pub async fn observations(
         &self,
         ctx: &Context<'_>,
@@ -121,15 +119,8 @@ impl Source {
         #[graphql(desc = "Returns the last n observations (1 to 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the observations before this cursor.")] before: Option<String>,
     ) -> Result<ObservationConnection> {
-        let page = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        Ok(Scope::source(self.0.id)
-            .list(ctx, filter, order_by, &page)
-            .await?)
+        let page = PageArgs::new(first, after, last, before);
+        Ok(observations::list(ctx, Scope::Source(self.0.id), filter, order_by, page).await?)
     }
 }
 
@@ -154,6 +145,7 @@ pub struct SourceFilter {
 
 /// The fields sources can be ordered by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+#[graphql(remote = "SourceSort")]
 pub enum SourceOrderField {
     /// By title.
     #[default]
@@ -166,64 +158,18 @@ pub enum SourceOrderField {
     PublishedOn,
 }
 
-/// The order of a list of sources.
-#[derive(InputObject, Default)]
-pub struct SourceOrder {
-    /// The field to order by.
-    pub field: SourceOrderField,
-    /// The direction to order in.
-    #[graphql(default)]
-    pub direction: OrderDirection,
+order_input!(SourceOrder, SourceOrderField, "sources");
+
+impl From<SourceFilter> for SourceQuery {
+    fn from(filter: SourceFilter) -> Self {
+        Self {
+            kind: filter.kind,
+            publisher: filter.publisher,
+            text: filter.text,
+        }
+    }
 }
 
-pub async fn list_sources(
-    ctx: &Context<'_>,
-    filter: Option<SourceFilter>,
-    order_by: Option<SourceOrder>,
-    page: &PageArgs,
-) -> Result<SourceConnection, Error> {
-    let filter = filter.unwrap_or_default();
-    let mut select = source::Entity::find();
-    if let Some(kinds) = &filter.kind {
-        select = select
-            .filter(source::Column::Kind.is_in(filters::values("kind", kinds)?.iter().cloned()));
-    }
-    if let Some(publishers) = &filter.publisher {
-        select = select.filter(
-            source::Column::Publisher
-                .is_in(filters::values("publisher", publishers)?.iter().cloned()),
-        );
-    }
-    select = filters::with_text(select, source::Column::SearchText, filter.text.as_deref())?;
-    let order = order_by.unwrap_or_default();
-    let (key, key_of): (_, fn(&source::Model) -> serde_json::Value) = match order.field {
-        SourceOrderField::Title => (Expr::col((source::Entity, source::Column::Title)), |m| {
-            json!(m.title)
-        }),
-        SourceOrderField::Slug => (Expr::col((source::Entity, source::Column::Slug)), |m| {
-            json!(m.slug)
-        }),
-        SourceOrderField::Publisher => (
-            Expr::col((source::Entity, source::Column::Publisher)),
-            |m| json!(m.publisher),
-        ),
-        SourceOrderField::PublishedOn => (
-            Expr::col((source::Entity, source::Column::PublishedOn)).if_null(""),
-            |m| json!(m.published_on.as_deref().unwrap_or_default()),
-        ),
-    };
-    let ordering = Ordering::new(
-        "sources",
-        order.field,
-        order.direction.into(),
-        SortKey {
-            expr: key,
-            kind: KeyKind::Text,
-            value_of: key_of,
-        },
-        Expr::col((source::Entity, source::Column::Id)),
-        |m| m.id,
-    );
-    let page = paging::load_page(database(ctx)?, select, &ordering, page).await?;
-    Ok(page.map(Source).into())
+impl FilterInput for SourceFilter {
+    type Query = SourceQuery;
 }

@@ -2,8 +2,8 @@
 
 use crate::error::Error;
 use crate::text_search::{self, RankPatterns};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr, SimpleExpr};
-use sea_orm::{EntityTrait, QueryFilter, Select};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr, SelectStatement, SimpleExpr};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 
 /// Longest text a filter or search accepts; longer input is refused, not truncated.
 pub const MAX_TEXT_CHARS: usize = 200;
@@ -38,6 +38,34 @@ pub fn needle(text: &str) -> Result<Option<String>, Error> {
         ));
     }
     Ok(text_search::needle(text))
+}
+
+/// `column IN (values)` where the filter names values; the list as it is otherwise.
+pub fn one_of<E: EntityTrait>(
+    select: Select<E>,
+    name: &str,
+    column: E::Column,
+    wanted: &Option<Vec<String>>,
+) -> Result<Select<E>, Error> {
+    Ok(match wanted {
+        Some(wanted) => select.filter(column.is_in(values(name, wanted)?.iter().cloned())),
+        None => select,
+    })
+}
+
+/// `column IN (<ids of the values>)` where the filter names values by natural key, e.g.
+/// companies by the ISO codes of their countries.
+pub fn keyed<E: EntityTrait>(
+    select: Select<E>,
+    name: &str,
+    column: E::Column,
+    wanted: &Option<Vec<String>>,
+    ids: impl FnOnce(&[String]) -> SelectStatement,
+) -> Result<Select<E>, Error> {
+    Ok(match wanted {
+        Some(wanted) => select.filter(column.in_subquery(ids(values(name, wanted)?))),
+        None => select,
+    })
 }
 
 /// Checks a list-valued filter's size.
