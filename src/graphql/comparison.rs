@@ -4,7 +4,7 @@ use super::ids::{self, NodeType};
 use super::loaders::{CountryById, DimensionById, PositionsOfDimension, SourceById};
 use super::places::Country;
 use super::sources::Source;
-use super::{children, loaders, required};
+use super::{children, referenced};
 use crate::entities::{strategic_dimension, strategic_position};
 use async_graphql::{Context, ID, Object, Result};
 
@@ -51,8 +51,9 @@ impl StrategicDimension {
 
     /// The publication the row comes from: the paper itself.
     async fn source(&self, ctx: &Context<'_>) -> Result<Source> {
-        let row = loaders(ctx)?.load_one(SourceById(self.0.source_id)).await?;
-        Ok(Source(required(row, "dimension's source")?))
+        Ok(Source(
+            referenced(ctx, SourceById(self.0.source_id), "dimension's source").await?,
+        ))
     }
 
     /// Where the row stands in the paper: "Table 1".
@@ -69,18 +70,21 @@ pub struct StrategicPosition(pub strategic_position::Model);
 impl StrategicPosition {
     /// The country.
     async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
-        let row = loaders(ctx)?
-            .load_one(CountryById(self.0.country_id))
-            .await?;
-        Ok(Country(required(row, "position's country")?))
+        Ok(Country(
+            referenced(ctx, CountryById(self.0.country_id), "position's country").await?,
+        ))
     }
 
     /// The row the cell belongs to.
     async fn dimension(&self, ctx: &Context<'_>) -> Result<StrategicDimension> {
-        let row = loaders(ctx)?
-            .load_one(DimensionById(self.0.dimension_id))
-            .await?;
-        Ok(StrategicDimension(required(row, "position's dimension")?))
+        Ok(StrategicDimension(
+            referenced(
+                ctx,
+                DimensionById(self.0.dimension_id),
+                "position's dimension",
+            )
+            .await?,
+        ))
     }
 
     /// The cell's text, e.g. "Government-led".

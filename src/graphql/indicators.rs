@@ -8,7 +8,7 @@ use super::paging::{FilterInput, PageArgs, connection, order_input};
 use super::series::{self, Series};
 use crate::derived;
 use crate::entities::indicator;
-use crate::store::indicators::{IndicatorQuery, IndicatorSort};
+use crate::store::lists::{IndicatorQuery, IndicatorSort};
 use crate::store::observations::Scope;
 use crate::store::series::{self as store, SeriesQuery};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};

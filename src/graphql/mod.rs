@@ -329,6 +329,29 @@ where
     Ok(rows.unwrap_or_default().into_iter().map(wrap).collect())
 }
 
+/// The row a foreign key points at, through its batch loader.
+async fn referenced<K, M>(ctx: &Context<'_>, key: K, what: &str) -> Result<M, Error>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    M: Send + Sync + Clone + 'static,
+    loaders::AtlasLoader: async_graphql::dataloader::Loader<K, Value = M, Error = Error>,
+{
+    required(loaders(ctx)?.load_one(key).await?, what)
+}
+
+/// The row a nullable foreign key points at, if it points at one.
+async fn optional<K, M>(ctx: &Context<'_>, key: Option<K>) -> Result<Option<M>, Error>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    M: Send + Sync + Clone + 'static,
+    loaders::AtlasLoader: async_graphql::dataloader::Loader<K, Value = M, Error = Error>,
+{
+    match key {
+        Some(key) => Ok(loaders(ctx)?.load_one(key).await?),
+        None => Ok(None),
+    }
+}
+
 /// A row that a foreign key guarantees; its absence is a broken database, not a client error.
 fn required<T>(row: Option<T>, what: &str) -> Result<T, Error> {
     row.ok_or_else(|| Error::Internal {

@@ -3,11 +3,11 @@
 use super::ids::{self, KEY_SEPARATOR, NodeType};
 use super::indicators::Indicator;
 use super::interfaces::Subject;
-use super::loaders::{IndicatorById, ObservationsOfSubject, SourceById, SubjectById};
+use super::loaders::{IndicatorById, ObservationsOfSubject, SourceById, SubjectById, SubjectRow};
 use super::paging::{self, FilterInput, PageArgs, connection, order_input};
 use super::sources::Source;
-use super::{loaders, required};
-use crate::entities::{observation, subject};
+use super::{loaders, referenced};
+use crate::entities::{indicator, observation, source, subject};
 use crate::error::Error;
 use crate::formatting;
 use crate::store::observations::{ObservationQuery, ObservationSort, Scope};
@@ -67,19 +67,16 @@ impl Observation {
     /// The global, opaque ID of this observation, built from its natural key (indicator,
     /// subject, period, category and source), so it survives reloads of the data.
     pub async fn id(&self, ctx: &Context<'_>) -> Result<ID> {
-        let loaders = loaders(ctx)?;
-        let indicator = required(
-            loaders.load_one(IndicatorById(self.0.indicator_id)).await?,
+        let indicator: indicator::Model = referenced(
+            ctx,
+            IndicatorById(self.0.indicator_id),
             "observation's indicator",
-        )?;
-        let subject = required(
-            loaders.load_one(SubjectById(self.0.subject_id)).await?,
-            "observation's subject",
-        )?;
-        let source = required(
-            loaders.load_one(SourceById(self.0.source_id)).await?,
-            "observation's source",
-        )?;
+        )
+        .await?;
+        let subject: SubjectRow =
+            referenced(ctx, SubjectById(self.0.subject_id), "observation's subject").await?;
+        let source: source::Model =
+            referenced(ctx, SourceById(self.0.source_id), "observation's source").await?;
         let key = [
             indicator.code.as_str(),
             subject.kind_name(),
@@ -145,24 +142,28 @@ impl Observation {
     /// What the figure is about: a country, a region such as `WORLD`, a city, a company or a
     /// project.
     async fn subject(&self, ctx: &Context<'_>) -> Result<Subject> {
-        let row = loaders(ctx)?
-            .load_one(SubjectById(self.0.subject_id))
-            .await?;
-        Ok(required(row, "observation's subject")?.into())
+        let row: SubjectRow =
+            referenced(ctx, SubjectById(self.0.subject_id), "observation's subject").await?;
+        Ok(row.into())
     }
 
     /// What the figure measures.
     async fn indicator(&self, ctx: &Context<'_>) -> Result<Indicator> {
-        let row = loaders(ctx)?
-            .load_one(IndicatorById(self.0.indicator_id))
-            .await?;
-        Ok(Indicator(required(row, "observation's indicator")?))
+        Ok(Indicator(
+            referenced(
+                ctx,
+                IndicatorById(self.0.indicator_id),
+                "observation's indicator",
+            )
+            .await?,
+        ))
     }
 
     /// The publication the figure comes from, as the paper cites it.
     async fn source(&self, ctx: &Context<'_>) -> Result<Source> {
-        let row = loaders(ctx)?.load_one(SourceById(self.0.source_id)).await?;
-        Ok(Source(required(row, "observation's source")?))
+        Ok(Source(
+            referenced(ctx, SourceById(self.0.source_id), "observation's source").await?,
+        ))
     }
 
     /// Where the figure stands in the paper, e.g. "Table 2" or "Fig. 2 (text)".

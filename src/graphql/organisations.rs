@@ -10,14 +10,14 @@ use super::observations::{self, ObservationConnection, ObservationFilter, Observ
 use super::paging::{self, FilterInput, PageArgs, connection, order_input};
 use super::places::{City, Country};
 use super::sources::Source;
-use super::{children, loaders, required};
+use super::{children, optional, referenced};
 use crate::entities::{
     company, company_sanction, policy, policy_company, project, project_company,
 };
-use crate::store::observations::Scope;
-use crate::store::organisations::{
+use crate::store::lists::{
     CompanyQuery, CompanySort, PolicyQuery, PolicySort, ProjectQuery, ProjectSort,
 };
+use crate::store::observations::Scope;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 
 #[derive(Clone)]
@@ -68,27 +68,21 @@ impl Company {
 
     /// The country of the company's headquarters.
     async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
-        let row = loaders(ctx)?
-            .load_one(CountryById(self.0.country_id))
-            .await?;
-        Ok(Country(required(row, "company's country")?))
+        Ok(Country(
+            referenced(ctx, CountryById(self.0.country_id), "company's country").await?,
+        ))
     }
 
     /// The city of the company's headquarters, where the paper places it.
     async fn headquarters(&self, ctx: &Context<'_>) -> Result<Option<City>> {
-        let Some(city_id) = self.0.hq_city_id else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?.load_one(CityById(city_id)).await?.map(City))
+        Ok(optional(ctx, self.0.hq_city_id.map(CityById))
+            .await?
+            .map(City))
     }
 
     /// The parent company, for a subsidiary such as Alibaba Cloud.
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Company>> {
-        let Some(parent_id) = self.0.parent_company_id else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .load_one(CompanyById(parent_id))
+        Ok(optional(ctx, self.0.parent_company_id.map(CompanyById))
             .await?
             .map(Company))
     }
@@ -196,10 +190,9 @@ impl Sanction {
 
     /// The sanctioned company.
     async fn company(&self, ctx: &Context<'_>) -> Result<Company> {
-        let row = loaders(ctx)?
-            .load_one(CompanyById(self.0.company_id))
-            .await?;
-        Ok(Company(required(row, "sanctioned company")?))
+        Ok(Company(
+            referenced(ctx, CompanyById(self.0.company_id), "sanctioned company").await?,
+        ))
     }
 
     /// Who imposed it, e.g. the US Department of Commerce.
@@ -229,8 +222,9 @@ impl Sanction {
 
     /// The publication the paper cites for it.
     async fn source(&self, ctx: &Context<'_>) -> Result<Source> {
-        let row = loaders(ctx)?.load_one(SourceById(self.0.source_id)).await?;
-        Ok(Source(required(row, "sanction's source")?))
+        Ok(Source(
+            referenced(ctx, SourceById(self.0.source_id), "sanction's source").await?,
+        ))
     }
 
     /// Where in the paper it is stated.
@@ -287,18 +281,14 @@ impl Project {
 
     /// The city the project is in; `null` for a national or international programme.
     async fn city(&self, ctx: &Context<'_>) -> Result<Option<City>> {
-        let Some(city_id) = self.0.city_id else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?.load_one(CityById(city_id)).await?.map(City))
+        Ok(optional(ctx, self.0.city_id.map(CityById)).await?.map(City))
     }
 
     /// The country the project belongs to.
     async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
-        let row = loaders(ctx)?
-            .load_one(CountryById(self.0.country_id))
-            .await?;
-        Ok(Country(required(row, "project's country")?))
+        Ok(Country(
+            referenced(ctx, CountryById(self.0.country_id), "project's country").await?,
+        ))
     }
 
     /// The companies that operate or support the project, with their roles.
@@ -320,8 +310,9 @@ impl Project {
 
     /// The publication the paper cites for the project.
     async fn source(&self, ctx: &Context<'_>) -> Result<Source> {
-        let row = loaders(ctx)?.load_one(SourceById(self.0.source_id)).await?;
-        Ok(Source(required(row, "project's source")?))
+        Ok(Source(
+            referenced(ctx, SourceById(self.0.source_id), "project's source").await?,
+        ))
     }
 
     /// Observations about the project, such as its outcomes.
@@ -361,18 +352,26 @@ pub struct ProjectParticipation(pub project_company::Model);
 impl ProjectParticipation {
     /// The project.
     async fn project(&self, ctx: &Context<'_>) -> Result<Project> {
-        let row = loaders(ctx)?
-            .load_one(ProjectById(self.0.project_id))
-            .await?;
-        Ok(Project(required(row, "participation's project")?))
+        Ok(Project(
+            referenced(
+                ctx,
+                ProjectById(self.0.project_id),
+                "participation's project",
+            )
+            .await?,
+        ))
     }
 
     /// The company.
     async fn company(&self, ctx: &Context<'_>) -> Result<Company> {
-        let row = loaders(ctx)?
-            .load_one(CompanyById(self.0.company_id))
-            .await?;
-        Ok(Company(required(row, "participation's company")?))
+        Ok(Company(
+            referenced(
+                ctx,
+                CompanyById(self.0.company_id),
+                "participation's company",
+            )
+            .await?,
+        ))
     }
 
     /// The company's role, e.g. "technology provider".
@@ -444,10 +443,9 @@ impl Policy {
 
     /// The country whose policy it is.
     async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
-        let row = loaders(ctx)?
-            .load_one(CountryById(self.0.country_id))
-            .await?;
-        Ok(Country(required(row, "policy's country")?))
+        Ok(Country(
+            referenced(ctx, CountryById(self.0.country_id), "policy's country").await?,
+        ))
     }
 
     /// The cities the policy concerns, by name.
@@ -486,8 +484,9 @@ impl Policy {
 
     /// The publication the paper cites for the policy.
     async fn source(&self, ctx: &Context<'_>) -> Result<Source> {
-        let row = loaders(ctx)?.load_one(SourceById(self.0.source_id)).await?;
-        Ok(Source(required(row, "policy's source")?))
+        Ok(Source(
+            referenced(ctx, SourceById(self.0.source_id), "policy's source").await?,
+        ))
     }
 }
 
@@ -499,16 +498,16 @@ pub struct PolicyInvolvement(pub policy_company::Model);
 impl PolicyInvolvement {
     /// The policy.
     async fn policy(&self, ctx: &Context<'_>) -> Result<Policy> {
-        let row = loaders(ctx)?.load_one(PolicyById(self.0.policy_id)).await?;
-        Ok(Policy(required(row, "involvement's policy")?))
+        Ok(Policy(
+            referenced(ctx, PolicyById(self.0.policy_id), "involvement's policy").await?,
+        ))
     }
 
     /// The company.
     async fn company(&self, ctx: &Context<'_>) -> Result<Company> {
-        let row = loaders(ctx)?
-            .load_one(CompanyById(self.0.company_id))
-            .await?;
-        Ok(Company(required(row, "involvement's company")?))
+        Ok(Company(
+            referenced(ctx, CompanyById(self.0.company_id), "involvement's company").await?,
+        ))
     }
 
     /// How the policy concerns the company, e.g. `partner` or `target`.

@@ -10,10 +10,10 @@ use super::loaders::{
 use super::observations::{self, ObservationConnection, ObservationFilter, ObservationOrder};
 use super::organisations::{Company, Policy, Project};
 use super::paging::{self, FilterInput, PageArgs, connection, order_input};
-use super::{children, loaders, required};
+use super::{children, optional, referenced};
 use crate::entities::{city, country, region};
+use crate::store::lists::{CityQuery, CitySort, CountryQuery, CountrySort, RegionQuery};
 use crate::store::observations::Scope;
-use crate::store::places::{CityQuery, CitySort, CountryQuery, CountrySort, RegionQuery};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 
 /// A country, keyed by its ISO 3166-1 alpha-2 code.
@@ -50,11 +50,7 @@ impl Country {
 
     /// The region the country belongs to, e.g. `ASIA`.
     async fn region(&self, ctx: &Context<'_>) -> Result<Option<Region>> {
-        let Some(region_id) = self.0.region_id else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .load_one(RegionById(region_id))
+        Ok(optional(ctx, self.0.region_id.map(RegionById))
             .await?
             .map(Region))
     }
@@ -293,10 +289,9 @@ impl City {
 
     /// The country the city is in.
     async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
-        let row = loaders(ctx)?
-            .load_one(CountryById(self.0.country_id))
-            .await?;
-        Ok(Country(required(row, "city's country")?))
+        Ok(Country(
+            referenced(ctx, CountryById(self.0.country_id), "city's country").await?,
+        ))
     }
 
     /// The city's smart-city projects, by name.

@@ -5,8 +5,8 @@ use super::observations::{self, ObservationConnection, ObservationFilter, Observ
 use super::paging::{FilterInput, PageArgs, connection, order_input};
 use crate::citation;
 use crate::entities::source;
+use crate::store::lists::{SourceQuery, SourceSort};
 use crate::store::observations::Scope;
-use crate::store::sources::{SourceQuery, SourceSort};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 
 /// A citation style.

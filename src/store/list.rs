@@ -2,6 +2,9 @@
 //! [`page`] cuts one keyset page, for every listable entity alike.
 
 use super::paging::{self, KeyKind, OrderDirection, Ordering, Page, PageArgs, SortKey};
+use crate::entities::{
+    city, company, country, indicator, observation, policy, project, region, source,
+};
 use crate::error::Error;
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{DatabaseConnection, EntityTrait, Select};
@@ -11,15 +14,11 @@ type Model<L> = <<L as Listing>::Entity as EntityTrait>::Model;
 /// A list the API pages through: the entity it lists, the fields it sorts by, and how its
 /// query narrows the rows. Declared once per entity; [`page`] does the rest.
 pub trait Listing {
-    type Entity: EntityTrait<Model: Sync>;
+    type Entity: Identified<Model: Sync>;
     /// The fields the list can be ordered by; the default is the list's natural order.
     type Field: Copy + std::fmt::Debug + Default;
     /// The list's name, written into its cursors so a cursor of another list is refused.
     const NAME: &'static str;
-    /// The primary key, which breaks ties between rows with the same sort key.
-    const ID: <Self::Entity as EntityTrait>::Column;
-
-    fn id(row: &Model<Self>) -> i32;
 
     /// The sort key of one field: the SQL expression and how to read it back from a row.
     fn sort_key(field: Self::Field) -> SortKey<Model<Self>>;
@@ -49,11 +48,45 @@ pub async fn page<L: Listing>(
         order.field,
         order.direction,
         L::sort_key(order.field),
-        Expr::col((L::Entity::default(), L::ID)),
-        L::id,
+        Expr::col((L::Entity::default(), L::Entity::ID)),
+        L::Entity::id,
     );
     paging::load_page(db, select, &ordering, page).await
 }
+
+/// A table whose rows have an integer primary key `id`, which breaks ties between rows with
+/// the same sort key.
+pub trait Identified: EntityTrait {
+    const ID: Self::Column;
+
+    fn id(row: &Self::Model) -> i32;
+}
+
+macro_rules! identified {
+    ($($module:ident),+) => {
+        $(
+            impl Identified for $module::Entity {
+                const ID: $module::Column = $module::Column::Id;
+
+                fn id(row: &$module::Model) -> i32 {
+                    row.id
+                }
+            }
+        )+
+    };
+}
+
+identified!(
+    city,
+    company,
+    country,
+    indicator,
+    observation,
+    policy,
+    project,
+    region,
+    source
+);
 
 /// A text column as a sort key.
 pub fn text<E: EntityTrait>(

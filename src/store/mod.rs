@@ -2,14 +2,11 @@
 //! nowhere else; nothing here knows of GraphQL or HTTP.
 
 pub mod filters;
-pub mod indicators;
 mod keys;
 pub mod list;
 pub mod list_lengths;
+pub mod lists;
 pub mod observations;
-pub mod organisations;
 pub mod paging;
-pub mod places;
 pub mod search;
 pub mod series;
-pub mod sources;

@@ -61,11 +61,6 @@ impl Listing for ObservationQuery {
     type Entity = observation::Entity;
     type Field = ObservationSort;
     const NAME: &'static str = "observations";
-    const ID: observation::Column = observation::Column::Id;
-
-    fn id(row: &observation::Model) -> i32 {
-        row.id
-    }
 
     fn sort_key(field: ObservationSort) -> SortKey<observation::Model> {
         use observation::Column as C;

@@ -1,14 +1,138 @@
-//! The lists of companies, projects and policies.
+//! The lists the API pages through, each declared once: its query (what narrows the rows),
+//! its sort fields and how to read a sort key back from a row. Observations, with their
+//! scopes and places, have their own module.
 
 use super::filters;
 use super::keys;
 use super::list::{self, Listing};
 use super::paging::{KeyKind, SortKey};
-use crate::entities::{company, policy, policy_city, policy_company, project, project_company};
+use crate::entities::{
+    city, company, country, indicator, observation, policy, policy_city, policy_company, project,
+    project_company, region, source, subject,
+};
 use crate::error::Error;
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 use serde_json::json;
+
+/// Narrows the countries.
+#[derive(Debug, Default)]
+pub struct CountryQuery {
+    /// Region codes.
+    pub region: Option<Vec<String>>,
+    pub text: Option<String>,
+}
+
+/// What countries, and regions, sort by.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum CountrySort {
+    #[default]
+    Code,
+    Name,
+}
+
+impl Listing for CountryQuery {
+    type Entity = country::Entity;
+    type Field = CountrySort;
+    const NAME: &'static str = "countries";
+
+    fn sort_key(field: CountrySort) -> SortKey<country::Model> {
+        match field {
+            CountrySort::Code => {
+                list::text::<country::Entity>(country::Column::Code, |m| json!(m.code))
+            }
+            CountrySort::Name => {
+                list::text::<country::Entity>(country::Column::Name, |m| json!(m.name))
+            }
+        }
+    }
+
+    fn select(&self) -> Result<Select<country::Entity>, Error> {
+        use country::Column as C;
+        let select = country::Entity::find();
+        let select = filters::keyed(
+            select,
+            "region",
+            C::RegionId,
+            &self.region,
+            keys::region_ids,
+        )?;
+        filters::with_text(select, C::SearchText, self.text.as_deref())
+    }
+}
+
+/// Narrows the regions and aggregates.
+#[derive(Debug, Default)]
+pub struct RegionQuery {
+    /// `aggregate`, `continent` or `bloc`.
+    pub kind: Option<Vec<String>>,
+    pub text: Option<String>,
+}
+
+impl Listing for RegionQuery {
+    type Entity = region::Entity;
+    // Regions are ordered like countries: the schema shares `CountryOrder` between them.
+    type Field = CountrySort;
+    const NAME: &'static str = "regions";
+
+    fn sort_key(field: CountrySort) -> SortKey<region::Model> {
+        match field {
+            CountrySort::Code => {
+                list::text::<region::Entity>(region::Column::Code, |m| json!(m.code))
+            }
+            CountrySort::Name => {
+                list::text::<region::Entity>(region::Column::Name, |m| json!(m.name))
+            }
+        }
+    }
+
+    fn select(&self) -> Result<Select<region::Entity>, Error> {
+        use region::Column as C;
+        let select = filters::one_of(region::Entity::find(), "kind", C::Kind, &self.kind)?;
+        filters::with_text(select, C::SearchText, self.text.as_deref())
+    }
+}
+
+/// Narrows the cities.
+#[derive(Debug, Default)]
+pub struct CityQuery {
+    /// Country codes.
+    pub country: Option<Vec<String>>,
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub enum CitySort {
+    #[default]
+    Name,
+    Slug,
+}
+
+impl Listing for CityQuery {
+    type Entity = city::Entity;
+    type Field = CitySort;
+    const NAME: &'static str = "cities";
+
+    fn sort_key(field: CitySort) -> SortKey<city::Model> {
+        match field {
+            CitySort::Name => list::text::<city::Entity>(city::Column::Name, |m| json!(m.name)),
+            CitySort::Slug => list::text::<city::Entity>(city::Column::Slug, |m| json!(m.slug)),
+        }
+    }
+
+    fn select(&self) -> Result<Select<city::Entity>, Error> {
+        use city::Column as C;
+        let select = city::Entity::find();
+        let select = filters::keyed(
+            select,
+            "country",
+            C::CountryId,
+            &self.country,
+            keys::country_ids,
+        )?;
+        filters::with_text(select, C::SearchText, self.text.as_deref())
+    }
+}
 
 /// Narrows the companies.
 #[derive(Debug, Default)]
@@ -36,11 +160,6 @@ impl Listing for CompanyQuery {
     type Entity = company::Entity;
     type Field = CompanySort;
     const NAME: &'static str = "companies";
-    const ID: company::Column = company::Column::Id;
-
-    fn id(row: &company::Model) -> i32 {
-        row.id
-    }
 
     fn sort_key(field: CompanySort) -> SortKey<company::Model> {
         use company::Column as C;
@@ -105,11 +224,6 @@ impl Listing for ProjectQuery {
     type Entity = project::Entity;
     type Field = ProjectSort;
     const NAME: &'static str = "projects";
-    const ID: project::Column = project::Column::Id;
-
-    fn id(row: &project::Model) -> i32 {
-        row.id
-    }
 
     fn sort_key(field: ProjectSort) -> SortKey<project::Model> {
         use project::Column as C;
@@ -196,11 +310,6 @@ impl Listing for PolicyQuery {
     type Entity = policy::Entity;
     type Field = PolicySort;
     const NAME: &'static str = "policies";
-    const ID: policy::Column = policy::Column::Id;
-
-    fn id(row: &policy::Model) -> i32 {
-        row.id
-    }
 
     fn sort_key(field: PolicySort) -> SortKey<policy::Model> {
         use policy::Column as C;
@@ -249,6 +358,101 @@ impl Listing for PolicyQuery {
         if let Some(to) = self.to_year {
             select = select.filter(first_year().lte(to));
         }
+        filters::with_text(select, C::SearchText, self.text.as_deref())
+    }
+}
+
+/// Narrows the indicators.
+#[derive(Debug, Default)]
+pub struct IndicatorQuery {
+    pub topic: Option<Vec<String>>,
+    pub unit: Option<Vec<String>>,
+    /// Only indicators with observations about subjects of these kinds.
+    pub subject_kind: Option<Vec<subject::SubjectKind>>,
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub enum IndicatorSort {
+    #[default]
+    Code,
+    Name,
+    Topic,
+}
+
+impl Listing for IndicatorQuery {
+    type Entity = indicator::Entity;
+    type Field = IndicatorSort;
+    const NAME: &'static str = "indicators";
+
+    fn sort_key(field: IndicatorSort) -> SortKey<indicator::Model> {
+        use indicator::Column as C;
+        match field {
+            IndicatorSort::Code => list::text::<indicator::Entity>(C::Code, |m| json!(m.code)),
+            IndicatorSort::Name => list::text::<indicator::Entity>(C::Name, |m| json!(m.name)),
+            IndicatorSort::Topic => list::text::<indicator::Entity>(C::Topic, |m| json!(m.topic)),
+        }
+    }
+
+    fn select(&self) -> Result<Select<indicator::Entity>, Error> {
+        use indicator::Column as C;
+        let mut select =
+            filters::one_of(indicator::Entity::find(), "topic", C::Topic, &self.topic)?;
+        select = filters::one_of(select, "unit", C::Unit, &self.unit)?;
+        if let Some(kinds) = &self.subject_kind {
+            select = select.filter(C::Id.in_subquery(keys::linked::<observation::Entity>(
+                observation::Column::IndicatorId,
+                observation::Column::SubjectId,
+                keys::subject_ids_of_kinds(kinds),
+            )));
+        }
+        filters::with_text(select, C::SearchText, self.text.as_deref())
+    }
+}
+
+/// Narrows the sources.
+#[derive(Debug, Default)]
+pub struct SourceQuery {
+    pub kind: Option<Vec<String>>,
+    pub publisher: Option<Vec<String>>,
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub enum SourceSort {
+    #[default]
+    Title,
+    Slug,
+    Publisher,
+    /// Undated sources first when ascending.
+    PublishedOn,
+}
+
+impl Listing for SourceQuery {
+    type Entity = source::Entity;
+    type Field = SourceSort;
+    const NAME: &'static str = "sources";
+
+    fn sort_key(field: SourceSort) -> SortKey<source::Model> {
+        use source::Column as C;
+        match field {
+            SourceSort::Title => list::text::<source::Entity>(C::Title, |m| json!(m.title)),
+            SourceSort::Slug => list::text::<source::Entity>(C::Slug, |m| json!(m.slug)),
+            SourceSort::Publisher => {
+                list::text::<source::Entity>(C::Publisher, |m| json!(m.publisher))
+            }
+            SourceSort::PublishedOn => list::computed(
+                Expr::col((source::Entity, C::PublishedOn)).if_null(""),
+                KeyKind::Text,
+                |m| json!(m.published_on.as_deref().unwrap_or_default()),
+            ),
+        }
+    }
+
+    fn select(&self) -> Result<Select<source::Entity>, Error> {
+        use source::Column as C;
+        let select = filters::one_of(source::Entity::find(), "kind", C::Kind, &self.kind)?;
+        let select = filters::one_of(select, "publisher", C::Publisher, &self.publisher)?;
         filters::with_text(select, C::SearchText, self.text.as_deref())
     }
 }
