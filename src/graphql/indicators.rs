@@ -3,15 +3,15 @@
 use super::database;
 use super::derived_values::{DerivedValue, input};
 use super::ids::{self, NodeType};
-use super::observations::{self, ObservationConnection, ObservationFilter, ObservationOrder};
-use super::paging::{FilterInput, PageArgs, connection, order_input};
+use super::inputs::{ObservationFilter, ObservationOrder};
+use super::observations::{self, ObservationConnection};
+use super::paging::{PageArgs, connection};
 use super::series::{self, Series};
 use crate::derived;
 use crate::entities::indicator;
-use crate::store::lists::{IndicatorQuery, IndicatorSort};
 use crate::store::observations::Scope;
 use crate::store::series::{self as store, SeriesQuery};
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, Object, Result};
 
 #[derive(Clone)]
 pub struct Indicator(pub indicator::Model);
@@ -179,48 +179,3 @@ connection!(
     "indicators",
     "A page of indicators, with the cursors to page on and the total count."
 );
-
-/// Narrows the list of indicators.
-#[derive(InputObject, Default)]
-pub struct IndicatorFilter {
-    /// Only indicators on these topics, e.g. `ai_market` or `project_outcomes`.
-    pub topic: Option<Vec<String>>,
-    /// Only indicators in these units, e.g. `USD` or `percent`.
-    pub unit: Option<Vec<String>>,
-    /// Only indicators with observations about subjects of these kinds.
-    pub subject_kind: Option<Vec<super::observations::SubjectKind>>,
-    /// Case-insensitive text found in the name, code, description, unit, measure or topic.
-    pub text: Option<String>,
-}
-
-/// The fields indicators can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-#[graphql(remote = "IndicatorSort")]
-pub enum IndicatorOrderField {
-    /// By code.
-    #[default]
-    Code,
-    /// By name.
-    Name,
-    /// By topic.
-    Topic,
-}
-
-order_input!(IndicatorOrder, IndicatorOrderField, "indicators");
-
-impl From<IndicatorFilter> for IndicatorQuery {
-    fn from(filter: IndicatorFilter) -> Self {
-        Self {
-            topic: filter.topic,
-            unit: filter.unit,
-            subject_kind: filter
-                .subject_kind
-                .map(|kinds| kinds.into_iter().map(Into::into).collect()),
-            text: filter.text,
-        }
-    }
-}
-
-impl FilterInput for IndicatorFilter {
-    type Query = IndicatorQuery;
-}

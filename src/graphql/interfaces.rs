@@ -4,10 +4,9 @@
 use super::comparison::StrategicDimension;
 use super::ids::{self, KEY_SEPARATOR, NodeType};
 use super::indicators::Indicator;
+use super::inputs::{ObservationFilter, ObservationOrder};
 use super::loaders::SubjectRow;
-use super::observations::{
-    Observation, ObservationConnection, ObservationFilter, ObservationOrder,
-};
+use super::observations::{Observation, ObservationConnection};
 use super::organisations::{Company, Policy, Project, Sanction};
 use super::places::{City, Country, Region};
 use super::sources::Source;

@@ -8,6 +8,7 @@ mod dry_run;
 pub mod examples;
 pub mod ids;
 mod indicators;
+mod inputs;
 mod interfaces;
 mod limits;
 mod loaders;

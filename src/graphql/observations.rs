@@ -2,16 +2,17 @@
 
 use super::ids::{self, KEY_SEPARATOR, NodeType};
 use super::indicators::Indicator;
+use super::inputs::{ObservationFilter, ObservationOrder};
 use super::interfaces::Subject;
 use super::loaders::{IndicatorById, ObservationsOfSubject, SourceById, SubjectById, SubjectRow};
-use super::paging::{self, FilterInput, PageArgs, connection, order_input};
+use super::paging::{self, PageArgs, connection};
 use super::sources::Source;
 use super::{loaders, referenced};
 use crate::entities::{indicator, observation, source, subject};
 use crate::error::Error;
 use crate::formatting;
-use crate::store::observations::{ObservationQuery, ObservationSort, Scope};
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+use crate::store::observations::{ObservationQuery, Scope};
+use async_graphql::{Context, Enum, ID, Object, Result};
 
 /// How far a figure is from a measured fact.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -194,83 +195,6 @@ connection!(
     "observations",
     "A page of observations, with the cursors to page on and the total count."
 );
-
-/// Narrows a list of observations. Every condition given must hold.
-#[derive(InputObject, Default)]
-pub struct ObservationFilter {
-    /// Only these indicators, by code, e.g. `ai_market_size`.
-    pub indicator: Option<Vec<String>>,
-    /// Only indicators on these topics, e.g. `ai_market`.
-    pub topic: Option<Vec<String>>,
-    /// Only these subjects, by key: a country code, a region code or a slug.
-    pub subject: Option<Vec<String>>,
-    /// Only subjects of these kinds.
-    pub subject_kind: Option<Vec<SubjectKind>>,
-    /// Only figures about these countries (by ISO code) or about the cities, companies and
-    /// projects in them.
-    pub country: Option<Vec<String>>,
-    /// Only figures about these cities (by slug) or about their projects and the companies
-    /// headquartered there.
-    pub city: Option<Vec<String>>,
-    /// Only figures with these statuses.
-    pub status: Option<Vec<ObservationStatus>>,
-    /// Only figures for this year or later.
-    pub from_year: Option<i32>,
-    /// Only figures for this year or earlier.
-    pub to_year: Option<i32>,
-    /// Only these periods, e.g. `2024` or `2024-Q3`.
-    pub period: Option<Vec<String>>,
-    /// Only these categories, e.g. `healthcare`.
-    pub category: Option<Vec<String>>,
-    /// Only figures from these sources, by slug.
-    pub source: Option<Vec<String>>,
-    /// Case-insensitive text found in the indicator's name or code, the subject's key, the
-    /// category, the place in the paper or the caveat.
-    pub text: Option<String>,
-}
-
-/// The fields observations can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-#[graphql(remote = "ObservationSort")]
-pub enum ObservationOrderField {
-    /// By year.
-    #[default]
-    Year,
-    /// By value. Values in different units do not compare; filter by indicator first.
-    Value,
-    /// By period, as text: `2024` sorts before `2024-Q3`.
-    Period,
-}
-
-order_input!(ObservationOrder, ObservationOrderField, "observations");
-
-impl From<ObservationFilter> for ObservationQuery {
-    fn from(filter: ObservationFilter) -> Self {
-        let all_of = |kinds: Vec<SubjectKind>| kinds.into_iter().map(Into::into).collect();
-        Self {
-            scope: Scope::All,
-            indicator: filter.indicator,
-            topic: filter.topic,
-            subject: filter.subject,
-            subject_kind: filter.subject_kind.map(all_of),
-            country: filter.country,
-            city: filter.city,
-            status: filter
-                .status
-                .map(|statuses| statuses.into_iter().map(Into::into).collect()),
-            from_year: filter.from_year,
-            to_year: filter.to_year,
-            period: filter.period,
-            category: filter.category,
-            source: filter.source,
-            text: filter.text,
-        }
-    }
-}
-
-impl FilterInput for ObservationFilter {
-    type Query = ObservationQuery;
-}
 
 /// One page of the observations in `scope` that the client's filter admits.
 ///

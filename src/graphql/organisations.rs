@@ -1,24 +1,22 @@
 //! Companies, their sanctions, smart-city projects and policies, and the links between them.
 
 use super::ids::{self, NodeType};
+use super::inputs::{ObservationFilter, ObservationOrder};
 use super::loaders::{
     CitiesOfPolicy, CityById, CompaniesOfPolicy, CompanyById, CountryById, ParticipantsOfProject,
     PoliciesOfCompany, PolicyById, ProjectById, ProjectsOfCompany, SanctionsOfCompany, SourceById,
     SubsidiariesOf,
 };
-use super::observations::{self, ObservationConnection, ObservationFilter, ObservationOrder};
-use super::paging::{self, FilterInput, PageArgs, connection, order_input};
+use super::observations::{self, ObservationConnection};
+use super::paging::{self, PageArgs, connection};
 use super::places::{City, Country};
 use super::sources::Source;
 use super::{children, optional, referenced};
 use crate::entities::{
     company, company_sanction, policy, policy_company, project, project_company,
 };
-use crate::store::lists::{
-    CompanyQuery, CompanySort, PolicyQuery, PolicySort, ProjectQuery, ProjectSort,
-};
 use crate::store::observations::Scope;
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, Object, Result};
 
 #[derive(Clone)]
 pub struct Company(pub company::Model);
@@ -537,156 +535,3 @@ connection!(
     "policies",
     "A page of policies, with the cursors to page on and the total count."
 );
-
-/// Narrows the list of companies.
-#[derive(InputObject, Default)]
-pub struct CompanyFilter {
-    /// Only companies headquartered in these countries, by ISO code.
-    pub country: Option<Vec<String>>,
-    /// Only companies headquartered in these cities, by slug.
-    pub city: Option<Vec<String>>,
-    /// Only companies in these sectors, e.g. `telecommunications`.
-    pub sector: Option<Vec<String>>,
-    /// Only the leading enterprises of Table 2 (`true`) or only the others (`false`).
-    pub leading_enterprise: Option<bool>,
-    /// Only companies that take part in these projects, by slug.
-    pub project: Option<Vec<String>>,
-    /// Case-insensitive text found in the name, slug, sector or description.
-    pub text: Option<String>,
-}
-
-/// The fields companies can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-#[graphql(remote = "CompanySort")]
-pub enum CompanyOrderField {
-    /// By name.
-    #[default]
-    Name,
-    /// By slug.
-    Slug,
-    /// By sector, then by id.
-    Sector,
-}
-
-order_input!(CompanyOrder, CompanyOrderField, "companies");
-
-impl From<CompanyFilter> for CompanyQuery {
-    fn from(filter: CompanyFilter) -> Self {
-        Self {
-            country: filter.country,
-            city: filter.city,
-            sector: filter.sector,
-            leading_enterprise: filter.leading_enterprise,
-            project: filter.project,
-            text: filter.text,
-        }
-    }
-}
-
-impl FilterInput for CompanyFilter {
-    type Query = CompanyQuery;
-}
-
-/// Narrows the list of projects.
-#[derive(InputObject, Default)]
-pub struct ProjectFilter {
-    /// Only projects in these countries, by ISO code.
-    pub country: Option<Vec<String>>,
-    /// Only projects in these cities, by slug.
-    pub city: Option<Vec<String>>,
-    /// Only projects of these kinds, e.g. `digital_twin`.
-    pub kind: Option<Vec<String>>,
-    /// Only projects these companies take part in, by slug.
-    pub company: Option<Vec<String>>,
-    /// Only projects that started in or after this year.
-    pub from_year: Option<i32>,
-    /// Only projects that started in or before this year.
-    pub to_year: Option<i32>,
-    /// Case-insensitive text found in the name, slug, kind or description.
-    pub text: Option<String>,
-}
-
-/// The fields projects can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-#[graphql(remote = "ProjectSort")]
-pub enum ProjectOrderField {
-    /// By name.
-    #[default]
-    Name,
-    /// By slug.
-    Slug,
-    /// By start year; projects without one come after all others when ascending.
-    StartYear,
-}
-
-order_input!(ProjectOrder, ProjectOrderField, "projects");
-
-impl From<ProjectFilter> for ProjectQuery {
-    fn from(filter: ProjectFilter) -> Self {
-        Self {
-            country: filter.country,
-            city: filter.city,
-            kind: filter.kind,
-            company: filter.company,
-            from_year: filter.from_year,
-            to_year: filter.to_year,
-            text: filter.text,
-        }
-    }
-}
-
-impl FilterInput for ProjectFilter {
-    type Query = ProjectQuery;
-}
-
-/// Narrows the list of policies.
-#[derive(InputObject, Default)]
-pub struct PolicyFilter {
-    /// Only policies of these countries, by ISO code.
-    pub country: Option<Vec<String>>,
-    /// Only policies that concern these cities, by slug.
-    pub city: Option<Vec<String>>,
-    /// Only policies that concern these companies, by slug.
-    pub company: Option<Vec<String>>,
-    /// Only policies of these kinds, e.g. `national_plan`.
-    pub kind: Option<Vec<String>>,
-    /// Only policies in force in or after this year: issued, running or due then.
-    pub from_year: Option<i32>,
-    /// Only policies in force in or before this year.
-    pub to_year: Option<i32>,
-    /// Case-insensitive text found in the title, slug, kind, issuer or summary.
-    pub text: Option<String>,
-}
-
-/// The fields policies can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-#[graphql(remote = "PolicySort")]
-pub enum PolicyOrderField {
-    /// By title.
-    #[default]
-    Title,
-    /// By slug.
-    Slug,
-    /// By year issued, else first year covered; undated policies come last when ascending.
-    Year,
-}
-
-order_input!(PolicyOrder, PolicyOrderField, "policies");
-
-impl From<PolicyFilter> for PolicyQuery {
-    fn from(filter: PolicyFilter) -> Self {
-        Self {
-            country: filter.country,
-            city: filter.city,
-            company: filter.company,
-            kind: filter.kind,
-            from_year: filter.from_year,
-            to_year: filter.to_year,
-            text: filter.text,
-        }
-    }
-}
-
-impl FilterInput for PolicyFilter {
-    type Query = PolicyQuery;
-}

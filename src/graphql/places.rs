@@ -2,19 +2,19 @@
 
 use super::comparison::StrategicPosition;
 use super::ids::{self, NodeType};
+use super::inputs::{ObservationFilter, ObservationOrder};
 use super::loaders::{
     CitiesOfCountry, CompaniesInCity, CompaniesOfCountry, CountriesOfRegion, CountryById,
     PoliciesOfCity, PoliciesOfCountry, PositionsOfCountry, ProjectsInCity, ProjectsOfCountry,
     RegionById,
 };
-use super::observations::{self, ObservationConnection, ObservationFilter, ObservationOrder};
+use super::observations::{self, ObservationConnection};
 use super::organisations::{Company, Policy, Project};
-use super::paging::{self, FilterInput, PageArgs, connection, order_input};
+use super::paging::{self, PageArgs, connection};
 use super::{children, optional, referenced};
 use crate::entities::{city, country, region};
-use crate::store::lists::{CityQuery, CitySort, CountryQuery, CountrySort, RegionQuery};
 use crate::store::observations::Scope;
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, Object, Result};
 
 /// A country, keyed by its ISO 3166-1 alpha-2 code.
 #[derive(Clone)]
@@ -400,95 +400,3 @@ connection!(
     "cities",
     "A page of cities, with the cursors to page on and the total count."
 );
-
-/// Narrows the list of countries.
-#[derive(InputObject, Default)]
-pub struct CountryFilter {
-    /// Only countries in these regions, by code (e.g. `ASIA`).
-    pub region: Option<Vec<String>>,
-    /// Case-insensitive text found in the name, codes or advantages.
-    pub text: Option<String>,
-}
-
-impl From<CountryFilter> for CountryQuery {
-    fn from(filter: CountryFilter) -> Self {
-        Self {
-            region: filter.region,
-            text: filter.text,
-        }
-    }
-}
-
-impl FilterInput for CountryFilter {
-    type Query = CountryQuery;
-}
-
-/// The fields countries can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-#[graphql(remote = "CountrySort")]
-pub enum CountryOrderField {
-    /// By ISO code.
-    #[default]
-    Code,
-    /// By English name.
-    Name,
-}
-
-order_input!(CountryOrder, CountryOrderField, "countries");
-
-/// Narrows the list of regions.
-#[derive(InputObject, Default)]
-pub struct RegionFilter {
-    /// Only regions of these kinds: `aggregate`, `continent` or `bloc`.
-    pub kind: Option<Vec<String>>,
-    /// Case-insensitive text found in the name, code or description.
-    pub text: Option<String>,
-}
-
-impl From<RegionFilter> for RegionQuery {
-    fn from(filter: RegionFilter) -> Self {
-        Self {
-            kind: filter.kind,
-            text: filter.text,
-        }
-    }
-}
-
-impl FilterInput for RegionFilter {
-    type Query = RegionQuery;
-}
-
-/// Narrows the list of cities.
-#[derive(InputObject, Default)]
-pub struct CityFilter {
-    /// Only cities in these countries, by ISO code.
-    pub country: Option<Vec<String>>,
-    /// Case-insensitive text found in the name, slug or description.
-    pub text: Option<String>,
-}
-
-impl From<CityFilter> for CityQuery {
-    fn from(filter: CityFilter) -> Self {
-        Self {
-            country: filter.country,
-            text: filter.text,
-        }
-    }
-}
-
-impl FilterInput for CityFilter {
-    type Query = CityQuery;
-}
-
-/// The fields cities can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-#[graphql(remote = "CitySort")]
-pub enum CityOrderField {
-    /// By English name.
-    #[default]
-    Name,
-    /// By slug.
-    Slug,
-}
-
-order_input!(CityOrder, CityOrderField, "cities");

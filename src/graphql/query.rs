@@ -3,21 +3,22 @@
 use super::budget::RateLimit;
 use super::comparison::StrategicDimension;
 use super::derived_values::{self, DerivedValue, FigureInput};
-use super::indicators::{Indicator, IndicatorConnection, IndicatorFilter, IndicatorOrder};
+use super::indicators::{Indicator, IndicatorConnection};
+use super::inputs::{
+    CityFilter, CityOrder, CompanyFilter, CompanyOrder, CountryFilter, CountryOrder,
+    IndicatorFilter, IndicatorOrder, ObservationFilter, ObservationOrder, PolicyFilter,
+    PolicyOrder, ProjectFilter, ProjectOrder, RegionFilter, SourceFilter, SourceOrder,
+};
 use super::interfaces::{self, Node, SearchResult};
 use super::loaders::CountryById;
-use super::observations::{self, ObservationConnection, ObservationFilter, ObservationOrder};
+use super::observations::{self, ObservationConnection};
 use super::organisations::{
-    Company, CompanyConnection, CompanyFilter, CompanyOrder, Policy, PolicyConnection,
-    PolicyFilter, PolicyOrder, Project, ProjectConnection, ProjectFilter, ProjectOrder,
+    Company, CompanyConnection, Policy, PolicyConnection, Project, ProjectConnection,
 };
 use super::paging::{self, MAX_PAGE_SIZE, PageArgs};
-use super::places::{
-    City, CityConnection, CityFilter, CityOrder, Country, CountryConnection, CountryFilter,
-    CountryOrder, Region, RegionConnection, RegionFilter,
-};
+use super::places::{City, CityConnection, Country, CountryConnection, Region, RegionConnection};
 use super::search;
-use super::sources::{Source, SourceConnection, SourceFilter, SourceOrder};
+use super::sources::{Source, SourceConnection};
 use super::{database, loaders};
 use crate::derived;
 use crate::entities::{

@@ -1,13 +1,13 @@
 //! Sources: the publications the paper cites, with citations in the common styles.
 
 use super::ids::{self, NodeType};
-use super::observations::{self, ObservationConnection, ObservationFilter, ObservationOrder};
-use super::paging::{FilterInput, PageArgs, connection, order_input};
+use super::inputs::{ObservationFilter, ObservationOrder};
+use super::observations::{self, ObservationConnection};
+use super::paging::{PageArgs, connection};
 use crate::citation;
 use crate::entities::source;
-use crate::store::lists::{SourceQuery, SourceSort};
 use crate::store::observations::Scope;
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+use async_graphql::{Context, Enum, ID, Object, Result};
 
 /// A citation style.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -131,45 +131,3 @@ connection!(
     "sources",
     "A page of sources, with the cursors to page on and the total count."
 );
-
-/// Narrows the list of sources.
-#[derive(InputObject, Default)]
-pub struct SourceFilter {
-    /// Only sources of these kinds, e.g. `statistic` or `journal_article`.
-    pub kind: Option<Vec<String>>,
-    /// Only sources from these publishers, exactly as named, e.g. `Statista`.
-    pub publisher: Option<Vec<String>>,
-    /// Case-insensitive text found in the title, authors, publisher or container.
-    pub text: Option<String>,
-}
-
-/// The fields sources can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-#[graphql(remote = "SourceSort")]
-pub enum SourceOrderField {
-    /// By title.
-    #[default]
-    Title,
-    /// By slug.
-    Slug,
-    /// By publisher.
-    Publisher,
-    /// By publication date; undated sources come first when ascending.
-    PublishedOn,
-}
-
-order_input!(SourceOrder, SourceOrderField, "sources");
-
-impl From<SourceFilter> for SourceQuery {
-    fn from(filter: SourceFilter) -> Self {
-        Self {
-            kind: filter.kind,
-            publisher: filter.publisher,
-            text: filter.text,
-        }
-    }
-}
-
-impl FilterInput for SourceFilter {
-    type Query = SourceQuery;
-}
