@@ -18,71 +18,26 @@ where
         .to_owned()
 }
 
-pub fn country_ids(codes: &[String]) -> SelectStatement {
-    ids_where(
-        country::Entity,
-        country::Column::Id,
-        country::Column::Code,
-        codes,
-    )
+/// Declares `fn name(values) -> SELECT id FROM <table> WHERE <key> IN (values)`.
+macro_rules! ids_by {
+    ($($name:ident: $module:ident by $key:ident;)+) => {
+        $(
+            pub fn $name(values: &[String]) -> SelectStatement {
+                ids_where($module::Entity, $module::Column::Id, $module::Column::$key, values)
+            }
+        )+
+    };
 }
 
-pub fn region_ids(codes: &[String]) -> SelectStatement {
-    ids_where(
-        region::Entity,
-        region::Column::Id,
-        region::Column::Code,
-        codes,
-    )
-}
-
-pub fn city_ids(slugs: &[String]) -> SelectStatement {
-    ids_where(city::Entity, city::Column::Id, city::Column::Slug, slugs)
-}
-
-pub fn company_ids(slugs: &[String]) -> SelectStatement {
-    ids_where(
-        company::Entity,
-        company::Column::Id,
-        company::Column::Slug,
-        slugs,
-    )
-}
-
-pub fn project_ids(slugs: &[String]) -> SelectStatement {
-    ids_where(
-        project::Entity,
-        project::Column::Id,
-        project::Column::Slug,
-        slugs,
-    )
-}
-
-pub fn source_ids(slugs: &[String]) -> SelectStatement {
-    ids_where(
-        source::Entity,
-        source::Column::Id,
-        source::Column::Slug,
-        slugs,
-    )
-}
-
-pub fn indicator_ids(codes: &[String]) -> SelectStatement {
-    ids_where(
-        indicator::Entity,
-        indicator::Column::Id,
-        indicator::Column::Code,
-        codes,
-    )
-}
-
-pub fn indicator_ids_on_topics(topics: &[String]) -> SelectStatement {
-    ids_where(
-        indicator::Entity,
-        indicator::Column::Id,
-        indicator::Column::Topic,
-        topics,
-    )
+ids_by! {
+    country_ids: country by Code;
+    region_ids: region by Code;
+    city_ids: city by Slug;
+    company_ids: company by Slug;
+    project_ids: project by Slug;
+    source_ids: source by Slug;
+    indicator_ids: indicator by Code;
+    indicator_ids_on_topics: indicator by Topic;
 }
 
 /// Subjects by key, of any kind: a key may name a country and a company alike.

@@ -5,7 +5,7 @@ use crate::entities::{
     city, company, company_sanction, country, observation, policy, policy_city, policy_company,
     project, project_company, strategic_dimension, strategic_position,
 };
-use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, IntoColumnRef, Query};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, IntoColumnRef, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
 /// A one-to-many relation: the rows of a child table grouped by the parent they point at.
@@ -69,156 +69,76 @@ impl Relation {
 
 /// The number of rows in the largest group of `relation`; 0 when the table is empty.
 pub async fn longest(db: &impl ConnectionTrait, relation: Relation) -> Result<u64, DbErr> {
+    let row = db.query_one(&largest_group_of(relation)).await?;
+    let longest = match row {
+        Some(row) => row.try_get_by_index::<Option<i64>>(0)?,
+        None => None,
+    };
+    Ok(longest.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+}
+
+/// The statement that finds the largest group of `relation`.
+fn largest_group_of(relation: Relation) -> SelectStatement {
     use Relation::*;
+    use {observation::Column as Observation, project_company::Column as ProjectCompany};
+    use {policy_company::Column as PolicyCompany, strategic_position::Column as Position};
     match relation {
-        CountriesOfRegion => largest_group(db, country::Entity, [country::Column::RegionId]).await,
-        CitiesOfCountry => largest_group(db, city::Entity, [city::Column::CountryId]).await,
-        CompaniesOfCountry => {
-            largest_group(db, company::Entity, [company::Column::CountryId]).await
-        }
-        CompaniesInCity => largest_group(db, company::Entity, [company::Column::HqCityId]).await,
-        SubsidiariesOfCompany => {
-            largest_group(db, company::Entity, [company::Column::ParentCompanyId]).await
-        }
-        ProjectsOfCountry => largest_group(db, project::Entity, [project::Column::CountryId]).await,
-        ProjectsInCity => largest_group(db, project::Entity, [project::Column::CityId]).await,
-        PoliciesOfCountry => largest_group(db, policy::Entity, [policy::Column::CountryId]).await,
-        PoliciesOfCity => {
-            largest_group(db, policy_city::Entity, [policy_city::Column::CityId]).await
-        }
-        CitiesOfPolicy => {
-            largest_group(db, policy_city::Entity, [policy_city::Column::PolicyId]).await
-        }
-        SanctionsOfCompany => {
-            largest_group(
-                db,
-                company_sanction::Entity,
-                [company_sanction::Column::CompanyId],
-            )
-            .await
-        }
-        CompaniesOfProject => {
-            largest_group(
-                db,
-                project_company::Entity,
-                [project_company::Column::ProjectId],
-            )
-            .await
-        }
-        ProjectsOfCompany => {
-            largest_group(
-                db,
-                project_company::Entity,
-                [project_company::Column::CompanyId],
-            )
-            .await
-        }
-        CompaniesOfPolicy => {
-            largest_group(
-                db,
-                policy_company::Entity,
-                [policy_company::Column::PolicyId],
-            )
-            .await
-        }
-        PoliciesOfCompany => {
-            largest_group(
-                db,
-                policy_company::Entity,
-                [policy_company::Column::CompanyId],
-            )
-            .await
-        }
-        PositionsOfCountry => {
-            largest_group(
-                db,
-                strategic_position::Entity,
-                [strategic_position::Column::CountryId],
-            )
-            .await
-        }
-        PositionsOfDimension => {
-            largest_group(
-                db,
-                strategic_position::Entity,
-                [strategic_position::Column::DimensionId],
-            )
-            .await
-        }
-        Dimensions => {
-            let no_columns: [strategic_dimension::Column; 0] = [];
-            largest_group(db, strategic_dimension::Entity, no_columns).await
-        }
-        ObservationsOfSubject => {
-            largest_group(db, observation::Entity, [observation::Column::SubjectId]).await
-        }
-        SubjectsOfIndicator => {
-            largest_distinct_group(
-                db,
-                observation::Entity,
-                observation::Column::SubjectId,
-                observation::Column::IndicatorId,
-            )
-            .await
-        }
-        PeriodsOfIndicator => {
-            largest_distinct_group(
-                db,
-                observation::Entity,
-                observation::Column::Period,
-                observation::Column::IndicatorId,
-            )
-            .await
-        }
-        ObservationsOfSeries => {
-            largest_group(
-                db,
-                observation::Entity,
-                [
-                    observation::Column::IndicatorId,
-                    observation::Column::SubjectId,
-                ],
-            )
-            .await
-        }
+        CountriesOfRegion => rows_per(country::Entity, [country::Column::RegionId]),
+        CitiesOfCountry => rows_per(city::Entity, [city::Column::CountryId]),
+        CompaniesOfCountry => rows_per(company::Entity, [company::Column::CountryId]),
+        CompaniesInCity => rows_per(company::Entity, [company::Column::HqCityId]),
+        SubsidiariesOfCompany => rows_per(company::Entity, [company::Column::ParentCompanyId]),
+        ProjectsOfCountry => rows_per(project::Entity, [project::Column::CountryId]),
+        ProjectsInCity => rows_per(project::Entity, [project::Column::CityId]),
+        PoliciesOfCountry => rows_per(policy::Entity, [policy::Column::CountryId]),
+        PoliciesOfCity => rows_per(policy_city::Entity, [policy_city::Column::CityId]),
+        CitiesOfPolicy => rows_per(policy_city::Entity, [policy_city::Column::PolicyId]),
+        SanctionsOfCompany => rows_per(
+            company_sanction::Entity,
+            [company_sanction::Column::CompanyId],
+        ),
+        CompaniesOfProject => rows_per(project_company::Entity, [ProjectCompany::ProjectId]),
+        ProjectsOfCompany => rows_per(project_company::Entity, [ProjectCompany::CompanyId]),
+        CompaniesOfPolicy => rows_per(policy_company::Entity, [PolicyCompany::PolicyId]),
+        PoliciesOfCompany => rows_per(policy_company::Entity, [PolicyCompany::CompanyId]),
+        PositionsOfCountry => rows_per(strategic_position::Entity, [Position::CountryId]),
+        PositionsOfDimension => rows_per(strategic_position::Entity, [Position::DimensionId]),
+        Dimensions => rows_per::<_, strategic_dimension::Column>(strategic_dimension::Entity, []),
+        ObservationsOfSubject => rows_per(observation::Entity, [Observation::SubjectId]),
+        SubjectsOfIndicator => largest(
+            observation::Entity,
+            Expr::col(Observation::SubjectId).count_distinct(),
+            [Observation::IndicatorId],
+        ),
+        PeriodsOfIndicator => largest(
+            observation::Entity,
+            Expr::col(Observation::Period).count_distinct(),
+            [Observation::IndicatorId],
+        ),
+        ObservationsOfSeries => rows_per(
+            observation::Entity,
+            [Observation::IndicatorId, Observation::SubjectId],
+        ),
     }
 }
 
 /// `SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM table GROUP BY columns)`: one statement,
 /// whatever the number of groups. Rows whose parent is NULL (a company without a parent)
 /// form a group of their own, which only ever overstates the bound.
-async fn largest_group<E, C>(
-    db: &impl ConnectionTrait,
-    entity: E,
-    group_by: impl IntoIterator<Item = C>,
-) -> Result<u64, DbErr>
+fn rows_per<E, C>(entity: E, group_by: impl IntoIterator<Item = C>) -> SelectStatement
 where
     E: EntityTrait,
     C: IntoColumnRef,
 {
-    largest(db, entity, Expr::col(Asterisk).count(), group_by).await
+    largest(entity, Expr::col(Asterisk).count(), group_by)
 }
 
-/// The most distinct values of `counted` under one value of `group_by`.
-async fn largest_distinct_group<E, C>(
-    db: &impl ConnectionTrait,
-    entity: E,
-    counted: C,
-    group_by: C,
-) -> Result<u64, DbErr>
-where
-    E: EntityTrait,
-    C: IntoColumnRef,
-{
-    largest(db, entity, Expr::col(counted).count_distinct(), [group_by]).await
-}
-
-async fn largest<E, C>(
-    db: &impl ConnectionTrait,
+/// The largest value of `per_group` over the groups of `group_by`.
+fn largest<E, C>(
     entity: E,
     per_group: Expr,
     group_by: impl IntoIterator<Item = C>,
-) -> Result<u64, DbErr>
+) -> SelectStatement
 where
     E: EntityTrait,
     C: IntoColumnRef,
@@ -229,14 +149,8 @@ where
         .from(entity)
         .group_by_columns(group_by)
         .to_owned();
-    let largest = Query::select()
+    Query::select()
         .expr(Expr::col(count).max())
         .from_subquery(groups, Alias::new("groups"))
-        .to_owned();
-    let row = db.query_one(&largest).await?;
-    let longest = match row {
-        Some(row) => row.try_get_by_index::<Option<i64>>(0)?,
-        None => None,
-    };
-    Ok(longest.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+        .to_owned()
 }

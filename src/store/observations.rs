@@ -144,65 +144,61 @@ impl Listing for ObservationQuery {
 /// The subjects located in some countries: the countries themselves and the cities,
 /// companies and projects in them.
 fn subjects_in_countries(codes: &[String]) -> SelectStatement {
-    let mut located = subjects_where(
-        country::Entity,
-        country::Column::SubjectId,
-        Expr::col(country::Column::Code).is_in(codes.iter().cloned()),
-    );
-    located
-        .union(
-            UnionType::All,
-            subjects_where(
-                city::Entity,
-                city::Column::SubjectId,
-                Expr::col(city::Column::CountryId).in_subquery(keys::country_ids(codes)),
-            ),
-        )
-        .union(
-            UnionType::All,
-            subjects_where(
-                company::Entity,
-                company::Column::SubjectId,
-                Expr::col(company::Column::CountryId).in_subquery(keys::country_ids(codes)),
-            ),
-        )
-        .union(
-            UnionType::All,
-            subjects_where(
-                project::Entity,
-                project::Column::SubjectId,
-                Expr::col(project::Column::CountryId).in_subquery(keys::country_ids(codes)),
-            ),
-        );
-    located
+    let in_countries = || keys::country_ids(codes);
+    union_all([
+        subjects_where(
+            country::Entity,
+            country::Column::SubjectId,
+            Expr::col(country::Column::Code).is_in(codes.iter().cloned()),
+        ),
+        subjects_where(
+            city::Entity,
+            city::Column::SubjectId,
+            Expr::col(city::Column::CountryId).in_subquery(in_countries()),
+        ),
+        subjects_where(
+            company::Entity,
+            company::Column::SubjectId,
+            Expr::col(company::Column::CountryId).in_subquery(in_countries()),
+        ),
+        subjects_where(
+            project::Entity,
+            project::Column::SubjectId,
+            Expr::col(project::Column::CountryId).in_subquery(in_countries()),
+        ),
+    ])
 }
 
 /// The subjects located in some cities: the cities themselves, their projects and the
 /// companies headquartered there.
 fn subjects_in_cities(slugs: &[String]) -> SelectStatement {
-    let mut located = subjects_where(
-        city::Entity,
-        city::Column::SubjectId,
-        Expr::col(city::Column::Slug).is_in(slugs.iter().cloned()),
-    );
-    located
-        .union(
-            UnionType::All,
-            subjects_where(
-                company::Entity,
-                company::Column::SubjectId,
-                Expr::col(company::Column::HqCityId).in_subquery(keys::city_ids(slugs)),
-            ),
-        )
-        .union(
-            UnionType::All,
-            subjects_where(
-                project::Entity,
-                project::Column::SubjectId,
-                Expr::col(project::Column::CityId).in_subquery(keys::city_ids(slugs)),
-            ),
-        );
-    located
+    let in_cities = || keys::city_ids(slugs);
+    union_all([
+        subjects_where(
+            city::Entity,
+            city::Column::SubjectId,
+            Expr::col(city::Column::Slug).is_in(slugs.iter().cloned()),
+        ),
+        subjects_where(
+            company::Entity,
+            company::Column::SubjectId,
+            Expr::col(company::Column::HqCityId).in_subquery(in_cities()),
+        ),
+        subjects_where(
+            project::Entity,
+            project::Column::SubjectId,
+            Expr::col(project::Column::CityId).in_subquery(in_cities()),
+        ),
+    ])
+}
+
+fn union_all<const N: usize>(selects: [SelectStatement; N]) -> SelectStatement {
+    let mut selects = selects.into_iter();
+    let mut union = selects.next().unwrap_or_else(Query::select);
+    for select in selects {
+        union.union(UnionType::All, select);
+    }
+    union
 }
 
 /// `SELECT subject_id FROM <table> WHERE <condition>`.
