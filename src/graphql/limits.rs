@@ -4,13 +4,14 @@
 //! the whole parsed document, every operation and fragment included, with fragments costed
 //! once each so that a fragment bomb cannot make the analysis itself expensive.
 
+use super::sdl_index::{FieldInfo, SdlIndex, named_type};
 use crate::configuration::LimitSettings;
 use crate::store::list_lengths::{self, Relation};
 use crate::store::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use async_graphql::parser::Positioned;
 use async_graphql::parser::types::{
-    BaseType, Directive, DocumentOperations, ExecutableDocument, Field, OperationDefinition,
-    OperationType, Selection, SelectionSet, Type, TypeKind, TypeSystemDefinition,
+    BaseType, Directive, DocumentOperations, ExecutableDocument, Field, FieldDefinition,
+    OperationDefinition, OperationType, Selection, SelectionSet, Type,
 };
 use async_graphql::{Name, Variables};
 use async_graphql_value::{ConstValue, Value};
@@ -109,24 +110,10 @@ fn bracket_nesting(source: &str) -> usize {
     deepest
 }
 
-/// What the schema says about each field: how it is priced, its type, and its arguments.
-pub struct TypeInfo {
-    fields: HashMap<(String, String), FieldInfo>,
-    /// Each input object's fields and their types.
-    input_fields: HashMap<String, HashMap<String, Type>>,
-    query_type: String,
-}
-
-struct FieldInfo {
-    type_name: String,
-    pricing: Pricing,
-    arguments: HashMap<String, Type>,
-}
-
 /// How a field is priced, following GitHub's and Shopify's models: objects cost, leaves do
 /// not, and lists cost as many items as they can return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pricing {
+pub enum Pricing {
     /// Scalars and enums, and lists of them: free, as `__typename` is.
     Leaf,
     /// One object: 1 + its selection.
@@ -145,172 +132,84 @@ enum Pricing {
     BoundedList,
 }
 
-impl TypeInfo {
-    /// Reads the served schema's SDL; introspection types are not in it, and their fields
-    /// are priced as plain objects, which keeps GraphiQL's introspection cheap.
-    pub fn from_sdl(sdl: &str) -> Self {
-        let mut fields = HashMap::new();
-        let mut input_fields = HashMap::new();
-        let Ok(document) = async_graphql::parser::parse_schema(sdl) else {
-            return Self {
-                fields,
-                input_fields,
-                query_type: "Query".to_owned(),
-            };
-        };
-        let composite: std::collections::HashSet<String> = document
-            .definitions
+impl Pricing {
+    /// How `parent.field` is priced; `composite` says whether its type has fields.
+    pub fn of(parent: &str, field: &FieldDefinition, composite: bool) -> Self {
+        let name = field.name.node.as_str();
+        let default_first = field
+            .arguments
             .iter()
-            .filter_map(|definition| match definition {
-                TypeSystemDefinition::Type(definition) => match definition.node.kind {
-                    TypeKind::Object(_) | TypeKind::Interface(_) | TypeKind::Union(_) => {
-                        Some(definition.node.name.node.to_string())
-                    }
-                    _ => None,
-                },
-                _ => None,
-            })
-            .collect();
-        for definition in document.definitions {
-            let TypeSystemDefinition::Type(definition) = definition else {
-                continue;
-            };
-            let type_name = definition.node.name.node.to_string();
-            let type_fields = match definition.node.kind {
-                TypeKind::Object(object) => object.fields,
-                TypeKind::Interface(interface) => interface.fields,
-                TypeKind::InputObject(input) => {
-                    let fields = input
-                        .fields
-                        .into_iter()
-                        .map(|field| (field.node.name.node.to_string(), field.node.ty.node))
-                        .collect();
-                    input_fields.insert(type_name, fields);
-                    continue;
-                }
-                _ => continue,
-            };
-            for field in type_fields {
-                let field = field.node;
-                let mut base = &field.ty.node.base;
-                let is_list = matches!(base, BaseType::List(_));
-                while let BaseType::List(inner) = base {
-                    base = &inner.base;
-                }
-                let BaseType::Named(field_type) = base else {
-                    continue;
-                };
-                let name = field.name.node.as_str();
-                let default_first = field
-                    .arguments
-                    .iter()
-                    .find(|argument| argument.node.name.node == "first")
-                    .map(|argument| {
-                        argument
-                            .node
-                            .default_value
-                            .as_ref()
-                            .and_then(|value| match &value.node {
-                                ConstValue::Number(n) => n.as_u64(),
-                                _ => None,
-                            })
-                            .unwrap_or(DEFAULT_PAGE_SIZE as u64)
-                    });
-                let pricing = if !composite.contains(field_type.as_str()) {
-                    Pricing::Leaf
-                } else if type_name.ends_with("Connection") && (name == "nodes" || name == "edges")
-                {
-                    Pricing::ConnectionItems {
-                        edges: name == "edges",
-                    }
-                } else if !is_list {
-                    match default_first {
-                        Some(default_page) if field_type.ends_with("Connection") => {
-                            Pricing::Connection { default_page }
-                        }
-                        _ => Pricing::Object,
-                    }
-                } else if type_name == "Query" && name == "nodes" {
-                    Pricing::PerId
-                } else if type_name == "Query" && default_first.is_some() {
-                    Pricing::Page {
-                        default_page: default_first.unwrap_or(DEFAULT_PAGE_SIZE as u64),
-                    }
-                } else {
-                    Pricing::BoundedList
-                };
-                let arguments = field
-                    .arguments
-                    .iter()
-                    .map(|argument| {
-                        (
-                            argument.node.name.node.to_string(),
-                            argument.node.ty.node.clone(),
-                        )
+            .find(|argument| argument.node.name.node == "first")
+            .map(|argument| {
+                argument
+                    .node
+                    .default_value
+                    .as_ref()
+                    .and_then(|value| match &value.node {
+                        ConstValue::Number(n) => n.as_u64(),
+                        _ => None,
                     })
-                    .collect();
-                fields.insert(
-                    (type_name.clone(), name.to_owned()),
-                    FieldInfo {
-                        type_name: field_type.to_string(),
-                        pricing,
-                        arguments,
-                    },
-                );
+                    .unwrap_or(DEFAULT_PAGE_SIZE as u64)
+            });
+        if !composite {
+            Pricing::Leaf
+        } else if parent.ends_with("Connection") && (name == "nodes" || name == "edges") {
+            Pricing::ConnectionItems {
+                edges: name == "edges",
             }
-        }
-        Self {
-            fields,
-            input_fields,
-            query_type: "Query".to_owned(),
-        }
-    }
-
-    /// The fields priced by the length of their lists in the data, as `(type, field)`.
-    pub fn bounded_lists(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.fields
-            .iter()
-            .filter(|(_, info)| info.pricing == Pricing::BoundedList)
-            .map(|((parent, field), _)| (parent.as_str(), field.as_str()))
-    }
-    /// async-graphql accepts any 64-bit integer for `Int` until a resolver reads it, so a
-    /// field that never runs would let `first: 99999999999` through; the specification
-    /// makes `Int` 32-bit, so such a document is invalid wherever the literal stands.
-    fn check_ints(&self, value: &Value, ty: &Type) -> Result<(), Violation> {
-        match (&ty.base, value) {
-            (BaseType::List(inner), Value::List(items)) => items
-                .iter()
-                .try_for_each(|item| self.check_ints(item, inner)),
-            (BaseType::List(inner), single) => self.check_ints(single, inner),
-            (BaseType::Named(name), Value::Number(number)) if name == "Int" => {
-                let fits = number
-                    .as_i64()
-                    .is_some_and(|integer| i32::try_from(integer).is_ok());
-                if fits || number.is_f64() {
-                    Ok(())
-                } else {
-                    Err(Violation::new(
-                        "GRAPHQL_VALIDATION_FAILED",
-                        format!(
-                            "{number} is not an Int: GraphQL integers run from {} to {}",
-                            i32::MIN,
-                            i32::MAX
-                        ),
-                    ))
+        } else if !matches!(field.ty.node.base, BaseType::List(_)) {
+            match default_first {
+                Some(default_page) if named_type(&field.ty.node).ends_with("Connection") => {
+                    Pricing::Connection { default_page }
                 }
+                _ => Pricing::Object,
             }
-            (BaseType::Named(name), Value::Object(object)) => {
-                let Some(fields) = self.input_fields.get(name.as_str()) else {
-                    return Ok(());
-                };
-                object.iter().try_for_each(|(field, value)| {
-                    fields
-                        .get(field.as_str())
-                        .map_or(Ok(()), |ty| self.check_ints(value, ty))
-                })
+        } else if parent == "Query" && name == "nodes" {
+            Pricing::PerId
+        } else if parent == "Query" && default_first.is_some() {
+            Pricing::Page {
+                default_page: default_first.unwrap_or(DEFAULT_PAGE_SIZE as u64),
             }
-            _ => Ok(()),
+        } else {
+            Pricing::BoundedList
         }
+    }
+}
+
+/// async-graphql accepts any 64-bit integer for `Int` until a resolver reads it, so a
+/// field that never runs would let `first: 99999999999` through; the specification
+/// makes `Int` 32-bit, so such a document is invalid wherever the literal stands.
+fn check_ints(types: &SdlIndex, value: &Value, ty: &Type) -> Result<(), Violation> {
+    match (&ty.base, value) {
+        (BaseType::List(inner), Value::List(items)) => items
+            .iter()
+            .try_for_each(|item| check_ints(types, item, inner)),
+        (BaseType::List(inner), single) => check_ints(types, single, inner),
+        (BaseType::Named(name), Value::Number(number)) if name == "Int" => {
+            let fits = number
+                .as_i64()
+                .is_some_and(|integer| i32::try_from(integer).is_ok());
+            if fits || number.is_f64() {
+                Ok(())
+            } else {
+                Err(Violation::new(
+                    "GRAPHQL_VALIDATION_FAILED",
+                    format!(
+                        "{number} is not an Int: GraphQL integers run from {} to {}",
+                        i32::MIN,
+                        i32::MAX
+                    ),
+                ))
+            }
+        }
+        (BaseType::Named(name), Value::Object(object)) => {
+            object.iter().try_for_each(|(field, value)| {
+                types
+                    .input_field(name, field)
+                    .map_or(Ok(()), |ty| check_ints(types, value, ty))
+            })
+        }
+        _ => Ok(()),
     }
 }
 
@@ -358,7 +257,7 @@ impl ListLengths {
 
     /// Reads, in one statement per relation, the longest list behind every field of
     /// `types` that the data bounds.
-    pub async fn read(db: &impl ConnectionTrait, types: &TypeInfo) -> Result<Self, DbErr> {
+    pub async fn read(db: &impl ConnectionTrait, types: &SdlIndex) -> Result<Self, DbErr> {
         let mut by_relation: HashMap<Relation, u64> = HashMap::new();
         let mut lengths = HashMap::new();
         for (parent, field) in types.bounded_lists() {
@@ -430,7 +329,7 @@ pub fn analyze(
     document: &ExecutableDocument,
     operation_name: Option<&str>,
     variables: &Variables,
-    types: &TypeInfo,
+    types: &SdlIndex,
     lengths: &ListLengths,
     limits: &LimitSettings,
 ) -> Result<Cost, Violation> {
@@ -451,7 +350,11 @@ pub fn analyze(
     if let Some(operation) = select_operation(document, operation_name) {
         for definition in &operation.variable_definitions {
             if let Some(value) = variables.get(&definition.node.name.node) {
-                types.check_ints(&value.clone().into_value(), &definition.node.var_type.node)?;
+                check_ints(
+                    types,
+                    &value.clone().into_value(),
+                    &definition.node.var_type.node,
+                )?;
             }
         }
     }
@@ -479,7 +382,7 @@ pub fn analyze(
         }
         analysis.operation = Some(operation);
         let root_type = match operation.ty {
-            OperationType::Query => types.query_type.as_str(),
+            OperationType::Query => types.query_type(),
             OperationType::Mutation => "Mutation",
             OperationType::Subscription => "Subscription",
         };
@@ -695,7 +598,7 @@ struct Analysis<'a> {
     variables: &'a Variables,
     /// The operation being priced, for the defaults of its variables.
     operation: Option<&'a OperationDefinition>,
-    types: &'a TypeInfo,
+    types: &'a SdlIndex,
     lengths: &'a ListLengths,
     /// `None` while a fragment is being costed, so a cycle is caught instead of recursing.
     fragments: HashMap<&'a str, Option<Tally>>,
@@ -752,22 +655,16 @@ impl<'a> Analysis<'a> {
     }
 
     fn field(&mut self, field: &'a Field, parent: Option<&str>) -> Result<Tally, Violation> {
-        let info = parent.and_then(|parent| {
-            self.types
-                .fields
-                .get(&(parent.to_owned(), field.name.node.to_string()))
-        });
+        let info = parent.and_then(|parent| self.types.field(parent, &field.name.node));
         if let Some(info) = info {
             for (name, value) in &field.arguments {
                 if let Some(ty) = info.arguments.get(name.node.as_str()) {
-                    self.types.check_ints(&value.node, ty)?;
+                    check_ints(self.types, &value.node, ty)?;
                 }
             }
         }
-        let children = self.selection_set(
-            &field.selection_set.node,
-            info.map(|info| info.type_name.as_str()),
-        )?;
+        let children =
+            self.selection_set(&field.selection_set.node, info.map(FieldInfo::named_type))?;
         let one_item = 1u64.saturating_add(children.complexity);
         let (complexity, per_item) = match info.map(|info| info.pricing) {
             // `__typename`, and introspection's own leaves.
@@ -913,7 +810,7 @@ mod tests {
         let limits = LimitSettings::default();
         check_text(query, &limits)?;
         let document = async_graphql::parser::parse_query(query).expect("parses");
-        let types = TypeInfo::from_sdl(&super::super::sdl());
+        let types = SdlIndex::from_sdl(&super::super::sdl());
         analyze(&document, None, &variables, &types, lengths, &limits)
     }
 
@@ -1088,7 +985,7 @@ mod tests {
     fn unused_operations_and_fragments_cost_as_much_as_used_ones() {
         let big = "countries(first: 100) { nodes { code } }";
         let limits = LimitSettings::default();
-        let types = TypeInfo::from_sdl(&super::super::sdl());
+        let types = SdlIndex::from_sdl(&super::super::sdl());
         let lengths = ListLengths::default();
         let price = |query: &str, operation: Option<&str>| {
             let document = async_graphql::parser::parse_query(query).expect("parses");
@@ -1216,7 +1113,7 @@ mod tests {
 
     #[test]
     fn every_list_the_data_bounds_has_a_known_length() {
-        let types = TypeInfo::from_sdl(&super::super::sdl());
+        let types = SdlIndex::from_sdl(&super::super::sdl());
         let unknown: Vec<_> = types
             .bounded_lists()
             .filter(|(parent, field)| list_source(parent, field).is_none())
@@ -1244,7 +1141,7 @@ mod tests {
             ),
         ] {
             let document = async_graphql::parser::parse_query(&query).expect("parses");
-            let types = TypeInfo::from_sdl(&super::super::sdl());
+            let types = SdlIndex::from_sdl(&super::super::sdl());
             let refused = analyze(
                 &document,
                 operation,

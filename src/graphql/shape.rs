@@ -8,15 +8,16 @@
 //! data is completed once more against the document and the schema's output types, moving
 //! values rather than copying them: this runs on every response, some of 11,000 objects.
 
+use super::sdl_index::SdlIndex;
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::Positioned;
 use async_graphql::parser::types::{
     BaseType, DocumentOperations, ExecutableDocument, Field, FragmentDefinition, Selection,
-    SelectionSet, Type, TypeKind, TypeSystemDefinition,
+    SelectionSet, Type,
 };
 use async_graphql::{Name, PathSegment, Response, ServerError, Value};
 use std::cell::{OnceCell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// The most errors one response carries; the last place goes to a note of how many more
@@ -24,161 +25,64 @@ use std::rc::Rc;
 /// largest part of the answer.
 pub const MAX_ERRORS: usize = 100;
 
-/// The schema's output types as completion needs them: each field's full type, with its
-/// list and non-null wrappers, and the object types each abstract type may resolve to.
-pub struct OutputTypes {
-    fields: HashMap<String, HashMap<String, Type>>,
-    /// Interfaces and unions, each with its possible object types.
-    possible: HashMap<String, HashSet<String>>,
-    query_type: String,
-}
-
-impl OutputTypes {
-    /// Reads the served schema's SDL. Introspection types are not in it: their fields are
-    /// passed through as executed.
-    pub fn from_sdl(sdl: &str) -> Self {
-        let mut types = Self {
-            fields: HashMap::new(),
-            possible: HashMap::new(),
-            query_type: "Query".to_owned(),
-        };
-        let Ok(document) = async_graphql::parser::parse_schema(sdl) else {
-            return types;
-        };
-        for definition in document.definitions {
-            let definition = match definition {
-                TypeSystemDefinition::Schema(schema) => {
-                    if let Some(query) = schema.node.query {
-                        types.query_type = query.node.to_string();
-                    }
-                    continue;
-                }
-                TypeSystemDefinition::Type(definition) => definition.node,
-                TypeSystemDefinition::Directive(_) => continue,
-            };
-            let name = definition.name.node.to_string();
-            let fields = match definition.kind {
-                TypeKind::Object(object) => {
-                    for interface in object.implements {
-                        types
-                            .possible
-                            .entry(interface.node.to_string())
-                            .or_default()
-                            .insert(name.clone());
-                    }
-                    object.fields
-                }
-                TypeKind::Interface(interface) => {
-                    types.possible.entry(name.clone()).or_default();
-                    interface.fields
-                }
-                TypeKind::Union(union) => {
-                    let members = types.possible.entry(name).or_default();
-                    members.extend(union.members.into_iter().map(|m| m.node.to_string()));
-                    continue;
-                }
-                _ => continue,
-            };
-            types.fields.insert(
-                name,
-                fields
-                    .into_iter()
-                    .map(|field| (field.node.name.node.to_string(), field.node.ty.node))
-                    .collect(),
-            );
-        }
-        types
-    }
-
-    fn field(&self, type_name: &str, field: &str) -> Option<&Type> {
-        self.fields.get(type_name)?.get(field)
-    }
-
-    fn is_abstract(&self, type_name: &str) -> bool {
-        self.possible.contains_key(type_name)
-    }
-
-    /// The schema's own spelling of an object type's name, which outlives the data.
-    fn object_type(&self, name: &str) -> Option<&str> {
-        self.fields
-            .get_key_value(name)
-            .filter(|_| !self.is_abstract(name))
-            .map(|(name, _)| name.as_str())
-    }
-
-    /// Whether a fragment on `condition` applies to an object of type `concrete`; when the
-    /// concrete type of an abstract value is unknown, every fragment is taken, and keys
-    /// that did not apply are absent from the data without an error, so they stay out.
-    fn applies(&self, condition: &str, concrete: Option<&str>) -> bool {
-        concrete.is_none_or(|concrete| {
-            condition == concrete
-                || self
-                    .possible
-                    .get(condition)
-                    .is_some_and(|types| types.contains(concrete))
-        })
-    }
-
-    /// Completes an executed response against the document it executed. Request errors
-    /// (no path, no data) are left as they are, save for the cap on their number.
-    pub fn complete(
-        &self,
-        response: &mut Response,
-        document: &ExecutableDocument,
-        operation_name: Option<&str>,
-    ) {
-        let request_failed =
-            response.data == Value::Null && response.errors.iter().all(|e| e.path.is_empty());
-        let operation = match &document.operations {
-            DocumentOperations::Single(operation) => Some(operation),
-            DocumentOperations::Multiple(operations) => match operation_name {
-                Some(name) => operations.get(name),
-                None if operations.len() == 1 => operations.values().next(),
-                None => None,
-            },
-        };
-        let (false, Some(operation), false) = (request_failed, operation, self.fields.is_empty())
-        else {
-            cap(&mut response.errors);
-            return;
-        };
-
-        let errors = std::mem::take(&mut response.errors);
-        let tree = ErrorTree::new(&errors);
-        let collector = Collector {
-            types: self,
-            fragments: &document.fragments,
-        };
-        let mut shaper = Shaper {
-            collector,
-            order: Vec::with_capacity(errors.len()),
-            seen: vec![false; errors.len()],
-        };
-        // Errors without a path first, then the others in the order of the response.
-        shaper.mark(&tree.pathless);
-        let root = match std::mem::take(&mut response.data) {
-            Value::Object(map) => map,
-            _ => IndexMap::new(),
-        };
-        let collected = collector.collect(
-            std::iter::once(&operation.node.selection_set.node),
-            &self.query_type,
-            Some(&self.query_type),
-        );
-        response.data = shaper.object(root, &self.query_type, &collected, Some(&tree.root));
-
-        // Errors whose path the walk never reached keep their place after the rest.
-        let Shaper {
-            mut order, seen, ..
-        } = shaper;
-        order.extend((0..errors.len()).filter(|&i| !seen[i] && !tree.duplicate[i]));
-        let mut slots: Vec<Option<ServerError>> = errors.into_iter().map(Some).collect();
-        response.errors = order
-            .into_iter()
-            .filter_map(|i| slots.get_mut(i).and_then(Option::take))
-            .collect();
+/// Completes an executed response against the document it executed. Request errors
+/// (no path, no data) are left as they are, save for the cap on their number.
+pub fn complete(
+    types: &SdlIndex,
+    response: &mut Response,
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+) {
+    let request_failed =
+        response.data == Value::Null && response.errors.iter().all(|e| e.path.is_empty());
+    let operation = match &document.operations {
+        DocumentOperations::Single(operation) => Some(operation),
+        DocumentOperations::Multiple(operations) => match operation_name {
+            Some(name) => operations.get(name),
+            None if operations.len() == 1 => operations.values().next(),
+            None => None,
+        },
+    };
+    let (false, Some(operation), false) = (request_failed, operation, types.is_empty()) else {
         cap(&mut response.errors);
-    }
+        return;
+    };
+
+    let errors = std::mem::take(&mut response.errors);
+    let tree = ErrorTree::new(&errors);
+    let collector = Collector {
+        types,
+        fragments: &document.fragments,
+    };
+    let mut shaper = Shaper {
+        collector,
+        order: Vec::with_capacity(errors.len()),
+        seen: vec![false; errors.len()],
+    };
+    // Errors without a path first, then the others in the order of the response.
+    shaper.mark(&tree.pathless);
+    let root = match std::mem::take(&mut response.data) {
+        Value::Object(map) => map,
+        _ => IndexMap::new(),
+    };
+    let collected = collector.collect(
+        std::iter::once(&operation.node.selection_set.node),
+        types.query_type(),
+        Some(types.query_type()),
+    );
+    response.data = shaper.object(root, types.query_type(), &collected, Some(&tree.root));
+
+    // Errors whose path the walk never reached keep their place after the rest.
+    let Shaper {
+        mut order, seen, ..
+    } = shaper;
+    order.extend((0..errors.len()).filter(|&i| !seen[i] && !tree.duplicate[i]));
+    let mut slots: Vec<Option<ServerError>> = errors.into_iter().map(Some).collect();
+    response.errors = order
+        .into_iter()
+        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+        .collect();
+    cap(&mut response.errors);
 }
 
 /// Keeps the first `MAX_ERRORS - 1` errors and says how many more there were.
@@ -289,7 +193,7 @@ impl<'a> std::ops::Deref for Plan<'_, 'a> {
 /// CollectFields over the document, for the schema's types.
 #[derive(Clone, Copy)]
 struct Collector<'a> {
-    types: &'a OutputTypes,
+    types: &'a SdlIndex,
     fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
 }
 
@@ -339,8 +243,8 @@ impl<'a> Collector<'a> {
                                 fields: vec![field],
                                 ty: self
                                     .types
-                                    .field(scope, name)
-                                    .or_else(|| self.types.field(parent, name)),
+                                    .field_type(scope, name)
+                                    .or_else(|| self.types.field_type(parent, name)),
                                 plan: OnceCell::new(),
                                 loose: OnceCell::new(),
                                 typed: RefCell::new(Vec::new()),
@@ -540,7 +444,7 @@ impl<'a> Shaper<'a> {
             let present = map.swap_remove_entry(entry.key.as_str());
             let ty = entry
                 .ty
-                .or_else(|| self.collector.types.field(type_name, entry.name));
+                .or_else(|| self.collector.types.field_type(type_name, entry.name));
             let (key, value) = match (present, ty) {
                 // Skipped by a directive, or in a fragment that did not apply.
                 (None, _) if errors.is_none() => continue,
@@ -571,7 +475,8 @@ impl<'a> Shaper<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{MAX_ERRORS, OutputTypes};
+    use super::super::sdl_index::SdlIndex;
+    use super::{MAX_ERRORS, complete};
     use async_graphql::{PathSegment, Response, ServerError, Value};
     use serde_json::json;
 
@@ -619,11 +524,11 @@ mod tests {
         data: serde_json::Value,
         errors: Vec<ServerError>,
     ) -> (String, Vec<(String, serde_json::Value)>) {
-        let types = OutputTypes::from_sdl(SDL);
+        let types = SdlIndex::from_sdl(SDL);
         let document = async_graphql::parser::parse_query(query).expect("parses");
         let mut response = Response::new(Value::from_json(data).expect("valid data"));
         response.errors = errors;
-        types.complete(&mut response, &document, None);
+        complete(&types, &mut response, &document, None);
         let errors = response
             .errors
             .iter()
