@@ -17,6 +17,7 @@ mod organisations;
 pub mod paging;
 mod places;
 mod query;
+mod sdl_index;
 mod search;
 mod series;
 mod shape;
@@ -45,9 +46,8 @@ fn schema_builder() -> async_graphql::SchemaBuilder<Query, EmptyMutation, EmptyS
 /// The schema, and the limits every request is checked against before it runs.
 pub struct GraphqlService {
     schema: AppSchema,
-    types: limits::TypeInfo,
-    /// The output types that executed responses are completed against.
-    shapes: shape::OutputTypes,
+    /// The served schema's types, which price documents and complete their responses.
+    types: sdl_index::SdlIndex,
     limits: LimitSettings,
     db: DatabaseConnection,
     documents: DocumentCache,
@@ -105,12 +105,10 @@ impl GraphqlService {
             builder = builder.disable_suggestions();
         }
         let schema = builder.finish();
-        let types = limits::TypeInfo::from_sdl(&schema.sdl());
-        let shapes = shape::OutputTypes::from_sdl(&schema.sdl());
+        let types = sdl_index::SdlIndex::from_sdl(&schema.sdl());
         Self {
             schema,
             types,
-            shapes,
             limits,
             db,
             documents: DocumentCache::new(DocumentCache::DEFAULT_MAX_BYTES),
@@ -257,8 +255,12 @@ impl GraphqlService {
             })
             .collect();
         report_server_errors(&mut response.errors, request_id);
-        self.shapes
-            .complete(&mut response, &document, operation_name.as_deref());
+        shape::complete(
+            &self.types,
+            &mut response,
+            &document,
+            operation_name.as_deref(),
+        );
         response
     }
 }
