@@ -3,4 +3,5 @@
 
 pub mod filters;
 pub mod list_lengths;
+pub mod lookups;
 pub mod paging;
