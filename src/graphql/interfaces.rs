@@ -5,19 +5,21 @@ use super::comparison::StrategicDimension;
 use super::ids::{self, KEY_SEPARATOR, NodeType};
 use super::indicators::Indicator;
 use super::inputs::{ObservationFilter, ObservationOrder};
-use super::loaders::SubjectRow;
+use super::loaders::{
+    CityBySlug, CompanyBySlug, CountryByCode, DimensionBySlug, IndicatorByCode, Loaders,
+    ObservationByKey, PolicyBySlug, ProjectBySlug, RegionByCode, SanctionBySlug, SourceBySlug,
+    SubjectRow, by_keys,
+};
 use super::observations::{Observation, ObservationConnection};
 use super::organisations::{Company, Policy, Project, Sanction};
 use super::places::{City, Country, Region};
 use super::sources::Source;
-use crate::entities::{
-    city, company, company_sanction, country, indicator, observation, policy, project, region,
-    source, strategic_dimension, subject,
-};
+use crate::entities::subject;
 use crate::error::Error;
+use crate::store::lookups::ObservationKey;
 use async_graphql::{ID, Interface, Union};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+use std::hash::Hash;
 
 /// An object with a global ID, which `node` and `nodes` look up.
 #[derive(Interface)]
@@ -154,71 +156,42 @@ pub enum SearchResult {
     Indicator(Indicator),
 }
 
-/// The object behind a global ID; `None` for a well-formed ID of an object that is gone.
-pub async fn find_node(db: &DatabaseConnection, id: &str) -> Result<Option<Node>, Error> {
+/// What a global ID names: the key its type's by-key loader finds it by.
+enum NodeKey {
+    Country(CountryByCode),
+    Region(RegionByCode),
+    City(CityBySlug),
+    Company(CompanyBySlug),
+    Project(ProjectBySlug),
+    Policy(PolicyBySlug),
+    Indicator(IndicatorByCode),
+    Observation(ObservationByKey),
+    Source(SourceBySlug),
+    StrategicDimension(DimensionBySlug),
+    Sanction(SanctionBySlug),
+}
+
+/// The key inside a global ID; a malformed ID is the client's error.
+fn node_key(id: &str) -> Result<NodeKey, Error> {
     let (node_type, key) = ids::decode(id)?;
     Ok(match node_type {
-        NodeType::Country => country::Entity::find()
-            .filter(country::Column::Code.eq(key))
-            .one(db)
-            .await?
-            .map(|m| Node::Country(Country(m))),
-        NodeType::Region => region::Entity::find()
-            .filter(region::Column::Code.eq(key))
-            .one(db)
-            .await?
-            .map(|m| Node::Region(Region(m))),
-        NodeType::City => city::Entity::find()
-            .filter(city::Column::Slug.eq(key))
-            .one(db)
-            .await?
-            .map(|m| Node::City(City(m))),
-        NodeType::Company => company::Entity::find()
-            .filter(company::Column::Slug.eq(key))
-            .one(db)
-            .await?
-            .map(|m| Node::Company(Company(m))),
-        NodeType::Project => project::Entity::find()
-            .filter(project::Column::Slug.eq(key))
-            .one(db)
-            .await?
-            .map(|m| Node::Project(Project(m))),
-        NodeType::Policy => policy::Entity::find()
-            .filter(policy::Column::Slug.eq(key))
-            .one(db)
-            .await?
-            .map(|m| Node::Policy(Policy(m))),
-        NodeType::Indicator => indicator::Entity::find()
-            .filter(indicator::Column::Code.eq(key))
-            .one(db)
-            .await?
-            .map(|m| Node::Indicator(Indicator(m))),
-        NodeType::Source => source::Entity::find()
-            .filter(source::Column::Slug.eq(key))
-            .one(db)
-            .await?
-            .map(|m| Node::Source(Source(m))),
-        NodeType::StrategicDimension => strategic_dimension::Entity::find()
-            .filter(strategic_dimension::Column::Slug.eq(key))
-            .one(db)
-            .await?
-            .map(|m| Node::StrategicDimension(StrategicDimension(m))),
-        NodeType::Sanction => company_sanction::Entity::find()
-            .filter(company_sanction::Column::Slug.eq(key))
-            .one(db)
-            .await?
-            .map(|m| Node::Sanction(Sanction(m))),
-        NodeType::Observation => find_observation(db, id, &key)
-            .await?
-            .map(|m| Node::Observation(Observation(m))),
+        NodeType::Country => NodeKey::Country(CountryByCode(key)),
+        NodeType::Region => NodeKey::Region(RegionByCode(key)),
+        NodeType::City => NodeKey::City(CityBySlug(key)),
+        NodeType::Company => NodeKey::Company(CompanyBySlug(key)),
+        NodeType::Project => NodeKey::Project(ProjectBySlug(key)),
+        NodeType::Policy => NodeKey::Policy(PolicyBySlug(key)),
+        NodeType::Indicator => NodeKey::Indicator(IndicatorByCode(key)),
+        NodeType::Observation => NodeKey::Observation(ObservationByKey(observation_key(id, &key)?)),
+        NodeType::Source => NodeKey::Source(SourceBySlug(key)),
+        NodeType::StrategicDimension => NodeKey::StrategicDimension(DimensionBySlug(key)),
+        NodeType::Sanction => NodeKey::Sanction(SanctionBySlug(key)),
     })
 }
 
-async fn find_observation(
-    db: &DatabaseConnection,
-    id: &str,
-    key: &str,
-) -> Result<Option<observation::Model>, Error> {
+/// An observation's key fields, in the order `Observation::id` joins them.
+fn observation_key(id: &str, key: &str) -> Result<ObservationKey, Error> {
+    let invalid = || Error::BadUserInput(format!("{id:?} is not a City Atlas node ID"));
     let parts: Vec<&str> = key.split(KEY_SEPARATOR).collect();
     let [
         indicator_code,
@@ -229,57 +202,144 @@ async fn find_observation(
         source_slug,
     ] = parts[..]
     else {
-        return Err(Error::BadUserInput(format!(
-            "{id:?} is not a City Atlas node ID"
-        )));
+        return Err(invalid());
     };
-    let kind = match kind {
+    let subject_kind = match kind {
         "country" => subject::SubjectKind::Country,
         "region" => subject::SubjectKind::Region,
         "city" => subject::SubjectKind::City,
         "company" => subject::SubjectKind::Company,
         "project" => subject::SubjectKind::Project,
-        _ => {
-            return Err(Error::BadUserInput(format!(
-                "{id:?} is not a City Atlas node ID"
-            )));
+        _ => return Err(invalid()),
+    };
+    Ok(ObservationKey {
+        indicator_code: indicator_code.to_owned(),
+        subject_kind,
+        subject_key: subject_key.to_owned(),
+        period: period.to_owned(),
+        // A total has no category; its ID carries an empty one.
+        category: (!category.is_empty()).then(|| category.to_owned()),
+        source_slug: source_slug.to_owned(),
+    })
+}
+
+/// The object behind a global ID; `None` for a well-formed ID of an object that is gone.
+pub async fn find_node(loaders: &Loaders, id: &ID) -> Result<Option<Node>, Error> {
+    let mut found = find_nodes(loaders, std::slice::from_ref(id)).await?;
+    Ok(found.pop().flatten())
+}
+
+/// The objects behind global IDs, in the order given, `None` for a well-formed ID of an
+/// object that is gone. The IDs are grouped by type and every type is loaded at once, so
+/// they take one statement per type among them, whatever their number.
+pub async fn find_nodes(loaders: &Loaders, ids: &[ID]) -> Result<Vec<Option<Node>>, Error> {
+    let keys = ids
+        .iter()
+        .map(|id| node_key(id))
+        .collect::<Result<Vec<_>, _>>()?;
+    macro_rules! of_type {
+        ($variant:ident) => {
+            by_keys(
+                loaders,
+                keys.iter().filter_map(|key| match key {
+                    NodeKey::$variant(key) => Some(key.clone()),
+                    _ => None,
+                }),
+            )
+        };
+    }
+    let (
+        countries,
+        regions,
+        cities,
+        companies,
+        projects,
+        policies,
+        indicators,
+        observations,
+        sources,
+        dimensions,
+        sanctions,
+    ) = tokio::try_join!(
+        of_type!(Country),
+        of_type!(Region),
+        of_type!(City),
+        of_type!(Company),
+        of_type!(Project),
+        of_type!(Policy),
+        of_type!(Indicator),
+        of_type!(Observation),
+        of_type!(Source),
+        of_type!(StrategicDimension),
+        of_type!(Sanction),
+    )?;
+    Ok(keys
+        .iter()
+        .map(|key| match key {
+            NodeKey::Country(key) => found(&countries, key, |m| Node::Country(Country(m))),
+            NodeKey::Region(key) => found(&regions, key, |m| Node::Region(Region(m))),
+            NodeKey::City(key) => found(&cities, key, |(m, _)| Node::City(City(m))),
+            NodeKey::Company(key) => found(&companies, key, |m| Node::Company(Company(m))),
+            NodeKey::Project(key) => found(&projects, key, |m| Node::Project(Project(m))),
+            NodeKey::Policy(key) => found(&policies, key, |m| Node::Policy(Policy(m))),
+            NodeKey::Indicator(key) => found(&indicators, key, |m| Node::Indicator(Indicator(m))),
+            NodeKey::Observation(key) => {
+                found(&observations, key, |m| Node::Observation(Observation(m)))
+            }
+            NodeKey::Source(key) => found(&sources, key, |m| Node::Source(Source(m))),
+            NodeKey::StrategicDimension(key) => found(&dimensions, key, |m| {
+                Node::StrategicDimension(StrategicDimension(m))
+            }),
+            NodeKey::Sanction(key) => found(&sanctions, key, |m| Node::Sanction(Sanction(m))),
+        })
+        .collect())
+}
+
+/// The node behind `key` among those found; an ID may be given twice, so it is copied.
+fn found<K: Eq + Hash, R: Clone>(
+    rows: &HashMap<K, R>,
+    key: &K,
+    wrap: impl FnOnce(R) -> Node,
+) -> Option<Node> {
+    rows.get(key).cloned().map(wrap)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(parts: &[&str]) -> String {
+        parts.join(&KEY_SEPARATOR.to_string())
+    }
+
+    #[test]
+    fn an_observation_key_reads_its_six_fields_and_an_empty_category_is_a_total() {
+        let total = key(&["ai_market_size", "country", "CN", "2024", "", "statista"]);
+        let found = observation_key("id", &total).expect("well formed");
+        assert_eq!(found.subject_kind, subject::SubjectKind::Country);
+        assert_eq!(found.category, None);
+        let part = key(&[
+            "unicorn_industry_share",
+            "city",
+            "shenzhen",
+            "2023",
+            "ai",
+            "s",
+        ]);
+        let found = observation_key("id", &part).expect("well formed");
+        assert_eq!(found.category.as_deref(), Some("ai"));
+        assert_eq!(found.subject_key, "shenzhen");
+    }
+
+    #[test]
+    fn an_observation_key_of_the_wrong_shape_is_a_user_error() {
+        for bad in [
+            key(&["ai_market_size", "country", "CN", "2024", ""]),
+            key(&["ai_market_size", "planet", "Mars", "2024", "", "statista"]),
+            key(&["a", "country", "CN", "2024", "", "s", "extra"]),
+        ] {
+            let error = observation_key("id", &bad).expect_err("refused");
+            assert_eq!(error.code(), "BAD_USER_INPUT", "{bad:?}");
         }
-    };
-    use observation::Column as C;
-    let mut select = observation::Entity::find()
-        .filter(
-            C::IndicatorId.in_subquery(
-                Query::select()
-                    .column(indicator::Column::Id)
-                    .from(indicator::Entity)
-                    .and_where(Expr::col(indicator::Column::Code).eq(indicator_code))
-                    .to_owned(),
-            ),
-        )
-        .filter(
-            C::SubjectId.in_subquery(
-                Query::select()
-                    .column(subject::Column::Id)
-                    .from(subject::Entity)
-                    .and_where(subject::Column::Kind.eq(kind))
-                    .and_where(Expr::col(subject::Column::Key).eq(subject_key))
-                    .to_owned(),
-            ),
-        )
-        .filter(
-            C::SourceId.in_subquery(
-                Query::select()
-                    .column(source::Column::Id)
-                    .from(source::Entity)
-                    .and_where(Expr::col(source::Column::Slug).eq(source_slug))
-                    .to_owned(),
-            ),
-        )
-        .filter(C::Period.eq(period));
-    select = if category.is_empty() {
-        select.filter(C::Category.is_null())
-    } else {
-        select.filter(C::Category.eq(category))
-    };
-    Ok(select.one(db).await?)
+    }
 }

@@ -1,18 +1,24 @@
 //! DataLoaders: every relation a query can walk is fetched in one batched statement per
-//! level of the query, not one per row. A new loader is made for each request, so its
-//! cache never outlives the request.
+//! level of the query, not one per row, and every lookup by key (a global ID, a root
+//! `country(code:)`) in one per type. A new loader is made for each request, so its cache
+//! never outlives the request. The SQL is in `store::lookups`; this module holds the keys
+//! and hands each batch's rows back to them.
 
 use crate::entities::{
     city, company, company_sanction, country, indicator, observation, policy, policy_city,
     policy_company, project, project_company, region, source, strategic_dimension,
-    strategic_position, subject,
+    strategic_position,
 };
 use crate::error::Error;
+use crate::store::lookups::{self, ObservationKey};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, WindowStatement};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
+use std::future::{self, Future};
+use std::hash::Hash;
 use std::time::Duration;
+
+pub use crate::store::lookups::{SubjectById, SubjectRow, subject_rows};
 
 pub type Loaders = DataLoader<AtlasLoader, HashMapCache>;
 
@@ -61,10 +67,9 @@ macro_rules! by_id {
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Error> {
                 let ids = keys.iter().map(|key| key.0);
-                let rows = $module::Entity::find()
-                    .filter($module::Column::Id.is_in(ids))
-                    .all(&self.db)
-                    .await?;
+                let rows =
+                    lookups::by_keys::<$module::Entity, _>(&self.db, $module::Column::Id, ids)
+                        .await?;
                 Ok(rows.into_iter().map(|row| ($key(row.id), row)).collect())
             }
         }
@@ -91,25 +96,14 @@ macro_rules! children {
                 let mut grouped: HashMap<$key, Self::Value> =
                     keys.iter().map(|key| (*key, Vec::new())).collect();
                 for (first, parents) in parents_by_first {
-                    let rows = match first {
-                        None => {
-                            $module::Entity::find()
-                                .filter($module::Column::$column.is_in(parents))
-                                $(.order_by_asc($module::Column::$order))+
-                                .all(&self.db)
-                                .await?
-                        }
-                        Some(first) => {
-                            first_per_parent::<$module::Entity>(
-                                &self.db,
-                                $module::Column::$column,
-                                &[$($module::Column::$order),+],
-                                parents,
-                                first,
-                            )
-                            .await?
-                        }
-                    };
+                    let rows = lookups::children_of::<$module::Entity>(
+                        &self.db,
+                        $module::Column::$column,
+                        &[$($module::Column::$order),+],
+                        parents,
+                        first,
+                    )
+                    .await?;
                     for $row in rows {
                         if let Some(parent) = $parent {
                             grouped.entry($key(parent, first)).or_default().push($row);
@@ -120,44 +114,6 @@ macro_rules! children {
             }
         }
     };
-}
-
-/// The first `first` rows of each parent, in `order`, in one statement for every parent:
-/// `ROW_NUMBER()` over a window per parent, which SQLite and PostgreSQL both run.
-async fn first_per_parent<E>(
-    db: &DatabaseConnection,
-    parent: E::Column,
-    order: &[E::Column],
-    parents: Vec<i32>,
-    first: u32,
-) -> Result<Vec<E::Model>, DbErr>
-where
-    E: EntityTrait,
-    E::Model: Sync,
-{
-    let rank = Alias::new("rank_in_parent");
-    let mut window = WindowStatement::partition_by(parent);
-    for column in order {
-        window.order_by(*column, Order::Asc);
-    }
-    let mut ranked = Query::select();
-    ranked
-        .column((E::default(), Asterisk))
-        .expr_window_as(Expr::cust("ROW_NUMBER()"), window, rank.clone())
-        .from(E::default())
-        .and_where(Expr::col((E::default(), parent)).is_in(parents));
-    let ranked_alias = Alias::new("ranked");
-    let mut select = Query::select();
-    select
-        .column(Asterisk)
-        .from_subquery(ranked, ranked_alias)
-        .and_where(Expr::col(rank).lte(first));
-    select.order_by(parent, Order::Asc);
-    for column in order {
-        select.order_by(*column, Order::Asc);
-    }
-    let statement = db.get_database_backend().build(&select);
-    E::find().from_raw_sql(statement).all(db).await
 }
 
 /// Loads what a parent reaches through a link table, joined in one statement, in the
@@ -172,17 +128,16 @@ macro_rules! through {
             type Error = Error;
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Error> {
-                let pairs = $link::Entity::find()
-                    .find_also_related($target::Entity)
-                    .filter($link::Column::$link_parent.is_in(keys.iter().map(|key| key.0)))
-                    $(.order_by_asc($target::Column::$order))+
-                    .all(&self.db)
-                    .await?;
+                let pairs = lookups::through::<$link::Entity, $target::Entity>(
+                    &self.db,
+                    $link::Column::$link_parent,
+                    &[$($target::Column::$order),+],
+                    keys.iter().map(|key| key.0).collect(),
+                )
+                .await?;
                 let mut reached: HashMap<i32, Vec<$target::Model>> = HashMap::new();
                 for ($row, target) in pairs {
-                    if let Some(target) = target {
-                        reached.entry($parent).or_default().push(target);
-                    }
+                    reached.entry($parent).or_default().push(target);
                 }
                 // Few enough per parent (a link table) that `first` is applied here.
                 Ok(keys
@@ -200,6 +155,92 @@ macro_rules! through {
     };
 }
 
+/// A natural key that a loader finds rows by, as global IDs and the root lookups give them.
+pub trait ByKey: Clone + Eq + Hash + Send + Sync + 'static {
+    type Row: Clone + Send + Sync + 'static;
+
+    /// Puts rows found by key into the by-id caches, so that walking back to one of them
+    /// by id (a city's country, from the country's cities) costs no statement.
+    fn feed(loaders: &Loaders, found: &HashMap<Self, Self::Row>)
+    -> impl Future<Output = ()> + Send;
+}
+
+/// The rows behind `keys`, batched with every other lookup of the same type in the request
+/// into one statement; a key without a row is absent from the answer.
+pub async fn by_keys<K: ByKey>(
+    loaders: &Loaders,
+    keys: impl IntoIterator<Item = K>,
+) -> Result<HashMap<K, K::Row>, Error>
+where
+    AtlasLoader: Loader<K, Value = K::Row, Error = Error>,
+{
+    let found = loaders.load_many(keys).await?;
+    K::feed(loaders, &found).await;
+    Ok(found)
+}
+
+/// The row behind one key, batched as `by_keys` is.
+pub async fn by_key<K: ByKey>(loaders: &Loaders, key: K) -> Result<Option<K::Row>, Error>
+where
+    AtlasLoader: Loader<K, Value = K::Row, Error = Error>,
+{
+    Ok(by_keys(loaders, [key.clone()]).await?.remove(&key))
+}
+
+/// Loads rows by a unique text column: `$key(code_or_slug)` gives that row. With a by-id
+/// loader after `feeds`, what is found also goes into its cache.
+macro_rules! by_key {
+    ($key:ident, $module:ident, $column:ident, $field:ident, feeds $by_id:ident) => {
+        by_key!(@loader $key, $module, $column, $field);
+
+        impl ByKey for $key {
+            type Row = $module::Model;
+
+            fn feed(
+                loaders: &Loaders,
+                found: &HashMap<Self, Self::Row>,
+            ) -> impl Future<Output = ()> + Send {
+                let rows: Vec<_> = found
+                    .values()
+                    .map(|row| ($by_id(row.id), row.clone()))
+                    .collect();
+                loaders.feed_many(rows)
+            }
+        }
+    };
+    ($key:ident, $module:ident, $column:ident, $field:ident) => {
+        by_key!(@loader $key, $module, $column, $field);
+
+        // No loader finds these rows by id, so there is no cache to feed.
+        impl ByKey for $key {
+            type Row = $module::Model;
+
+            fn feed(_: &Loaders, _: &HashMap<Self, Self::Row>) -> impl Future<Output = ()> + Send {
+                future::ready(())
+            }
+        }
+    };
+    (@loader $key:ident, $module:ident, $column:ident, $field:ident) => {
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub struct $key(pub String);
+
+        impl Loader<$key> for AtlasLoader {
+            type Value = $module::Model;
+            type Error = Error;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Error> {
+                let values = keys.iter().map(|key| key.0.clone());
+                let column = $module::Column::$column;
+                let rows = lookups::by_keys::<$module::Entity, _>(&self.db, column, values).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|row| ($key(row.$field.clone()), row))
+                    .collect())
+            }
+        }
+    };
+}
+
 by_id!(CountryById, country);
 by_id!(RegionById, region);
 by_id!(CityById, city);
@@ -209,6 +250,94 @@ by_id!(PolicyById, policy);
 by_id!(IndicatorById, indicator);
 by_id!(SourceById, source);
 by_id!(DimensionById, strategic_dimension);
+
+by_key!(CountryByCode, country, Code, code, feeds CountryById);
+by_key!(RegionByCode, region, Code, code, feeds RegionById);
+by_key!(CompanyBySlug, company, Slug, slug, feeds CompanyById);
+by_key!(ProjectBySlug, project, Slug, slug, feeds ProjectById);
+by_key!(PolicyBySlug, policy, Slug, slug, feeds PolicyById);
+by_key!(IndicatorByCode, indicator, Code, code, feeds IndicatorById);
+by_key!(SourceBySlug, source, Slug, slug, feeds SourceById);
+by_key!(DimensionBySlug, strategic_dimension, Slug, slug, feeds DimensionById);
+by_key!(SanctionBySlug, company_sanction, Slug, slug);
+
+/// A city by slug, with its country.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CityBySlug(pub String);
+
+impl Loader<CityBySlug> for AtlasLoader {
+    type Value = (city::Model, Option<country::Model>);
+    type Error = Error;
+
+    /// The country comes in the same statement: `city(slug:) { country }` is the commonest
+    /// lookup, and this saves it a round trip for the price of one joined row.
+    async fn load(&self, keys: &[CityBySlug]) -> Result<HashMap<CityBySlug, Self::Value>, Error> {
+        let slugs = keys.iter().map(|key| key.0.clone());
+        let rows = lookups::by_keys_with_related::<city::Entity, country::Entity, _>(
+            &self.db,
+            city::Column::Slug,
+            slugs,
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| (CityBySlug(row.0.slug.clone()), row))
+            .collect())
+    }
+}
+
+impl ByKey for CityBySlug {
+    type Row = (city::Model, Option<country::Model>);
+
+    fn feed(
+        loaders: &Loaders,
+        found: &HashMap<Self, Self::Row>,
+    ) -> impl Future<Output = ()> + Send {
+        let cities: Vec<_> = found
+            .values()
+            .map(|(city, _)| (CityById(city.id), city.clone()))
+            .collect();
+        let countries: Vec<_> = found
+            .values()
+            .filter_map(|(_, country)| country.clone())
+            .map(|country| (CountryById(country.id), country))
+            .collect();
+        async move {
+            loaders.feed_many(cities).await;
+            loaders.feed_many(countries).await;
+        }
+    }
+}
+
+/// An observation by its natural key, as its global ID carries it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ObservationByKey(pub ObservationKey);
+
+impl Loader<ObservationByKey> for AtlasLoader {
+    type Value = observation::Model;
+    type Error = Error;
+
+    async fn load(
+        &self,
+        keys: &[ObservationByKey],
+    ) -> Result<HashMap<ObservationByKey, Self::Value>, Error> {
+        let keys: Vec<ObservationKey> = keys.iter().map(|key| key.0.clone()).collect();
+        let rows = lookups::observations_by_keys(&self.db, &keys).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(key, row)| (ObservationByKey(key), row))
+            .collect())
+    }
+}
+
+// No loader finds observations by id, so there is no cache to feed.
+impl ByKey for ObservationByKey {
+    type Row = observation::Model;
+
+    fn feed(_: &Loaders, _: &HashMap<Self, Self::Row>) -> impl Future<Output = ()> + Send {
+        future::ready(())
+    }
+}
 
 children!(
     CountriesOfRegion,
@@ -345,19 +474,6 @@ children!(
     Id
 );
 
-/// The row behind a subject id, whatever its kind.
-#[derive(Clone, Debug)]
-pub enum SubjectRow {
-    Country(country::Model),
-    Region(region::Model),
-    City(city::Model),
-    Company(company::Model),
-    Project(project::Model),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct SubjectById(pub i32);
-
 impl Loader<SubjectById> for AtlasLoader {
     type Value = SubjectRow;
     type Error = Error;
@@ -365,77 +481,6 @@ impl Loader<SubjectById> for AtlasLoader {
     /// One statement for the subjects, then one per kind present among them, at most six
     /// in all, whatever the number of keys.
     async fn load(&self, keys: &[SubjectById]) -> Result<HashMap<SubjectById, SubjectRow>, Error> {
-        let subjects = subject::Entity::find()
-            .filter(subject::Column::Id.is_in(keys.iter().map(|key| key.0)))
-            .all(&self.db)
-            .await?;
-        Ok(subject_rows(&self.db, &subjects).await?)
+        lookups::subject_rows_by_ids(&self.db, keys.iter().map(|key| key.0)).await
     }
-}
-
-/// The rows behind subjects whose kinds are known: one statement per kind present.
-pub async fn subject_rows(
-    db: &DatabaseConnection,
-    subjects: &[subject::Model],
-) -> Result<HashMap<SubjectById, SubjectRow>, DbErr> {
-    use subject::SubjectKind as Kind;
-    let ids_of = |kind: Kind| -> Vec<i32> {
-        subjects
-            .iter()
-            .filter(|s| s.kind == kind)
-            .map(|s| s.id)
-            .collect()
-    };
-    let mut rows = HashMap::new();
-    let countries = ids_of(Kind::Country);
-    if !countries.is_empty() {
-        for row in country::Entity::find()
-            .filter(country::Column::SubjectId.is_in(countries))
-            .all(db)
-            .await?
-        {
-            rows.insert(SubjectById(row.subject_id), SubjectRow::Country(row));
-        }
-    }
-    let regions = ids_of(Kind::Region);
-    if !regions.is_empty() {
-        for row in region::Entity::find()
-            .filter(region::Column::SubjectId.is_in(regions))
-            .all(db)
-            .await?
-        {
-            rows.insert(SubjectById(row.subject_id), SubjectRow::Region(row));
-        }
-    }
-    let cities = ids_of(Kind::City);
-    if !cities.is_empty() {
-        for row in city::Entity::find()
-            .filter(city::Column::SubjectId.is_in(cities))
-            .all(db)
-            .await?
-        {
-            rows.insert(SubjectById(row.subject_id), SubjectRow::City(row));
-        }
-    }
-    let companies = ids_of(Kind::Company);
-    if !companies.is_empty() {
-        for row in company::Entity::find()
-            .filter(company::Column::SubjectId.is_in(companies))
-            .all(db)
-            .await?
-        {
-            rows.insert(SubjectById(row.subject_id), SubjectRow::Company(row));
-        }
-    }
-    let projects = ids_of(Kind::Project);
-    if !projects.is_empty() {
-        for row in project::Entity::find()
-            .filter(project::Column::SubjectId.is_in(projects))
-            .all(db)
-            .await?
-        {
-            rows.insert(SubjectById(row.subject_id), SubjectRow::Project(row));
-        }
-    }
-    Ok(rows)
 }

@@ -10,7 +10,10 @@ use super::inputs::{
     PolicyOrder, ProjectFilter, ProjectOrder, RegionFilter, SourceFilter, SourceOrder,
 };
 use super::interfaces::{self, Node, SearchResult};
-use super::loaders::CountryById;
+use super::loaders::{
+    AtlasLoader, ByKey, CityBySlug, CompanyBySlug, CountryByCode, DimensionById, IndicatorByCode,
+    PolicyBySlug, ProjectBySlug, RegionByCode, SourceBySlug, by_key,
+};
 use super::observations::{self, ObservationConnection};
 use super::organisations::{
     Company, CompanyConnection, Policy, PolicyConnection, Project, ProjectConnection,
@@ -21,13 +24,11 @@ use super::search;
 use super::sources::{Source, SourceConnection};
 use super::{database, loaders};
 use crate::derived;
-use crate::entities::{
-    city, company, country, indicator, policy, project, region, source, strategic_dimension,
-};
 use crate::error::Error;
+use crate::store::lookups;
 use crate::store::observations::Scope;
+use async_graphql::dataloader::Loader;
 use async_graphql::{Context, ID, Object, Result};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 pub struct Query;
 
@@ -59,7 +60,7 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "A global ID, as returned in an `id` field.")] id: ID,
     ) -> Result<Option<Node>> {
-        Ok(interfaces::find_node(database(ctx)?, &id).await?)
+        Ok(interfaces::find_node(loaders(ctx)?, &id).await?)
     }
 
     /// Objects by their global IDs, in the order given; `null` for any that no longer exist.
@@ -75,12 +76,7 @@ impl Query {
             ))
             .into());
         }
-        let db = database(ctx)?;
-        let mut nodes = Vec::with_capacity(ids.len());
-        for id in &ids {
-            nodes.push(interfaces::find_node(db, id).await?);
-        }
-        Ok(nodes)
+        Ok(interfaces::find_nodes(loaders(ctx)?, &ids).await?)
     }
 
     /// A country by its ISO 3166-1 alpha-2 code, e.g. `CN`; `null` if there is none.
@@ -89,11 +85,9 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The ISO 3166-1 alpha-2 code, e.g. `US`.")] code: String,
     ) -> Result<Option<Country>> {
-        Ok(
-            find_by::<country::Entity>(ctx, country::Column::Code, code.to_ascii_uppercase())
-                .await?
-                .map(Country),
-        )
+        Ok(find_by(ctx, CountryByCode(code.to_ascii_uppercase()))
+            .await?
+            .map(Country))
     }
 
     /// A region or aggregate by its code, e.g. `WORLD`; `null` if there is none.
@@ -102,11 +96,9 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The region's code, e.g. `WORLD` or `ASIA`.")] code: String,
     ) -> Result<Option<Region>> {
-        Ok(
-            find_by::<region::Entity>(ctx, region::Column::Code, code.to_ascii_uppercase())
-                .await?
-                .map(Region),
-        )
+        Ok(find_by(ctx, RegionByCode(code.to_ascii_uppercase()))
+            .await?
+            .map(Region))
     }
 
     /// A city by its slug, e.g. `shenzhen`; `null` if there is none.
@@ -115,28 +107,10 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The city's slug, e.g. `san-francisco`.")] slug: String,
     ) -> Result<Option<City>> {
-        // The city's country comes in the same statement when it is asked for, which saves
-        // a round trip on the commonest lookup.
-        if !ctx.look_ahead().field("country").exists() {
-            return Ok(find_by::<city::Entity>(ctx, city::Column::Slug, slug)
-                .await?
-                .map(City));
-        }
-        let found = city::Entity::find()
-            .filter(city::Column::Slug.eq(slug))
-            .find_also_related(country::Entity)
-            .one(database(ctx)?)
-            .await
-            .map_err(Error::from)?;
-        let Some((city, country)) = found else {
-            return Ok(None);
-        };
-        if let Some(country) = country {
-            loaders(ctx)?
-                .feed_one(CountryById(country.id), country)
-                .await;
-        }
-        Ok(Some(City(city)))
+        // Its country comes in the same statement, and into the cache that `country` reads.
+        Ok(find_by(ctx, CityBySlug(slug))
+            .await?
+            .map(|(city, _)| City(city)))
     }
 
     /// A company by its slug, e.g. `huawei`; `null` if there is none.
@@ -145,9 +119,7 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The company's slug, e.g. `alibaba-cloud`.")] slug: String,
     ) -> Result<Option<Company>> {
-        Ok(find_by::<company::Entity>(ctx, company::Column::Slug, slug)
-            .await?
-            .map(Company))
+        Ok(find_by(ctx, CompanyBySlug(slug)).await?.map(Company))
     }
 
     /// A smart-city project by its slug, e.g. `city-brain`; `null` if there is none.
@@ -156,9 +128,7 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The project's slug, e.g. `city-brain`.")] slug: String,
     ) -> Result<Option<Project>> {
-        Ok(find_by::<project::Entity>(ctx, project::Column::Slug, slug)
-            .await?
-            .map(Project))
+        Ok(find_by(ctx, ProjectBySlug(slug)).await?.map(Project))
     }
 
     /// A policy by its slug, e.g. `digital-silk-road`; `null` if there is none.
@@ -167,9 +137,7 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The policy's slug, e.g. `clean-network-initiative`.")] slug: String,
     ) -> Result<Option<Policy>> {
-        Ok(find_by::<policy::Entity>(ctx, policy::Column::Slug, slug)
-            .await?
-            .map(Policy))
+        Ok(find_by(ctx, PolicyBySlug(slug)).await?.map(Policy))
     }
 
     /// An indicator by its stable code, e.g. `ai_market_size`; `null` if there is none.
@@ -178,11 +146,7 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The indicator's stable code, e.g. `ai_enterprises`.")] code: String,
     ) -> Result<Option<Indicator>> {
-        Ok(
-            find_by::<indicator::Entity>(ctx, indicator::Column::Code, code)
-                .await?
-                .map(Indicator),
-        )
+        Ok(find_by(ctx, IndicatorByCode(code)).await?.map(Indicator))
     }
 
     /// A source by its slug, e.g. `statista-us-ai-market-size`; `null` if there is none.
@@ -191,9 +155,7 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The source's slug.")] slug: String,
     ) -> Result<Option<Source>> {
-        Ok(find_by::<source::Entity>(ctx, source::Column::Slug, slug)
-            .await?
-            .map(Source))
+        Ok(find_by(ctx, SourceBySlug(slug)).await?.map(Source))
     }
 
     /// All countries.
@@ -417,11 +379,11 @@ impl Query {
 
     /// Table 1: the strategic comparison of China and the USA, row by row.
     async fn strategic_comparison(&self, ctx: &Context<'_>) -> Result<Vec<StrategicDimension>> {
-        let rows = strategic_dimension::Entity::find()
-            .order_by_asc(strategic_dimension::Column::Ordinal)
-            .all(database(ctx)?)
-            .await
-            .map_err(Error::from)?;
+        let rows = lookups::strategic_dimensions(database(ctx)?).await?;
+        // A row's positions walk back to it by id; that costs nothing once it is cached.
+        loaders(ctx)?
+            .feed_many(rows.iter().map(|row| (DimensionById(row.id), row.clone())))
+            .await;
         Ok(rows.into_iter().map(StrategicDimension).collect())
     }
 
@@ -447,15 +409,11 @@ impl Query {
     }
 }
 
-/// The row whose natural key column equals `key`, if any.
-async fn find_by<E: EntityTrait>(
-    ctx: &Context<'_>,
-    column: E::Column,
-    key: String,
-) -> Result<Option<E::Model>, Error> {
-    E::find()
-        .filter(column.eq(key))
-        .one(database(ctx)?)
-        .await
-        .map_err(Error::from)
+/// The row behind a natural key, if any, through its by-key loader: lookups of one type
+/// anywhere in the request share one statement.
+async fn find_by<K: ByKey>(ctx: &Context<'_>, key: K) -> Result<Option<K::Row>, Error>
+where
+    AtlasLoader: Loader<K, Value = K::Row, Error = Error>,
+{
+    by_key(loaders(ctx)?, key).await
 }

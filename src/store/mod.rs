@@ -6,6 +6,7 @@ mod keys;
 pub mod list;
 pub mod list_lengths;
 pub mod lists;
+pub mod lookups;
 pub mod observations;
 pub mod paging;
 pub mod search;
