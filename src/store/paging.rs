@@ -360,3 +360,6 @@ where
         total_count,
     })
 }
+
+#[cfg(test)]
+mod tests;

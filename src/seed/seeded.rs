@@ -1,0 +1,168 @@
+//! What the seeder needs of each table's model: its natural key, how it takes over a stored
+//! row's identity, and how it is inserted. The synthetic generator inserts through it too.
+
+use super::rows::Timestamp;
+use crate::entities::{
+    city, company, company_sanction, country, indicator, observation, policy, policy_city,
+    policy_company, project, project_company, region, source, strategic_dimension,
+    strategic_position, subject,
+};
+use sea_orm::{ActiveModelTrait, ActiveValue, IntoActiveModel, ModelTrait};
+use std::fmt;
+use std::hash::Hash;
+
+/// A stored model that the seeder can match, compare and write.
+pub(crate) trait Seeded:
+    ModelTrait + Clone + PartialEq + IntoActiveModel<Self::Active> + Send + Sync
+{
+    type Active: ActiveModelTrait<Entity = Self::Entity> + sea_orm::ActiveModelBehavior + Send;
+    type Key: Eq + Hash + Clone + fmt::Debug + Send;
+    const TABLE: &'static str;
+
+    fn key(&self) -> Self::Key;
+    /// Takes the stored row's surrogate id and timestamps, so that equality compares
+    /// only what the dataset defines.
+    fn adopt_identity(&mut self, stored: &Self);
+    fn set_updated_at(&mut self, at: Timestamp);
+    /// The active model for an insert: the surrogate id, if any, left to the database.
+    fn into_insert(self) -> Self::Active;
+}
+
+macro_rules! seeded {
+    ($module:ident, $table:literal, $key:ty, |$m:ident| $key_expr:expr, surrogate_id) => {
+        seeded!(@impl $module, $table, $key, |$m| $key_expr, |stored, target| {
+            target.id = stored.id;
+        }, |active| {
+            active.id = ActiveValue::NotSet;
+        });
+    };
+    ($module:ident, $table:literal, $key:ty, |$m:ident| $key_expr:expr, natural_id) => {
+        seeded!(@impl $module, $table, $key, |$m| $key_expr, |_stored, _target| {}, |_active| {});
+    };
+    (@impl $module:ident, $table:literal, $key:ty, |$m:ident| $key_expr:expr,
+        |$stored:ident, $target:ident| $adopt:block, |$active:ident| $unset:block) => {
+        impl Seeded for $module::Model {
+            type Active = $module::ActiveModel;
+            type Key = $key;
+            const TABLE: &'static str = $table;
+
+            fn key(&self) -> Self::Key {
+                let $m = self;
+                $key_expr
+            }
+
+            fn adopt_identity(&mut self, $stored: &Self) {
+                let $target = self;
+                $adopt
+                $target.created_at = $stored.created_at;
+                $target.updated_at = $stored.updated_at;
+            }
+
+            fn set_updated_at(&mut self, at: Timestamp) {
+                self.updated_at = at;
+            }
+
+            #[allow(unused_mut)]
+            fn into_insert(self) -> Self::Active {
+                let mut $active = self.into_active_model();
+                $unset
+                $active
+            }
+        }
+    };
+}
+
+seeded!(source, "sources", String, |m| m.slug.clone(), surrogate_id);
+seeded!(
+    subject,
+    "subjects",
+    (subject::SubjectKind, String),
+    |m| (m.kind, m.key.clone()),
+    surrogate_id
+);
+seeded!(region, "regions", String, |m| m.code.clone(), surrogate_id);
+seeded!(
+    country,
+    "countries",
+    String,
+    |m| m.code.clone(),
+    surrogate_id
+);
+seeded!(city, "cities", String, |m| m.slug.clone(), surrogate_id);
+seeded!(
+    company,
+    "companies",
+    String,
+    |m| m.slug.clone(),
+    surrogate_id
+);
+seeded!(
+    project,
+    "projects",
+    String,
+    |m| m.slug.clone(),
+    surrogate_id
+);
+seeded!(
+    project_company,
+    "project_companies",
+    (i32, i32),
+    |m| (m.project_id, m.company_id),
+    natural_id
+);
+seeded!(policy, "policies", String, |m| m.slug.clone(), surrogate_id);
+seeded!(
+    policy_city,
+    "policy_cities",
+    (i32, i32),
+    |m| (m.policy_id, m.city_id),
+    natural_id
+);
+seeded!(
+    policy_company,
+    "policy_companies",
+    (i32, i32),
+    |m| (m.policy_id, m.company_id),
+    natural_id
+);
+seeded!(
+    company_sanction,
+    "company_sanctions",
+    String,
+    |m| m.slug.clone(),
+    surrogate_id
+);
+seeded!(
+    indicator,
+    "indicators",
+    String,
+    |m| m.code.clone(),
+    surrogate_id
+);
+seeded!(
+    observation,
+    "observations",
+    (i32, i32, String, Option<String>, i32),
+    |m| (
+        m.indicator_id,
+        m.subject_id,
+        m.period.clone(),
+        m.category.clone(),
+        m.source_id
+    ),
+    surrogate_id
+);
+seeded!(
+    strategic_dimension,
+    "strategic_dimensions",
+    String,
+    |m| m.slug.clone(),
+    surrogate_id
+);
+seeded!(
+    strategic_position,
+    "strategic_positions",
+    (i32, i32),
+    |m| (m.dimension_id, m.country_id),
+    surrogate_id
+);
