@@ -399,8 +399,10 @@ mod tests {
     use super::*;
     use chrono::Utc;
 
-    // One positional argument per bibliographic field keeps each test's source readable.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one positional argument per bibliographic field keeps each test's source readable"
+    )]
     fn source(
         kind: &str,
         authors: Option<&str>,

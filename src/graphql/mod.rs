@@ -38,7 +38,7 @@ pub use query::Query;
 pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
 fn schema_builder() -> async_graphql::SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .register_output_type::<interfaces::Node>()
         .register_output_type::<interfaces::Subject>()
 }

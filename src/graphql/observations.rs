@@ -197,10 +197,6 @@ connection!(
 );
 
 /// One page of the observations in `scope` that the client's filter admits.
-///
-/// Boxed: the page's future is kilobytes, and unboxed it would set the size of every
-/// field's future on each type that offers `observations`, even `slug` (perf showed the
-/// copies, and a wide query's memory is thousands of those futures at once).
 pub async fn list(
     ctx: &Context<'_>,
     scope: Scope,
@@ -212,7 +208,7 @@ pub async fn list(
         scope,
         ..filter.unwrap_or_default().into()
     };
-    Box::pin(async move { paging::page_of(ctx, &query, order_by, page, Observation).await }).await
+    paging::page_of(ctx, &query, order_by, page, Observation).await
 }
 
 /// A subject's places in rankings: its observations whose indicator is a rank.

@@ -70,6 +70,10 @@ where
 }
 
 /// One page of a store query as its connection type.
+///
+/// Boxed: a page's future is kilobytes, and unboxed it would set the size of every field's
+/// future on each type that offers a list, even `slug` (perf showed the copies, and a wide
+/// query's memory is thousands of those futures at once).
 pub async fn page_of<Q, O, T, C>(
     ctx: &Context<'_>,
     query: &Q,
@@ -83,7 +87,7 @@ where
     C: From<Page<T>>,
 {
     let order = order_by.unwrap_or_default().into();
-    let rows = list::page(database(ctx)?, query, order, &page).await?;
+    let rows = Box::pin(list::page(database(ctx)?, query, order, &page)).await?;
     Ok(rows.map(node).into())
 }
 

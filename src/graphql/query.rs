@@ -14,7 +14,7 @@ use super::loaders::{
     AtlasLoader, ByKey, CityBySlug, CompanyBySlug, CountryByCode, DimensionById, IndicatorByCode,
     PolicyBySlug, ProjectBySlug, RegionByCode, SourceBySlug, by_key,
 };
-use super::observations::{self, ObservationConnection};
+use super::observations::{Observation, ObservationConnection};
 use super::organisations::{
     Company, CompanyConnection, Policy, PolicyConnection, Project, ProjectConnection,
 };
@@ -26,16 +26,20 @@ use super::{database, loaders};
 use crate::derived;
 use crate::error::Error;
 use crate::store::lookups;
-use crate::store::observations::Scope;
 use async_graphql::dataloader::Loader;
-use async_graphql::{Context, ID, Object, Result};
-
-pub struct Query;
+use async_graphql::{Context, ID, MergedObject, Object, Result};
 
 /// City Atlas: figures on AI-driven smart cities in China and the USA, each with its source
 /// and its place in the paper "Smart cities driven by artificial intelligence" (Liu, 2025).
+#[derive(MergedObject, Default)]
+pub struct Query(Lookups, Lists, Figures);
+
+/// The root fields that find one object, or a few, by key.
+#[derive(Default)]
+pub struct Lookups;
+
 #[Object]
-impl Query {
+impl Lookups {
     /// The version of the City Atlas service answering this request.
     async fn api_version(&self) -> &'static str {
         env!("CARGO_PKG_VERSION")
@@ -157,212 +161,86 @@ impl Query {
     ) -> Result<Option<Source>> {
         Ok(find_by(ctx, SourceBySlug(slug)).await?.map(Source))
     }
+}
 
+/// Declares the root lists, each one page of a Relay connection over one store list.
+macro_rules! root_lists {
+    ($(
+        $(#[doc = $doc:literal])+
+        $field:ident($filter:ty, $order:ty, $order_desc:tt) -> $connection:ty, $node:expr;
+    )+) => {
+        /// The root lists, which page through every object of a kind.
+        #[derive(Default)]
+        pub struct Lists;
+
+        #[Object]
+        impl Lists {
+            $(
+                $(#[doc = $doc])+
+                #[allow(
+                    clippy::too_many_arguments,
+                    reason = "a Relay list takes a filter, an order and four paging arguments"
+                )]
+                async fn $field(
+                    &self,
+                    ctx: &Context<'_>,
+                    #[graphql(desc = "Narrows the list.")] filter: Option<$filter>,
+                    #[graphql(desc = $order_desc)] order_by: Option<$order>,
+                    #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")]
+                    first: Option<i32>,
+                    #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
+                    #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
+                    #[graphql(desc = "Returns the items before this cursor.")]
+                    before: Option<String>,
+                ) -> Result<$connection> {
+                    let page = PageArgs::new(first, after, last, before);
+                    Ok(paging::list(ctx, filter, order_by, page, $node).await?)
+                }
+            )+
+        }
+    };
+}
+
+root_lists! {
     /// All countries.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "a Relay list takes a filter, an order and four paging arguments"
-    )]
-    async fn countries(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<CountryFilter>,
-        #[graphql(desc = "The order of the list; by code by default.")] order_by: Option<
-            CountryOrder,
-        >,
-        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
-    ) -> Result<CountryConnection> {
-        let page = PageArgs::new(first, after, last, before);
-        Ok(paging::list(ctx, filter, order_by, page, Country).await?)
-    }
-
+    countries(CountryFilter, CountryOrder, "The order of the list; by code by default.")
+        -> CountryConnection, Country;
     /// All regions and aggregates, including `WORLD`.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "a Relay list takes a filter, an order and four paging arguments"
-    )]
-    async fn regions(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<RegionFilter>,
-        #[graphql(desc = "The order of the list; by code by default.")] order_by: Option<
-            CountryOrder,
-        >,
-        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
-    ) -> Result<RegionConnection> {
-        let page = PageArgs::new(first, after, last, before);
-        Ok(paging::list(ctx, filter, order_by, page, Region).await?)
-    }
-
+    regions(RegionFilter, CountryOrder, "The order of the list; by code by default.")
+        -> RegionConnection, Region;
     /// All cities.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "a Relay list takes a filter, an order and four paging arguments"
-    )]
-    async fn cities(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<CityFilter>,
-        #[graphql(desc = "The order of the list; by name by default.")] order_by: Option<CityOrder>,
-        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
-    ) -> Result<CityConnection> {
-        let page = PageArgs::new(first, after, last, before);
-        Ok(paging::list(ctx, filter, order_by, page, City).await?)
-    }
-
+    cities(CityFilter, CityOrder, "The order of the list; by name by default.")
+        -> CityConnection, City;
     /// All companies.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "a Relay list takes a filter, an order and four paging arguments"
-    )]
-    async fn companies(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<CompanyFilter>,
-        #[graphql(desc = "The order of the list; by name by default.")] order_by: Option<
-            CompanyOrder,
-        >,
-        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
-    ) -> Result<CompanyConnection> {
-        let page = PageArgs::new(first, after, last, before);
-        Ok(paging::list(ctx, filter, order_by, page, Company).await?)
-    }
-
+    companies(CompanyFilter, CompanyOrder, "The order of the list; by name by default.")
+        -> CompanyConnection, Company;
     /// All smart-city projects.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "a Relay list takes a filter, an order and four paging arguments"
-    )]
-    async fn projects(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<ProjectFilter>,
-        #[graphql(desc = "The order of the list; by name by default.")] order_by: Option<
-            ProjectOrder,
-        >,
-        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
-    ) -> Result<ProjectConnection> {
-        let page = PageArgs::new(first, after, last, before);
-        Ok(paging::list(ctx, filter, order_by, page, Project).await?)
-    }
-
+    projects(ProjectFilter, ProjectOrder, "The order of the list; by name by default.")
+        -> ProjectConnection, Project;
     /// All policies, plans, laws and initiatives.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "a Relay list takes a filter, an order and four paging arguments"
-    )]
-    async fn policies(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<PolicyFilter>,
-        #[graphql(desc = "The order of the list; by title by default.")] order_by: Option<
-            PolicyOrder,
-        >,
-        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
-    ) -> Result<PolicyConnection> {
-        let page = PageArgs::new(first, after, last, before);
-        Ok(paging::list(ctx, filter, order_by, page, Policy).await?)
-    }
-
+    policies(PolicyFilter, PolicyOrder, "The order of the list; by title by default.")
+        -> PolicyConnection, Policy;
     /// All indicators, by stable code.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "a Relay list takes a filter, an order and four paging arguments"
-    )]
-    async fn indicators(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<IndicatorFilter>,
-        #[graphql(desc = "The order of the list; by code by default.")] order_by: Option<
-            IndicatorOrder,
-        >,
-        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
-    ) -> Result<IndicatorConnection> {
-        let page = PageArgs::new(first, after, last, before);
-        Ok(paging::list(ctx, filter, order_by, page, Indicator).await?)
-    }
-
+    indicators(IndicatorFilter, IndicatorOrder, "The order of the list; by code by default.")
+        -> IndicatorConnection, Indicator;
     /// All observations: every published figure, filterable by indicator, subject, place,
     /// status, period and source.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "a Relay list takes a filter, an order and four paging arguments"
-    )]
-    pub async fn observations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<ObservationFilter>,
-        #[graphql(desc = "The order of the list; by year, oldest first, by default.")]
-        order_by: Option<ObservationOrder>,
-        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
-    ) -> Result<ObservationConnection> {
-        let page = PageArgs::new(first, after, last, before);
-        Ok(observations::list(ctx, Scope::All, filter, order_by, page).await?)
-    }
-
+    observations(
+        ObservationFilter,
+        ObservationOrder,
+        "The order of the list; by year, oldest first, by default."
+    ) -> ObservationConnection, Observation;
     /// All sources the paper cites.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "a Relay list takes a filter, an order and four paging arguments"
-    )]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<SourceFilter>,
-        #[graphql(desc = "The order of the list; by title by default.")] order_by: Option<
-            SourceOrder,
-        >,
-        #[graphql(desc = "Returns the first n items (0 to 100; 20 by default).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Returns the items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the items before this cursor.")] before: Option<String>,
-    ) -> Result<SourceConnection> {
-        let page = PageArgs::new(first, after, last, before);
-        Ok(paging::list(ctx, filter, order_by, page, Source).await?)
-    }
+    sources(SourceFilter, SourceOrder, "The order of the list; by title by default.")
+        -> SourceConnection, Source;
+}
 
+/// The root fields over figures and rankings: search, Table 1 and derived values.
+#[derive(Default)]
+pub struct Figures;
+
+#[Object]
+impl Figures {
     /// Countries, regions, cities, companies, projects, policies and indicators matching the
     /// text, case-insensitively, best matches first: whole name or key, then name prefix,
     /// then anywhere in the name, then anywhere in the description.
