@@ -236,12 +236,8 @@ pub fn single_year(kind: Kind, year: i32) -> Derived {
 }
 
 fn growth(kind: Kind, start: &Input, end: &Input, years: i32) -> Derived {
-    let Check {
-        mut warnings,
-        comparable,
-        dividable,
-        b_to_a_scale,
-    } = check(end, start);
+    let checked = check(end, start);
+    let (b_to_a_scale, mut warnings) = (checked.b_to_a_scale, checked.warnings);
     let base = start.value * b_to_a_scale;
     let formula = match years {
         1 => format!(
@@ -255,7 +251,7 @@ fn growth(kind: Kind, start: &Input, end: &Input, years: i32) -> Derived {
             scaled(start.value, b_to_a_scale)
         ),
     };
-    let value = if !dividable {
+    let value = if !checked.dividable {
         None
     } else if years <= 0 {
         warnings.push("The end year must come after the start year.".to_owned());
@@ -277,7 +273,7 @@ fn growth(kind: Kind, start: &Input, end: &Input, years: i32) -> Derived {
         value,
         unit: "percent".to_owned(),
         formula,
-        comparable,
+        comparable: checked.comparable,
         warnings,
     }
 }

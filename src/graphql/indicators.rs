@@ -9,6 +9,7 @@ use super::paging::{PageArgs, connection};
 use super::series::{self, Series};
 use crate::derived;
 use crate::entities::indicator;
+use crate::error::Error;
 use crate::store::observations::Scope;
 use crate::store::series::{self as store, SeriesQuery};
 use async_graphql::{Context, ID, Object, Result};
@@ -121,23 +122,12 @@ impl Indicator {
         >,
         #[graphql(desc = "The category, for broken-down indicators.")] category: Option<String>,
     ) -> Result<Option<DerivedValue>> {
-        let db = database(ctx)?;
-        let Some((part, whole)) = store::pair(
-            db,
-            self.0.id,
-            (&subject, &total),
-            period.as_deref(),
-            category.as_deref(),
-        )
-        .await?
-        else {
-            return Ok(None);
+        let figures = FiguresOf {
+            subjects: (&subject, &total),
+            period: period.as_deref(),
+            category: category.as_deref(),
         };
-        let derived = derived::share(
-            &input(ctx, &self.0, &part).await?,
-            &input(ctx, &self.0, &whole).await?,
-        );
-        Ok(Some(DerivedValue::new(derived, vec![part, whole])))
+        Ok(self.derive(ctx, figures, derived::share).await?)
     }
 
     /// The ratio of two subjects' values for the same period, e.g. the US AI market over
@@ -152,23 +142,47 @@ impl Indicator {
         >,
         #[graphql(desc = "The category, for broken-down indicators.")] category: Option<String>,
     ) -> Result<Option<DerivedValue>> {
-        let db = database(ctx)?;
-        let Some((top, bottom)) = store::pair(
-            db,
+        let figures = FiguresOf {
+            subjects: (&numerator, &denominator),
+            period: period.as_deref(),
+            category: category.as_deref(),
+        };
+        Ok(self.derive(ctx, figures, derived::ratio).await?)
+    }
+}
+
+/// Two subjects' figures of one indicator, in one period and category.
+struct FiguresOf<'a> {
+    subjects: (&'a str, &'a str),
+    period: Option<&'a str>,
+    category: Option<&'a str>,
+}
+
+impl Indicator {
+    /// `compute` over the two subjects' figures for the same period; `None` when they have
+    /// no common period.
+    async fn derive(
+        &self,
+        ctx: &Context<'_>,
+        figures: FiguresOf<'_>,
+        compute: fn(&derived::Input, &derived::Input) -> derived::Derived,
+    ) -> Result<Option<DerivedValue>, Error> {
+        let pair = store::pair(
+            database(ctx)?,
             self.0.id,
-            (&numerator, &denominator),
-            period.as_deref(),
-            category.as_deref(),
+            figures.subjects,
+            figures.period,
+            figures.category,
         )
-        .await?
-        else {
+        .await?;
+        let Some((first, second)) = pair else {
             return Ok(None);
         };
-        let derived = derived::ratio(
-            &input(ctx, &self.0, &top).await?,
-            &input(ctx, &self.0, &bottom).await?,
+        let derived = compute(
+            &input(ctx, &self.0, &first).await?,
+            &input(ctx, &self.0, &second).await?,
         );
-        Ok(Some(DerivedValue::new(derived, vec![top, bottom])))
+        Ok(Some(DerivedValue::new(derived, vec![first, second])))
     }
 }
 

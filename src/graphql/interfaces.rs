@@ -2,6 +2,7 @@
 //! finds its object.
 
 use super::comparison::StrategicDimension;
+use super::database;
 use super::ids::{self, KEY_SEPARATOR, NodeType};
 use super::indicators::Indicator;
 use super::inputs::{ObservationFilter, ObservationOrder};
@@ -17,7 +18,8 @@ use super::sources::Source;
 use crate::entities::subject;
 use crate::error::Error;
 use crate::store::lookups::ObservationKey;
-use async_graphql::{ID, Interface, Union};
+use crate::store::search::{self, Found};
+use async_graphql::{Context, ID, Interface, Union};
 use std::collections::HashMap;
 use std::hash::Hash;
 
@@ -302,6 +304,30 @@ fn found<K: Eq + Hash, R: Clone>(
     wrap: impl FnOnce(R) -> Node,
 ) -> Option<Node> {
     rows.get(key).cloned().map(wrap)
+}
+
+impl From<Found> for SearchResult {
+    fn from(found: Found) -> Self {
+        match found {
+            Found::Country(row) => Self::Country(Country(row)),
+            Found::Region(row) => Self::Region(Region(row)),
+            Found::City(row) => Self::City(City(row)),
+            Found::Company(row) => Self::Company(Company(row)),
+            Found::Project(row) => Self::Project(Project(row)),
+            Found::Policy(row) => Self::Policy(Policy(row)),
+            Found::Indicator(row) => Self::Indicator(Indicator(row)),
+        }
+    }
+}
+
+/// The best `first` matches of `text`, as `search` returns them.
+pub async fn search(
+    ctx: &Context<'_>,
+    text: &str,
+    first: Option<i32>,
+) -> Result<Vec<SearchResult>, Error> {
+    let found = search::search(database(ctx)?, text, first).await?;
+    Ok(found.into_iter().map(SearchResult::from).collect())
 }
 
 #[cfg(test)]

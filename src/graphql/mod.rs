@@ -18,7 +18,6 @@ pub mod paging;
 mod places;
 mod query;
 mod sdl_index;
-mod search;
 mod series;
 mod shape;
 mod sources;

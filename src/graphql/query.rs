@@ -20,7 +20,6 @@ use super::organisations::{
 };
 use super::paging::{self, MAX_PAGE_SIZE, PageArgs};
 use super::places::{City, CityConnection, Country, CountryConnection, Region, RegionConnection};
-use super::search;
 use super::sources::{Source, SourceConnection};
 use super::{database, loaders};
 use crate::derived;
@@ -252,7 +251,7 @@ impl Figures {
             i32,
         >,
     ) -> Result<Vec<SearchResult>> {
-        Ok(search::search(ctx, &text, first).await?)
+        Ok(interfaces::search(ctx, &text, first).await?)
     }
 
     /// Table 1: the strategic comparison of China and the USA, row by row.

@@ -227,22 +227,17 @@ pub async fn pair(
     period: Option<&str>,
     category: Option<&str>,
 ) -> Result<Option<(observation::Model, observation::Model)>, Error> {
-    let firsts = figures_of(
-        indicator_id,
-        subject_ids(db, subjects.0).await?,
-        period,
-        category,
-    )
-    .all(db)
-    .await?;
-    let seconds = figures_of(
-        indicator_id,
-        subject_ids(db, subjects.1).await?,
-        period,
-        category,
-    )
-    .all(db)
-    .await?;
+    let mut of_each = Vec::with_capacity(2);
+    for key in [subjects.0, subjects.1] {
+        let ids = subject_ids(db, key).await?;
+        of_each.push(
+            figures_of(indicator_id, ids, period, category)
+                .all(db)
+                .await?,
+        );
+    }
+    let seconds = of_each.pop().unwrap_or_default();
+    let firsts = of_each.pop().unwrap_or_default();
     Ok(firsts.into_iter().find_map(|a| {
         seconds
             .iter()
