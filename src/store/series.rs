@@ -227,17 +227,16 @@ pub async fn pair(
     period: Option<&str>,
     category: Option<&str>,
 ) -> Result<Option<(observation::Model, observation::Model)>, Error> {
-    let mut of_each = Vec::with_capacity(2);
-    for key in [subjects.0, subjects.1] {
+    let of = |key| async move {
         let ids = subject_ids(db, key).await?;
-        of_each.push(
+        Ok::<_, Error>(
             figures_of(indicator_id, ids, period, category)
                 .all(db)
                 .await?,
-        );
-    }
-    let seconds = of_each.pop().unwrap_or_default();
-    let firsts = of_each.pop().unwrap_or_default();
+        )
+    };
+    let firsts = of(subjects.0).await?;
+    let seconds = of(subjects.1).await?;
     Ok(firsts.into_iter().find_map(|a| {
         seconds
             .iter()
