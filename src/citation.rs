@@ -431,6 +431,7 @@ mod tests {
             search_text: String::new(),
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            revision: 1,
         }
     }
 

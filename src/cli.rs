@@ -66,6 +66,11 @@ pub struct Cli {
     #[arg(long, env = "CITYATLAS_RATE_LIMIT_POINTS", default_value_t = RateLimitSettings::default().points_per_window, global = true)]
     rate_limit_points: u64,
 
+    /// Query-cost points each API token may spend per window: authenticated clients are
+    /// known, so they get a budget of their own, larger than an address's.
+    #[arg(long, env = "CITYATLAS_TOKEN_RATE_LIMIT_POINTS", default_value_t = RateLimitSettings::default().token_points_per_window, global = true)]
+    token_rate_limit_points: u64,
+
     /// The rate-limit window, in seconds; the budget refills evenly over it.
     #[arg(long, env = "CITYATLAS_RATE_LIMIT_WINDOW_SECS", default_value_t = RateLimitSettings::default().window.as_secs(), global = true)]
     rate_limit_window_secs: u64,
@@ -166,7 +171,7 @@ impl LimitArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Serve the GraphQL API (the default). Migrates and seeds the database first.
     Serve,
@@ -177,6 +182,30 @@ pub enum Command {
     Seed(SeedArgs),
     /// Print the GraphQL schema (SDL) to standard output.
     ExportSchema,
+    /// Make, list and revoke the API tokens curators and integrations authenticate with.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token and print it, once, alone on standard output; only its hash is kept.
+    Create {
+        /// Who holds the token: the audit log names its changes by it. Never reused.
+        #[arg(long)]
+        name: String,
+        /// `reader` (reads, with a token's budget), `editor` (also changes data) or `admin`
+        /// (also manages tokens and releases).
+        #[arg(long)]
+        role: crate::auth::Role,
+        /// Days until the token stops working; by default it works until revoked.
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+    },
+    /// List the tokens: name, role, hint, and when each was made, expires or was revoked.
+    List,
+    /// Revoke a token by name; it stops working at once.
+    Revoke { name: String },
 }
 
 #[derive(Debug, Clone, Copy, Args)]
@@ -208,6 +237,7 @@ impl Cli {
             limits,
             rate_limit: RateLimitSettings {
                 points_per_window: self.rate_limit_points,
+                token_points_per_window: self.token_rate_limit_points,
                 window: Duration::from_secs(self.rate_limit_window_secs.max(1)),
                 trusted_proxies: self.trusted_proxies.clone(),
                 ipv6_prefix: self.rate_limit_ipv6_prefix,
@@ -244,6 +274,7 @@ mod tests {
             "--request-timeout-secs=9",
             "--graphql-suggestions",
             "--rate-limit-points=10",
+            "--token-rate-limit-points=13",
             "--rate-limit-window-secs=11",
             "--trusted-proxies=10.0.0.1,10.0.0.2",
             "--rate-limit-ipv6-prefix=56",
@@ -269,6 +300,7 @@ mod tests {
         );
         assert_eq!(settings.database.statement_timeout, Duration::from_secs(9));
         assert_eq!(settings.rate_limit.points_per_window, 10);
+        assert_eq!(settings.rate_limit.token_points_per_window, 13);
         assert_eq!(settings.rate_limit.window, Duration::from_secs(11));
         assert_eq!(settings.rate_limit.trusted_proxies.len(), 2);
         assert_eq!(settings.rate_limit.ipv6_prefix, 56);

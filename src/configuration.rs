@@ -33,8 +33,10 @@ impl Default for ResponseCacheSettings {
 /// Each client's budget of query-cost points per window, refilled evenly.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateLimitSettings {
-    /// 0 turns rate limiting off.
+    /// An address's budget; 0 turns rate limiting off.
     pub points_per_window: u64,
+    /// A token's budget: authenticated clients are known, so they get more, as on GitHub.
+    pub token_points_per_window: u64,
     pub window: std::time::Duration,
     /// Proxies whose `X-Forwarded-For` names the client; any other peer is the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -47,6 +49,7 @@ impl Default for RateLimitSettings {
     fn default() -> Self {
         Self {
             points_per_window: 50_000,
+            token_points_per_window: 250_000,
             window: std::time::Duration::from_secs(3600),
             trusted_proxies: Vec::new(),
             ipv6_prefix: 64,

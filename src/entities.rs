@@ -24,6 +24,8 @@ pub mod city {
         pub search_text: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// How many states the row has had: 1 when created, one more for every change.
+        pub revision: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -72,6 +74,8 @@ pub mod company {
         pub search_text: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// How many states the row has had: 1 when created, one more for every change.
+        pub revision: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -103,6 +107,8 @@ pub mod company_sanction {
         pub cited_in: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// How many states the row has had: 1 when created, one more for every change.
+        pub revision: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -135,6 +141,8 @@ pub mod country {
         pub search_text: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// How many states the row has had: 1 when created, one more for every change.
+        pub revision: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -166,6 +174,8 @@ pub mod indicator {
         pub search_text: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// How many states the row has had: 1 when created, one more for every change.
+        pub revision: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -231,6 +241,8 @@ pub mod observation {
         pub search_text: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// How many states the row has had: 1 when created, one more for every change.
+        pub revision: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -303,6 +315,8 @@ pub mod policy {
         pub search_text: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// How many states the row has had: 1 when created, one more for every change.
+        pub revision: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -325,6 +339,8 @@ pub mod policy_city {
         pub city_id: i32,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// How many states the row has had: 1 when created, one more for every change.
+        pub revision: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -373,6 +389,8 @@ pub mod policy_company {
         pub relation: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// How many states the row has had: 1 when created, one more for every change.
+        pub revision: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -407,6 +425,8 @@ pub mod project {
         pub search_text: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// How many states the row has had: 1 when created, one more for every change.
+        pub revision: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -430,6 +450,8 @@ pub mod project_company {
         pub role: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// How many states the row has had: 1 when created, one more for every change.
+        pub revision: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -459,6 +481,8 @@ pub mod region {
         pub search_text: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// How many states the row has had: 1 when created, one more for every change.
+        pub revision: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -494,6 +518,8 @@ pub mod source {
         pub search_text: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// How many states the row has had: 1 when created, one more for every change.
+        pub revision: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -522,6 +548,8 @@ pub mod strategic_dimension {
         pub cited_in: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// How many states the row has had: 1 when created, one more for every change.
+        pub revision: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -545,6 +573,8 @@ pub mod strategic_position {
         pub text: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// How many states the row has had: 1 when created, one more for every change.
+        pub revision: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -583,6 +613,99 @@ pub mod subject {
         pub key: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// How many states the row has had: 1 when created, one more for every change.
+        pub revision: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod api_token {
+    //! An API token: who may write. Only the SHA-256 of the token is stored.
+
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "api_tokens")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(unique)]
+        pub name: String,
+        /// `reader`, `editor` or `admin`.
+        pub role: String,
+        #[sea_orm(unique)]
+        pub token_hash: String,
+        /// The token's prefix and first characters, to tell tokens apart in a list.
+        pub hint: String,
+        pub created_at: DateTimeUtc,
+        pub expires_at: Option<DateTimeUtc>,
+        pub revoked_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod audit_event {
+    //! One change to one curated row, in commit order: who, what, why, before and after.
+
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_events")]
+    pub struct Model {
+        /// The commit order of changes: writers take turns, so ids are never committed
+        /// out of order.
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub at: DateTimeUtc,
+        /// The token's name, `importer` or `migration`.
+        pub actor: String,
+        /// `created`, `updated`, `retracted`, or `baseline` for data older than the log.
+        pub action: String,
+        /// The GraphQL type of the row, e.g. `Observation`.
+        pub entity_type: String,
+        /// The row's global ID.
+        pub entity_id: String,
+        /// The revision the row reached.
+        pub revision: i32,
+        /// The row before and after, as JSON; `None` before a creation.
+        pub before: Option<String>,
+        pub after: Option<String>,
+        pub reason: String,
+        pub request_id: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod release {
+    //! A named, dated, immutable state of the whole dataset: the data as it stood after one
+    //! audit event.
+
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "releases")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(unique)]
+        pub tag: String,
+        pub title: String,
+        pub notes: String,
+        pub created_at: DateTimeUtc,
+        pub created_by: String,
+        pub event_id: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

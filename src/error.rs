@@ -16,6 +16,13 @@ pub enum Error {
     BadUserInput(String),
     #[error("{0} not found")]
     NotFound(String),
+    /// A write without a token (HTTP refuses these before they run; this is the field's own
+    /// check, for documents that reach it another way).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// A token whose role is too small for what it asked.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("the database is unavailable")]
     ServiceUnavailable { detail: String },
     #[error("internal server error")]
@@ -27,6 +34,8 @@ impl Error {
         match self {
             Error::BadUserInput(_) => "BAD_USER_INPUT",
             Error::NotFound(_) => "NOT_FOUND",
+            Error::Unauthenticated(_) => "UNAUTHENTICATED",
+            Error::Forbidden(_) => "FORBIDDEN",
             Error::ServiceUnavailable { .. } => "SERVICE_UNAVAILABLE",
             Error::Internal { .. } => "INTERNAL_SERVER_ERROR",
         }
@@ -43,7 +52,10 @@ impl Error {
     pub fn detail(&self) -> String {
         match self {
             Error::ServiceUnavailable { detail } | Error::Internal { detail } => detail.clone(),
-            Error::BadUserInput(_) | Error::NotFound(_) => self.to_string(),
+            Error::BadUserInput(_)
+            | Error::NotFound(_)
+            | Error::Unauthenticated(_)
+            | Error::Forbidden(_) => self.to_string(),
         }
     }
 

@@ -1,3 +1,4 @@
+pub mod auth;
 pub mod citation;
 pub mod cli;
 pub mod configuration;

@@ -1,4 +1,6 @@
-use cityatlas::cli::{Cli, Command};
+use cityatlas::cli::{Cli, Command, TokenCommand};
+use cityatlas::error::Error;
+use cityatlas::store::tokens;
 use cityatlas::{database, graphql, seed, startup::Application, synthetic, telemetry};
 use clap::Parser;
 use std::process::ExitCode;
@@ -38,6 +40,10 @@ async fn main() -> ExitCode {
             print!("{}", graphql::sdl());
             Ok(())
         }
+        Command::Token(command) => match database::connect_and_migrate(&settings.database).await {
+            Ok(db) => manage_tokens(&db, command).await,
+            Err(error) => Err(error),
+        },
     };
 
     match outcome {
@@ -47,5 +53,54 @@ async fn main() -> ExitCode {
             eprintln!("cityatlas: {}", error.detail());
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The token commands. A new token is printed alone on standard output, so that a script
+/// can capture it; everything else goes to standard error.
+async fn manage_tokens(
+    db: &sea_orm::DatabaseConnection,
+    command: TokenCommand,
+) -> Result<(), Error> {
+    match command {
+        TokenCommand::Create {
+            name,
+            role,
+            expires_in_days,
+        } => {
+            let expires_at = expires_in_days
+                .map(|days| chrono::Utc::now() + chrono::TimeDelta::days(i64::from(days)));
+            let (info, secret) = tokens::create(db, &name, role, expires_at).await?;
+            eprintln!(
+                "made token {:?} ({}, {}); it is shown once, here:",
+                info.name, info.role, info.hint
+            );
+            println!("{}", secret.expose());
+            Ok(())
+        }
+        TokenCommand::List => {
+            for token in tokens::list(db).await? {
+                let state = match (token.revoked_at, token.expires_at) {
+                    (Some(at), _) => format!("revoked {}", at.to_rfc3339()),
+                    (None, Some(at)) => format!("expires {}", at.to_rfc3339()),
+                    (None, None) => "active".to_owned(),
+                };
+                println!(
+                    "{}\t{}\t{}\tcreated {}\t{state}",
+                    token.name,
+                    token.role,
+                    token.hint,
+                    token.created_at.to_rfc3339()
+                );
+            }
+            Ok(())
+        }
+        TokenCommand::Revoke { name } => match tokens::revoke(db, &name).await? {
+            Some(token) => {
+                eprintln!("revoked token {:?}", token.name);
+                Ok(())
+            }
+            None => Err(Error::NotFound(format!("token {name:?}"))),
+        },
     }
 }

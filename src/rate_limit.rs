@@ -11,10 +11,13 @@ use std::time::{Duration, Instant};
 /// Beyond this many tracked clients, full buckets are forgotten: they hold no information.
 const MAX_TRACKED_CLIENTS: usize = 100_000;
 
-/// Whose bucket a request spends from: an IPv4 address, or the network an IPv6 address is
-/// in, since one host is usually given a whole prefix and could otherwise rotate through it.
+/// Whose bucket a request spends from: a token, an IPv4 address, or the network an IPv6
+/// address is in, since one host is usually given a whole prefix and could otherwise rotate
+/// through it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ClientKey {
+    /// An authenticated client, by its token's id: wherever it calls from, one bucket.
+    Token(i32),
     V4(Ipv4Addr),
     /// The address with every bit past the prefix cleared, and the prefix length.
     V6 {
@@ -115,14 +118,21 @@ impl RateLimiter {
         self.settings.window
     }
 
-    /// The bucket a request from `peer` spends from; `None` when rate limiting is off or
-    /// the peer is unknown.
+    /// The bucket a request spends from: its token's, or its address's; `None` when rate
+    /// limiting is off or the peer is unknown.
     pub fn client_key<'a>(
         &self,
+        token: Option<i32>,
         peer: Option<IpAddr>,
         forwarded_for: impl IntoIterator<Item = &'a str>,
     ) -> Option<ClientKey> {
-        let peer = peer.filter(|_| self.is_enabled())?;
+        if !self.is_enabled() {
+            return None;
+        }
+        if let Some(token) = token {
+            return Some(ClientKey::Token(token));
+        }
+        let peer = peer?;
         let address = client_address(peer, forwarded_for, &self.settings.trusted_proxies);
         Some(ClientKey::new(address, self.settings.ipv6_prefix))
     }
@@ -174,7 +184,10 @@ impl RateLimiter {
         client: ClientKey,
         spend: impl FnOnce(&mut Bucket) -> Result<(), f64>,
     ) -> Result<Allowance, Exhausted> {
-        let limit = self.settings.points_per_window;
+        let limit = match client {
+            ClientKey::Token(_) => self.settings.token_points_per_window,
+            ClientKey::V4(_) | ClientKey::V6 { .. } => self.settings.points_per_window,
+        };
         let capacity = limit as f64;
         let refill_per_sec = capacity / self.settings.window.as_secs_f64().max(1.0);
         let now = Instant::now();
@@ -348,10 +361,35 @@ mod tests {
 
     #[test]
     fn no_key_when_rate_limiting_is_off() {
-        assert_eq!(limiter(0).client_key(Some(ip("203.0.113.7")), []), None);
         assert_eq!(
-            limiter(10).client_key(Some(ip("2001:db8:1:2::9")), []),
+            limiter(0).client_key(None, Some(ip("203.0.113.7")), []),
+            None
+        );
+        assert_eq!(
+            limiter(0).client_key(Some(7), Some(ip("203.0.113.7")), []),
+            None
+        );
+        assert_eq!(
+            limiter(10).client_key(None, Some(ip("2001:db8:1:2::9")), []),
             Some(key("2001:db8:1:2::1"))
         );
+    }
+
+    #[test]
+    fn a_token_has_its_own_larger_bucket_wherever_it_calls_from() {
+        let limiter = RateLimiter::new(RateLimitSettings {
+            points_per_window: 100,
+            token_points_per_window: 1_000,
+            window: Duration::from_secs(3600),
+            ..RateLimitSettings::default()
+        });
+        let token = limiter
+            .client_key(Some(7), Some(ip("203.0.113.7")), [])
+            .expect("a key");
+        assert_eq!(token, ClientKey::Token(7));
+        assert_eq!(limiter.charge(token, 500).expect("within").remaining, 500);
+        let address = key("203.0.113.7");
+        assert_eq!(limiter.charge(address, 60).expect("within").limit, 100);
+        assert_eq!(limiter.charge(address, 10).expect("within").remaining, 30);
     }
 }

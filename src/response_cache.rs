@@ -30,8 +30,11 @@ impl CacheKey {
     /// `None` for a document that may read the client's own rate-limit bucket: its answer
     /// is not the same for the next client, nor for the same one a moment later. Matching
     /// the text is coarse, and errs only towards not caching.
+    ///
+    /// A document that may hold a mutation is never kept either: its answer reports a
+    /// write, and answering a repeat from memory would skip the write.
     pub fn new(request: &async_graphql::Request, media: &'static str) -> Option<Self> {
-        if request.query.contains("rateLimit") {
+        if request.query.contains("rateLimit") || request.query.contains("mutation") {
             return None;
         }
         Some(Self {
@@ -176,6 +179,9 @@ struct Entry {
 struct Store {
     entries: HashMap<CacheKey, Entry>,
     bytes: usize,
+    /// Counts the writes the data has had: an answer read before a write is never kept
+    /// after it.
+    generation: u64,
 }
 
 pub struct ResponseCache {
@@ -222,16 +228,34 @@ impl ResponseCache {
         None
     }
 
-    /// Keeps an answer unless it alone would take more than a sixteenth of the budget.
+    /// The data's generation now: read before a request executes, handed to `insert`.
+    pub fn generation(&self) -> u64 {
+        self.store().generation
+    }
+
+    /// Forgets every answer: the data changed. An answer still being computed from the old
+    /// data carries the old generation, and `insert` refuses it.
+    pub fn invalidate(&self) {
+        let mut store = self.store();
+        store.generation += 1;
+        store.entries.clear();
+        store.bytes = 0;
+    }
+
+    /// Keeps an answer unless it alone would take more than a sixteenth of the budget, or
+    /// the data changed since `generation` was read.
     /// When the budget is spent, expired answers go first, then everything: a simple rule
     /// that keeps memory bounded without bookkeeping on every hit.
-    pub fn insert(&self, key: CacheKey, response: CachedResponse) {
+    pub fn insert(&self, key: CacheKey, response: CachedResponse, generation: u64) {
         let size = key.size() + response.body.len();
         if !self.is_enabled() || size > self.max_bytes / 16 {
             return;
         }
         let now = Instant::now();
         let mut store = self.store();
+        if store.generation != generation {
+            return;
+        }
         if store.bytes + size > self.max_bytes {
             store.entries.retain(|_, entry| entry.expires > now);
             store.bytes = store.entries.values().map(|entry| entry.size).sum();
@@ -275,7 +299,7 @@ mod tests {
     #[test]
     fn an_answer_is_served_until_it_expires() {
         let cache = cache(Duration::from_millis(50), 1 << 20);
-        cache.insert(key("{ a }"), answer(b"{}", 3));
+        cache.insert(key("{ a }"), answer(b"{}", 3), 0);
         let hit = cache.get(&key("{ a }")).expect("a hit");
         assert_eq!(hit.points, 3);
         assert_eq!(hit.etag, entity_tag("application/json", b"{}"));
@@ -309,10 +333,10 @@ mod tests {
         let cache = cache(Duration::from_secs(60), 16 * 1024);
         let body = vec![b'x'; 900];
         for n in 0..100 {
-            cache.insert(key(&format!("{{ a{n} }}")), answer(&body, 1));
+            cache.insert(key(&format!("{{ a{n} }}")), answer(&body, 1), 0);
             assert!(cache.store().bytes <= 16 * 1024);
         }
-        cache.insert(key("{ big }"), answer(&[b'x'; 2000], 1));
+        cache.insert(key("{ big }"), answer(&[b'x'; 2000], 1), 0);
         assert!(
             cache.get(&key("{ big }")).is_none(),
             "over a sixteenth of the budget"
@@ -327,8 +351,31 @@ mod tests {
     fn a_zero_time_to_live_turns_it_off() {
         let cache = cache(Duration::ZERO, 1 << 20);
         assert!(!cache.is_enabled());
-        cache.insert(key("{ a }"), answer(b"{}", 1));
+        cache.insert(key("{ a }"), answer(b"{}", 1), 0);
         assert!(cache.get(&key("{ a }")).is_none());
+    }
+
+    #[test]
+    fn an_answer_read_before_a_write_is_not_kept_after_it() {
+        let cache = cache(Duration::from_secs(60), 1 << 20);
+        cache.insert(key("{ a }"), answer(b"{}", 1), cache.generation());
+        assert!(cache.get(&key("{ a }")).is_some());
+        let before_the_write = cache.generation();
+        cache.invalidate();
+        assert!(cache.get(&key("{ a }")).is_none(), "the write forgets it");
+        cache.insert(key("{ a }"), answer(b"{}", 1), before_the_write);
+        assert!(
+            cache.get(&key("{ a }")).is_none(),
+            "a stale answer is refused"
+        );
+        cache.insert(key("{ a }"), answer(b"{}", 1), cache.generation());
+        assert!(cache.get(&key("{ a }")).is_some());
+    }
+
+    #[test]
+    fn a_mutation_is_never_a_key() {
+        let request = async_graphql::Request::new("mutation { retractObservation }");
+        assert_eq!(CacheKey::new(&request, "application/json"), None);
     }
 
     #[test]

@@ -37,8 +37,21 @@ impl Application {
         db: DatabaseConnection,
     ) -> Result<Self, Error> {
         if settings.server.seed_on_start {
-            let report = seed::seed_paper_dataset(&db).await?;
-            tracing::info!(changed_rows = report.changed_rows(), %report, "paper dataset loaded");
+            match seed::load_on_start(&db).await? {
+                seed::OnStart::Imported(report) => {
+                    tracing::info!(%report, "the paper's dataset imported as release liu-2025");
+                }
+                seed::OnStart::Kept { differing } if differing.changed_rows() > 0 => {
+                    tracing::warn!(
+                        differing_rows = differing.changed_rows(),
+                        %differing,
+                        "the database differs from the dataset built into this binary (curated \
+                         edits, or a newer binary's data) and is left as it is; `cityatlas seed` \
+                         would bring it in line, recording every change"
+                    );
+                }
+                seed::OnStart::Kept { .. } => {}
+            }
         }
         let service = GraphqlService::new(db.clone(), settings.limits.clone());
         service.refresh_list_lengths().await?;

@@ -11,6 +11,7 @@ use crate::entities::{city, company, country, indicator, observation, policy, so
 use crate::error::Error;
 use crate::seed::Seeded;
 use crate::seed::rows::{CompanyIds, ObservationIds, Rows};
+use crate::store::history::{self, Author};
 use crate::text_search::document;
 use chrono::Utc;
 use sea_orm::{
@@ -154,6 +155,12 @@ pub async fn seed(db: &DatabaseConnection, scale: Scale) -> Result<Report, Error
     generator
         .observations(total, source_id, &indicators, [&countries, &cities])
         .await?;
+    let author = Author {
+        actor: crate::seed::IMPORTER.to_owned(),
+        reason: "synthetic benchmark data".to_owned(),
+        request_id: None,
+    };
+    history::record_dataset(&txn, &author, "synthetic").await?;
     txn.commit().await?;
     Ok(Report {
         rows: vec![

@@ -6,7 +6,10 @@ mod m20261128_000001_create_schema;
 mod m20261128_000002_add_search_text;
 mod m20261128_000003_observation_order_indexes;
 mod m20261129_000004_scoped_observation_order_indexes;
+mod m20261202_000005_curation;
 mod observation_indexes;
+
+pub use m20261202_000005_curation::{CURATED_TABLES, revisions_table};
 
 pub struct Migrator;
 
@@ -18,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_add_search_text::Migration),
             Box::new(m20261128_000003_observation_order_indexes::Migration),
             Box::new(m20261129_000004_scoped_observation_order_indexes::Migration),
+            Box::new(m20261202_000005_curation::Migration),
         ]
     }
 }

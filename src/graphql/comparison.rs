@@ -14,6 +14,21 @@ pub struct StrategicDimension(pub strategic_dimension::Model);
 /// A row of Table 1: one dimension of the China–USA strategic comparison.
 #[Object]
 impl StrategicDimension {
+    /// How many states this row has had: 1 as first recorded, one more for each change.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    /// When this row was first recorded here.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+
+    /// When this row last changed here.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+
     /// The global, opaque ID of this row.
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::StrategicDimension, &self.0.slug)
@@ -68,6 +83,21 @@ pub struct StrategicPosition(pub strategic_position::Model);
 /// One country's cell in a row of Table 1.
 #[Object]
 impl StrategicPosition {
+    /// How many states this row has had: 1 as first recorded, one more for each change.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    /// When this row was first recorded here.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+
+    /// When this row last changed here.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+
     /// The country.
     async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
         Ok(Country(

@@ -20,6 +20,21 @@ pub struct Indicator(pub indicator::Model);
 /// A measured quantity, such as the AI market size, with its unit, scale and caveats.
 #[Object]
 impl Indicator {
+    /// How many states this row has had: 1 as first recorded, one more for each change.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    /// When this row was first recorded here.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+
+    /// When this row last changed here.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+
     /// The global, opaque ID of this indicator.
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::Indicator, &self.0.code)

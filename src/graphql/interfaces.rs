@@ -135,13 +135,13 @@ impl SubjectRow {
         }
     }
 
-    pub fn kind_name(&self) -> &'static str {
+    pub fn kind(&self) -> subject::SubjectKind {
         match self {
-            SubjectRow::Country(_) => "country",
-            SubjectRow::Region(_) => "region",
-            SubjectRow::City(_) => "city",
-            SubjectRow::Company(_) => "company",
-            SubjectRow::Project(_) => "project",
+            SubjectRow::Country(_) => subject::SubjectKind::Country,
+            SubjectRow::Region(_) => subject::SubjectKind::Region,
+            SubjectRow::City(_) => subject::SubjectKind::City,
+            SubjectRow::Company(_) => subject::SubjectKind::Company,
+            SubjectRow::Project(_) => subject::SubjectKind::Project,
         }
     }
 }
@@ -192,7 +192,7 @@ fn node_key(id: &str) -> Result<NodeKey, Error> {
 }
 
 /// An observation's key fields, in the order `Observation::id` joins them.
-fn observation_key(id: &str, key: &str) -> Result<ObservationKey, Error> {
+pub(super) fn observation_key(id: &str, key: &str) -> Result<ObservationKey, Error> {
     let invalid = || Error::BadUserInput(format!("{id:?} is not a City Atlas node ID"));
     let parts: Vec<&str> = key.split(KEY_SEPARATOR).collect();
     let [

@@ -10,6 +10,7 @@ use crate::entities::{
     strategic_position,
 };
 use crate::error::Error;
+use crate::store::history;
 use crate::store::lookups::{self, ObservationKey};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::DatabaseConnection;
@@ -482,5 +483,26 @@ impl Loader<SubjectById> for AtlasLoader {
     /// in all, whatever the number of keys.
     async fn load(&self, keys: &[SubjectById]) -> Result<HashMap<SubjectById, SubjectRow>, Error> {
         lookups::subject_rows_by_ids(&self.db, keys.iter().map(|key| key.0)).await
+    }
+}
+
+/// Every state an observation has had, oldest first: `RevisionsOfObservation(id)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RevisionsOfObservation(pub i32);
+
+impl Loader<RevisionsOfObservation> for AtlasLoader {
+    type Value = Vec<history::Revision<observation::Model>>;
+    type Error = Error;
+
+    async fn load(
+        &self,
+        keys: &[RevisionsOfObservation],
+    ) -> Result<HashMap<RevisionsOfObservation, Self::Value>, Error> {
+        let ids = keys.iter().map(|key| key.0);
+        let found = history::revisions_by_id::<observation::Entity>(&self.db, ids).await?;
+        Ok(found
+            .into_iter()
+            .map(|(id, revisions)| (RevisionsOfObservation(id), revisions))
+            .collect())
     }
 }

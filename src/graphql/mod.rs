@@ -1,5 +1,6 @@
 //! The GraphQL schema: the public contract, kept apart from the storage entities.
 
+mod audit;
 mod budget;
 mod comparison;
 mod derived_values;
@@ -12,6 +13,7 @@ mod inputs;
 mod interfaces;
 mod limits;
 mod loaders;
+mod mutations;
 mod observations;
 mod organisations;
 pub mod paging;
@@ -22,22 +24,24 @@ mod series;
 mod shape;
 mod sources;
 
+use crate::auth::Principal;
 use crate::configuration::LimitSettings;
 use crate::error::Error;
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema, ServerError};
+use async_graphql::{Context, EmptySubscription, Schema, ServerError};
 use documents::DocumentCache;
 use limits::ListLengths;
+use mutations::Mutation;
 use sea_orm::DatabaseConnection;
 use std::sync::{Arc, PoisonError, RwLock};
 
 pub use limits::{Cost, Violation};
 pub use query::Query;
 
-pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
-fn schema_builder() -> async_graphql::SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+fn schema_builder() -> async_graphql::SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation, EmptySubscription)
         .register_output_type::<interfaces::Node>()
         .register_output_type::<interfaces::Subject>()
 }
@@ -126,6 +130,11 @@ impl GraphqlService {
         Ok(())
     }
 
+    /// The principal behind a presented API token; `None` for one that does not check out.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<Principal>, Error> {
+        crate::store::tokens::authenticate(&self.db, token).await
+    }
+
     pub fn limits(&self) -> &LimitSettings {
         &self.limits
     }
@@ -211,6 +220,7 @@ impl GraphqlService {
         prepared: Prepared,
         request_id: Option<&str>,
         budget: Option<Budget>,
+        principal: Option<Principal>,
     ) -> async_graphql::Response {
         let document = prepared.document;
         let operation_name = prepared.request.operation_name.clone();
@@ -220,6 +230,12 @@ impl GraphqlService {
             .data(prepared.cost);
         if let Some(budget) = budget {
             request = request.data(budget);
+        }
+        if let Some(principal) = principal {
+            request = request.data(principal);
+        }
+        if let Some(id) = request_id {
+            request = request.data(mutations::RequestId(id.to_owned()));
         }
         let timeout = self.limits.request_timeout;
         let Ok(mut response) = tokio::time::timeout(timeout, self.schema.execute(request)).await

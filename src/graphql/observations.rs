@@ -4,15 +4,22 @@ use super::ids::{self, KEY_SEPARATOR, NodeType};
 use super::indicators::Indicator;
 use super::inputs::{ObservationFilter, ObservationOrder};
 use super::interfaces::Subject;
-use super::loaders::{IndicatorById, ObservationsOfSubject, SourceById, SubjectById, SubjectRow};
+use super::loaders::{
+    IndicatorById, ObservationsOfSubject, RevisionsOfObservation, SourceById, SubjectById,
+    SubjectRow,
+};
 use super::paging::{self, PageArgs, connection};
 use super::sources::Source;
 use super::{loaders, referenced};
 use crate::entities::{indicator, observation, source, subject};
 use crate::error::Error;
 use crate::formatting;
+use crate::store::history::Revision;
+use crate::store::lookups::ObservationKey;
 use crate::store::observations::{ObservationQuery, Scope};
 use async_graphql::{Context, Enum, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use sea_orm::ActiveEnum;
 
 /// How far a figure is from a measured fact.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -78,16 +85,40 @@ impl Observation {
             referenced(ctx, SubjectById(self.0.subject_id), "observation's subject").await?;
         let source: source::Model =
             referenced(ctx, SourceById(self.0.source_id), "observation's source").await?;
-        let key = [
-            indicator.code.as_str(),
-            subject.kind_name(),
-            subject.key(),
-            &self.0.period,
-            self.0.category.as_deref().unwrap_or_default(),
-            &source.slug,
-        ]
-        .join(&KEY_SEPARATOR.to_string());
-        Ok(ids::encode(NodeType::Observation, &key))
+        Ok(global_id(&ObservationKey {
+            indicator_code: indicator.code,
+            subject_kind: subject.kind(),
+            subject_key: subject.key().to_owned(),
+            period: self.0.period.clone(),
+            category: self.0.category.clone(),
+            source_slug: source.slug,
+        }))
+    }
+
+    /// How many states this figure has had: 1 as first recorded, one more for each
+    /// correction. Pass it as `expectedRevision` when correcting or retracting it.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    /// When the figure was first recorded here.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the figure last changed here.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// Every state the figure has had, oldest first, each with who changed it, when and
+    /// why: a quoted number stays checkable after it is corrected.
+    async fn revisions(&self, ctx: &Context<'_>) -> Result<Vec<ObservationRevision>> {
+        let revisions = loaders(ctx)?
+            .load_one(RevisionsOfObservation(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(revisions.into_iter().map(ObservationRevision).collect())
     }
 
     /// The value as a number, exactly as published (39.32 stays 39.32), in `unit` × `scale`.
@@ -185,6 +216,112 @@ impl Observation {
             .chain(indicator.as_ref().and_then(|i| i.caveat.as_ref()))
             .cloned()
             .collect())
+    }
+}
+
+/// The global ID of the observation with this natural key: its indicator, subject, period,
+/// category and source, so it survives reloads of the data.
+pub fn global_id(key: &ObservationKey) -> ID {
+    let kind = key.subject_kind.to_value();
+    let key = [
+        key.indicator_code.as_str(),
+        &kind,
+        &key.subject_key,
+        &key.period,
+        key.category.as_deref().unwrap_or_default(),
+        &key.source_slug,
+    ]
+    .join(&KEY_SEPARATOR.to_string());
+    ids::encode(NodeType::Observation, &key)
+}
+
+/// One state an observation has had.
+pub struct ObservationRevision(Revision<observation::Model>);
+
+/// One state of an observation: its values as they stood from one change to the next,
+/// with the change that made them.
+#[Object]
+impl ObservationRevision {
+    /// The revision number: 1 as first recorded, one more for each change.
+    async fn revision(&self) -> i32 {
+        self.0.state.revision
+    }
+
+    /// Whether this change retracted the figure: it left the live data here.
+    async fn retracted(&self) -> bool {
+        self.0.retracted
+    }
+
+    /// What the change did: `created`, `updated`, `retracted`, or `imported` for a
+    /// dataset loaded at once.
+    async fn action(&self) -> &str {
+        &self.0.event.action
+    }
+
+    /// When the change was committed.
+    async fn changed_at(&self) -> DateTime<Utc> {
+        self.0.event.at
+    }
+
+    /// Who made the change: a token's name, or `importer`.
+    async fn changed_by(&self) -> &str {
+        &self.0.event.actor
+    }
+
+    /// Why, in the curator's words.
+    async fn reason(&self) -> &str {
+        &self.0.event.reason
+    }
+
+    /// The audit event of the change, whose `sequence` is its place in `changes`.
+    async fn sequence(&self) -> i32 {
+        self.0.event.id
+    }
+
+    /// The value as it stood, in `unit` × `scale`.
+    async fn value(&self) -> f64 {
+        self.0.state.value
+    }
+
+    /// The value as printed.
+    async fn value_text(&self) -> &str {
+        &self.0.state.value_text
+    }
+
+    /// The unit, as it stood.
+    async fn unit(&self) -> &str {
+        &self.0.state.unit
+    }
+
+    /// The scale, as it stood.
+    async fn scale(&self) -> &str {
+        &self.0.state.scale
+    }
+
+    /// Whether the figure was given exactly or as a bound, as it stood.
+    async fn qualifier(&self) -> Qualifier {
+        self.0.state.qualifier.into()
+    }
+
+    /// Whether the figure was reported, an estimate, a forecast or a target, as it stood.
+    async fn status(&self) -> ObservationStatus {
+        self.0.state.status.into()
+    }
+
+    /// The figure ready to quote, as it stood.
+    async fn formatted(&self) -> String {
+        let state = &self.0.state;
+        formatting::figure(state.value, &state.unit, &state.scale, state.qualifier)
+    }
+
+    /// Where the figure stood in the paper or its source.
+    async fn cited_in(&self) -> &str {
+        &self.0.state.cited_in
+    }
+
+    /// The figure's own caveat, as it stood.
+    async fn caveat(&self) -> Option<&str> {
+        self.0.state.caveat.as_deref()
     }
 }
 

@@ -24,6 +24,21 @@ pub struct Company(pub company::Model);
 /// A company: a technology group, a platform or a subsidiary, with its headquarters.
 #[Object]
 impl Company {
+    /// How many states this row has had: 1 as first recorded, one more for each change.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    /// When this row was first recorded here.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+
+    /// When this row last changed here.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+
     /// The global, opaque ID of this company.
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::Company, &self.0.slug)
@@ -176,6 +191,21 @@ pub struct Sanction(pub company_sanction::Model);
 /// A sanction or entity listing of a company, as a dated fact.
 #[Object]
 impl Sanction {
+    /// How many states this row has had: 1 as first recorded, one more for each change.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    /// When this row was first recorded here.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+
+    /// When this row last changed here.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+
     /// The global, opaque ID of this sanction.
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::Sanction, &self.0.slug)
@@ -237,6 +267,21 @@ pub struct Project(pub project::Model);
 /// A smart-city project or programme, such as Hangzhou's City Brain.
 #[Object]
 impl Project {
+    /// How many states this row has had: 1 as first recorded, one more for each change.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    /// When this row was first recorded here.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+
+    /// When this row last changed here.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+
     /// The global, opaque ID of this project.
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::Project, &self.0.slug)
@@ -348,6 +393,21 @@ pub struct ProjectParticipation(pub project_company::Model);
 /// A company's part in a project.
 #[Object]
 impl ProjectParticipation {
+    /// How many states this row has had: 1 as first recorded, one more for each change.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    /// When this row was first recorded here.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+
+    /// When this row last changed here.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+
     /// The project.
     async fn project(&self, ctx: &Context<'_>) -> Result<Project> {
         Ok(Project(
@@ -384,6 +444,21 @@ pub struct Policy(pub policy::Model);
 /// A policy, plan, law or initiative. Its years are attributes, not observations.
 #[Object]
 impl Policy {
+    /// How many states this row has had: 1 as first recorded, one more for each change.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    /// When this row was first recorded here.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+
+    /// When this row last changed here.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+
     /// The global, opaque ID of this policy.
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::Policy, &self.0.slug)
@@ -494,6 +569,21 @@ pub struct PolicyInvolvement(pub policy_company::Model);
 /// How a policy concerns a company: as a partner, a target, and so on.
 #[Object]
 impl PolicyInvolvement {
+    /// How many states this row has had: 1 as first recorded, one more for each change.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    /// When this row was first recorded here.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+
+    /// When this row last changed here.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+
     /// The policy.
     async fn policy(&self, ctx: &Context<'_>) -> Result<Policy> {
         Ok(Policy(

@@ -23,6 +23,21 @@ pub struct Country(pub country::Model);
 /// A country, keyed by its ISO 3166-1 alpha-2 code (`CN`, `US`).
 #[Object]
 impl Country {
+    /// How many states this row has had: 1 as first recorded, one more for each change.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    /// When this row was first recorded here.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+
+    /// When this row last changed here.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+
     /// The global, opaque ID of this country, for `node` and client caches.
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::Country, &self.0.code)
@@ -174,6 +189,21 @@ pub struct Region(pub region::Model);
 /// A region or aggregate: `WORLD` (the denominator of global totals), a continent or a bloc.
 #[Object]
 impl Region {
+    /// How many states this row has had: 1 as first recorded, one more for each change.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    /// When this row was first recorded here.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+
+    /// When this row last changed here.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+
     /// The global, opaque ID of this region.
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::Region, &self.0.code)
@@ -257,6 +287,21 @@ pub struct City(pub city::Model);
 /// A city studied in the paper: Shenzhen, Hangzhou or San Francisco.
 #[Object]
 impl City {
+    /// How many states this row has had: 1 as first recorded, one more for each change.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    /// When this row was first recorded here.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+
+    /// When this row last changed here.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+
     /// The global, opaque ID of this city.
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::City, &self.0.slug)

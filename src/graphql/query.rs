@@ -1,5 +1,6 @@
 //! The root query type.
 
+use super::audit::AuditLog;
 use super::budget::RateLimit;
 use super::comparison::StrategicDimension;
 use super::derived_values::{self, DerivedValue, FigureInput};
@@ -31,7 +32,7 @@ use async_graphql::{Context, ID, MergedObject, Object, Result};
 /// City Atlas: figures on AI-driven smart cities in China and the USA, each with its source
 /// and its place in the paper "Smart cities driven by artificial intelligence" (Liu, 2025).
 #[derive(MergedObject, Default)]
-pub struct Query(Lookups, Lists, Figures);
+pub struct Query(Lookups, Lists, Figures, AuditLog);
 
 /// The root fields that find one object, or a few, by key.
 #[derive(Default)]

@@ -29,6 +29,21 @@ pub struct Source(pub source::Model);
 /// A publication that figures and facts come from, as the paper cites it.
 #[Object]
 impl Source {
+    /// How many states this row has had: 1 as first recorded, one more for each change.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    /// When this row was first recorded here.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+
+    /// When this row last changed here.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+
     /// The global, opaque ID of this source.
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::Source, &self.0.slug)

@@ -299,7 +299,10 @@ impl Desired<'_> {
 
 /// What an observation's `text` filter matches: the indicator's name and code, the subject's
 /// key, the category, the place in the paper and the caveat.
-fn observation_document(record: &ObservationRecord, indicator: &indicator::Model) -> String {
+pub(crate) fn observation_document(
+    record: &ObservationRecord,
+    indicator: &indicator::Model,
+) -> String {
     document(
         &indicator.name,
         [

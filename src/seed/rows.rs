@@ -46,6 +46,7 @@ impl Rows {
             search_text,
             created_at: self.now,
             updated_at: self.now,
+            revision: 1,
         }
     }
 
@@ -56,6 +57,7 @@ impl Rows {
             key,
             created_at: self.now,
             updated_at: self.now,
+            revision: 1,
         }
     }
 
@@ -70,6 +72,7 @@ impl Rows {
             search_text,
             created_at: self.now,
             updated_at: self.now,
+            revision: 1,
         }
     }
 
@@ -92,6 +95,7 @@ impl Rows {
             search_text,
             created_at: self.now,
             updated_at: self.now,
+            revision: 1,
         }
     }
 
@@ -113,6 +117,7 @@ impl Rows {
             search_text,
             created_at: self.now,
             updated_at: self.now,
+            revision: 1,
         }
     }
 
@@ -132,6 +137,7 @@ impl Rows {
             search_text,
             created_at: self.now,
             updated_at: self.now,
+            revision: 1,
         }
     }
 
@@ -151,6 +157,7 @@ impl Rows {
             search_text,
             created_at: self.now,
             updated_at: self.now,
+            revision: 1,
         }
     }
 
@@ -166,6 +173,7 @@ impl Rows {
             role,
             created_at: self.now,
             updated_at: self.now,
+            revision: 1,
         }
     }
 
@@ -193,6 +201,7 @@ impl Rows {
             search_text,
             created_at: self.now,
             updated_at: self.now,
+            revision: 1,
         }
     }
 
@@ -202,6 +211,7 @@ impl Rows {
             city_id,
             created_at: self.now,
             updated_at: self.now,
+            revision: 1,
         }
     }
 
@@ -217,6 +227,7 @@ impl Rows {
             relation,
             created_at: self.now,
             updated_at: self.now,
+            revision: 1,
         }
     }
 
@@ -239,6 +250,7 @@ impl Rows {
             cited_in: s.cited_in,
             created_at: self.now,
             updated_at: self.now,
+            revision: 1,
         }
     }
 
@@ -256,6 +268,7 @@ impl Rows {
             search_text,
             created_at: self.now,
             updated_at: self.now,
+            revision: 1,
         }
     }
 
@@ -287,6 +300,7 @@ impl Rows {
             search_text,
             created_at: self.now,
             updated_at: self.now,
+            revision: 1,
         })
     }
 
@@ -305,6 +319,7 @@ impl Rows {
             cited_in: d.cited_in,
             created_at: self.now,
             updated_at: self.now,
+            revision: 1,
         }
     }
 
@@ -321,6 +336,7 @@ impl Rows {
             text,
             created_at: self.now,
             updated_at: self.now,
+            revision: 1,
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::entities::{
     policy_company, project, project_company, region, source, strategic_dimension,
     strategic_position, subject,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue, IntoActiveModel, ModelTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue, IntoActiveModel, ModelTrait, Value};
 use std::fmt;
 use std::hash::Hash;
 
@@ -23,7 +23,10 @@ pub(crate) trait Seeded:
     /// Takes the stored row's surrogate id and timestamps, so that equality compares
     /// only what the dataset defines.
     fn adopt_identity(&mut self, stored: &Self);
-    fn set_updated_at(&mut self, at: Timestamp);
+    /// Stamps a changed row: its time, and one revision on from the stored row's.
+    fn mark_changed(&mut self, at: Timestamp);
+    /// The primary key's columns and values, which also find the row's revisions.
+    fn primary_key(&self) -> Vec<(&'static str, Value)>;
     /// The active model for an insert: the surrogate id, if any, left to the database.
     fn into_insert(self) -> Self::Active;
 }
@@ -34,13 +37,19 @@ macro_rules! seeded {
             target.id = stored.id;
         }, |active| {
             active.id = ActiveValue::NotSet;
-        });
+        }, |row| vec![("id", row.id.into())]);
     };
-    ($module:ident, $table:literal, $key:ty, |$m:ident| $key_expr:expr, natural_id) => {
-        seeded!(@impl $module, $table, $key, |$m| $key_expr, |_stored, _target| {}, |_active| {});
+    ($module:ident, $table:literal, $key:ty, |$m:ident| $key_expr:expr,
+        natural_id($first:ident, $second:ident)) => {
+        seeded!(@impl $module, $table, $key, |$m| $key_expr, |_stored, _target| {}, |_active| {},
+            |row| vec![
+                (stringify!($first), row.$first.into()),
+                (stringify!($second), row.$second.into()),
+            ]);
     };
     (@impl $module:ident, $table:literal, $key:ty, |$m:ident| $key_expr:expr,
-        |$stored:ident, $target:ident| $adopt:block, |$active:ident| $unset:block) => {
+        |$stored:ident, $target:ident| $adopt:block, |$active:ident| $unset:block,
+        |$row:ident| $primary_key:expr) => {
         impl Seeded for $module::Model {
             type Active = $module::ActiveModel;
             type Key = $key;
@@ -56,10 +65,17 @@ macro_rules! seeded {
                 $adopt
                 $target.created_at = $stored.created_at;
                 $target.updated_at = $stored.updated_at;
+                $target.revision = $stored.revision;
             }
 
-            fn set_updated_at(&mut self, at: Timestamp) {
+            fn mark_changed(&mut self, at: Timestamp) {
                 self.updated_at = at;
+                self.revision += 1;
+            }
+
+            fn primary_key(&self) -> Vec<(&'static str, Value)> {
+                let $row = self;
+                $primary_key
             }
 
             #[allow(unused_mut)]
@@ -108,7 +124,7 @@ seeded!(
     "project_companies",
     (i32, i32),
     |m| (m.project_id, m.company_id),
-    natural_id
+    natural_id(project_id, company_id)
 );
 seeded!(policy, "policies", String, |m| m.slug.clone(), surrogate_id);
 seeded!(
@@ -116,14 +132,14 @@ seeded!(
     "policy_cities",
     (i32, i32),
     |m| (m.policy_id, m.city_id),
-    natural_id
+    natural_id(policy_id, city_id)
 );
 seeded!(
     policy_company,
     "policy_companies",
     (i32, i32),
     |m| (m.policy_id, m.company_id),
-    natural_id
+    natural_id(policy_id, company_id)
 );
 seeded!(
     company_sanction,

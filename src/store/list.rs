@@ -3,7 +3,7 @@
 
 use super::paging::{self, KeyKind, OrderDirection, Ordering, Page, PageArgs, SortKey};
 use crate::entities::{
-    city, company, country, indicator, observation, policy, project, region, source,
+    audit_event, city, company, country, indicator, observation, policy, project, region, source,
 };
 use crate::error::Error;
 use sea_orm::sea_query::{Expr, SimpleExpr};
@@ -77,6 +77,7 @@ macro_rules! identified {
 }
 
 identified!(
+    audit_event,
     city,
     company,
     country,

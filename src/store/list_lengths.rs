@@ -5,8 +5,10 @@ use crate::entities::{
     city, company, company_sanction, country, observation, policy, policy_city, policy_company,
     project, project_company, strategic_dimension, strategic_position,
 };
-use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, IntoColumnRef, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, IntoColumnRef, IntoTableRef, Query, SelectStatement,
+};
+use sea_orm::{ConnectionTrait, DbErr, EntityName, EntityTrait};
 
 /// A one-to-many relation: the rows of a child table grouped by the parent they point at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,10 +40,12 @@ pub enum Relation {
     PeriodsOfIndicator,
     /// One subject's observations of one indicator: a series' published years.
     ObservationsOfSeries,
+    /// The states one observation has had.
+    RevisionsOfObservation,
 }
 
 impl Relation {
-    pub const ALL: [Relation; 22] = [
+    pub const ALL: [Relation; 23] = [
         Relation::CountriesOfRegion,
         Relation::CitiesOfCountry,
         Relation::CompaniesOfCountry,
@@ -64,6 +68,7 @@ impl Relation {
         Relation::SubjectsOfIndicator,
         Relation::PeriodsOfIndicator,
         Relation::ObservationsOfSeries,
+        Relation::RevisionsOfObservation,
     ];
 }
 
@@ -119,6 +124,11 @@ fn largest_group_of(relation: Relation) -> SelectStatement {
             observation::Entity,
             [Observation::IndicatorId, Observation::SubjectId],
         ),
+        RevisionsOfObservation => largest(
+            Alias::new(migration::revisions_table(observation::Entity.table_name())),
+            Expr::col(Asterisk).count(),
+            [Alias::new("id")],
+        ),
     }
 }
 
@@ -134,19 +144,19 @@ where
 }
 
 /// The largest value of `per_group` over the groups of `group_by`.
-fn largest<E, C>(
-    entity: E,
+fn largest<T, C>(
+    table: T,
     per_group: Expr,
     group_by: impl IntoIterator<Item = C>,
 ) -> SelectStatement
 where
-    E: EntityTrait,
+    T: IntoTableRef,
     C: IntoColumnRef,
 {
     let count = Alias::new("n");
     let groups = Query::select()
         .expr_as(per_group, count.clone())
-        .from(entity)
+        .from(table)
         .group_by_columns(group_by)
         .to_owned();
     Query::select()

@@ -1,7 +1,9 @@
 //! The data layer: plain async functions over a database connection. SQL is built here and
 //! nowhere else; nothing here knows of GraphQL or HTTP.
 
+pub mod curation;
 pub mod filters;
+pub mod history;
 mod keys;
 pub mod list;
 pub mod list_lengths;
@@ -9,5 +11,7 @@ pub mod lists;
 pub mod lookups;
 pub mod observations;
 pub mod paging;
+pub mod releases;
 pub mod search;
 pub mod series;
+pub mod tokens;

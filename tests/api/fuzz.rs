@@ -209,7 +209,7 @@ async fn run(limits: LimitSettings) -> BTreeMap<String, usize> {
             );
             let request = async_graphql::Request::new(document);
             let response = match service.prepare(request) {
-                Ok(prepared) => service.execute(prepared, None, None).await,
+                Ok(prepared) => service.execute(prepared, None, None, None).await,
                 Err(refusal) => *refusal,
             };
             let body = serde_json::to_string(&response).expect("serializes");

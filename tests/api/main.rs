@@ -6,6 +6,7 @@ mod caching;
 mod cli;
 mod contract;
 mod cost;
+mod curation;
 mod dataloaders;
 mod derived;
 mod errors;

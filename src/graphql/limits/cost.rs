@@ -212,6 +212,12 @@ fn list_source(parent: &str, field: &str) -> Option<ListSource> {
         ("Series", "points") => Data(PeriodsOfIndicator),
         ("Series", "yearOverYear") => Data(ObservationsOfSeries),
         ("DerivedValue", "inputs") => Fixed(2),
+        ("Observation", "revisions") => Data(RevisionsOfObservation),
+        // One per check a write makes, at most.
+        (
+            "CreateObservationPayload" | "UpdateObservationPayload" | "RetractObservationPayload",
+            "userErrors",
+        ) => Fixed(16),
         _ => return None,
     })
 }

@@ -7,10 +7,11 @@
 mod read;
 mod respond;
 
+use crate::auth::{Principal, Role};
 use crate::graphql::{Budget, GraphqlService};
 use crate::rate_limit::{Allowance, ClientKey, Exhausted, RateLimiter};
 use crate::response_cache::{CacheKey, CachedResponse, ResponseCache};
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use read::{holding_payload, read};
 use respond::{Answer, MediaType, Outcome, Rejection, cost_extension, negotiate, render, respond};
@@ -96,7 +97,17 @@ impl<'a> Pipeline<'a> {
         media: Result<MediaType, Rejection>,
         input: &mut Input,
     ) -> Outcome {
+        let principal = match self.authenticate(http).await {
+            Ok(principal) => principal,
+            Err(rejection) => {
+                return Outcome::Rejected {
+                    rejection,
+                    allowance: None,
+                };
+            }
+        };
         let client = self.limiter.client_key(
+            principal.as_ref().map(|principal| principal.token_id),
             http.peer_addr().map(|peer| peer.ip()),
             http.headers()
                 .get_all("x-forwarded-for")
@@ -110,7 +121,7 @@ impl<'a> Pipeline<'a> {
                 allowance: Some(exhausted.allowance),
             };
         }
-        let refusal = match self.answer(http, client, media, input).await {
+        let refusal = match self.answer(http, client, principal, media, input).await {
             Ok(answer) => return Outcome::Graphql(answer),
             Err(refusal) => refusal,
         };
@@ -131,11 +142,45 @@ impl<'a> Pipeline<'a> {
         }
     }
 
+    /// The token's principal, if the request presents one: `Authorization: Bearer …`. A
+    /// token that is malformed, unknown, revoked or expired is refused alike (RFC 6750).
+    async fn authenticate(&self, http: &HttpRequest) -> Result<Option<Principal>, Rejection> {
+        let Some(header) = http.headers().get(header::AUTHORIZATION) else {
+            return Ok(None);
+        };
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|value| value.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim());
+        let Some(token) = token else {
+            return Err(Rejection::invalid_token(
+                "the Authorization header must be `Bearer` and an API token",
+            ));
+        };
+        match self.service.authenticate(token).await {
+            Ok(Some(principal)) => Ok(Some(principal)),
+            Ok(None) => Err(Rejection::invalid_token(
+                "the API token is not valid: unknown, revoked or expired",
+            )),
+            Err(error) => {
+                tracing::error!(code = error.code(), detail = %error.detail(), "authentication failed");
+                Err(Rejection::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "SERVICE_UNAVAILABLE",
+                    "the database is unavailable; retry shortly",
+                ))
+            }
+        }
+    }
+
     /// Read, answer from memory or parse, price, charge, execute, render.
     async fn answer(
         &self,
         http: &HttpRequest,
         client: Option<ClientKey>,
+        principal: Option<Principal>,
         media: Result<MediaType, Rejection>,
         input: &mut Input,
     ) -> Result<Answer, Refusal> {
@@ -165,6 +210,24 @@ impl<'a> Pipeline<'a> {
             )
             .into());
         }
+        let writes = !prepared.reads_only();
+        if writes {
+            match &principal {
+                None => return Err(Rejection::unauthenticated().into()),
+                Some(principal) if principal.role < Role::Editor => {
+                    return Err(Rejection::new(
+                        StatusCode::FORBIDDEN,
+                        "FORBIDDEN",
+                        format!(
+                            "the token {:?} is a reader's; changing data takes an editor's",
+                            principal.name
+                        ),
+                    )
+                    .into());
+                }
+                Some(_) => {}
+            }
+        }
         let (points, price) = (prepared.points(), prepared.cost.complexity);
         let allowance = self.charge(client, points, price)?;
         let budget = allowance.map(|allowance| Budget {
@@ -177,17 +240,26 @@ impl<'a> Pipeline<'a> {
             .extensions()
             .get::<RequestId>()
             .map(|id| id.to_string());
+        let generation = self.cache.generation();
         let response = self
             .service
-            .execute(prepared, request_id.as_deref(), budget)
+            .execute(prepared, request_id.as_deref(), budget, principal)
             .await;
+        if writes {
+            // Whatever the mutation's outcome, a later read must not see an answer from
+            // before it; the prices of nested lists follow the data.
+            self.cache.invalidate();
+            if let Err(error) = self.service.refresh_list_lengths().await {
+                tracing::warn!(detail = %error.detail(), "list lengths not refreshed after a write");
+            }
+        }
         let (status, body) = render(&response, media)?;
         if !response.errors.is_empty() {
             return Ok(Answer::failed(status, body, price, allowance));
         }
         let finished = CachedResponse::new(body, media.content_type(), points, price);
         if let Some(key) = key {
-            self.cache.insert(key, finished.clone());
+            self.cache.insert(key, finished.clone(), generation);
         }
         Ok(Answer::complete(finished, allowance))
     }

@@ -47,12 +47,21 @@ pub(super) struct Rejection {
     pub(super) status: StatusCode,
     pub(super) code: &'static str,
     pub(super) message: String,
-    pub(super) allow: Option<&'static str>,
+    /// `Allow` for a 405, `WWW-Authenticate` for a 401.
+    pub(super) header: Option<RefusalHeader>,
     pub(super) retry_after_secs: Option<u64>,
     /// `extensions.cost`, when the request was priced before it was refused.
     pub(super) cost: Option<serde_json::Value>,
     /// The connection cannot be trusted to carry another request (the body is unread).
     pub(super) close: bool,
+}
+
+/// The header a refusal needs besides its body.
+pub(super) enum RefusalHeader {
+    /// The methods a 405 allows.
+    Allow(&'static str),
+    /// The challenge of a 401.
+    Challenge(&'static str),
 }
 
 /// A GraphQL response, as rendered for the client's media type.
@@ -86,8 +95,14 @@ pub(super) fn respond(
             allowance,
         } => {
             builder.status(rejection.status).insert_header(no_store);
-            if let Some(allow) = rejection.allow {
-                builder.insert_header((header::ALLOW, allow));
+            match rejection.header {
+                Some(RefusalHeader::Allow(methods)) => {
+                    builder.insert_header((header::ALLOW, methods));
+                }
+                Some(RefusalHeader::Challenge(challenge)) => {
+                    builder.insert_header((header::WWW_AUTHENTICATE, challenge));
+                }
+                None => {}
             }
             if let Some(seconds) = rejection.retry_after_secs {
                 builder.insert_header((header::RETRY_AFTER, seconds));
@@ -216,7 +231,7 @@ impl Rejection {
             status,
             code,
             message: message.into(),
-            allow: None,
+            header: None,
             retry_after_secs: None,
             cost: None,
             close: false,
@@ -227,9 +242,31 @@ impl Rejection {
         Self::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
     }
 
+    /// A 401 for a token that does not check out (RFC 6750's `invalid_token`).
+    pub(super) fn invalid_token(message: &str) -> Self {
+        Self {
+            header: Some(RefusalHeader::Challenge(
+                r#"Bearer realm="City Atlas", error="invalid_token""#,
+            )),
+            ..Self::new(StatusCode::UNAUTHORIZED, "INVALID_TOKEN", message)
+        }
+    }
+
+    /// A 401 for a mutation sent without a token.
+    pub(super) fn unauthenticated() -> Self {
+        Self {
+            header: Some(RefusalHeader::Challenge(r#"Bearer realm="City Atlas""#)),
+            ..Self::new(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHENTICATED",
+                "changing data takes an API token: send `Authorization: Bearer <token>`",
+            )
+        }
+    }
+
     pub(super) fn method_not_allowed(message: impl Into<String>, allow: &'static str) -> Self {
         Self {
-            allow: Some(allow),
+            header: Some(RefusalHeader::Allow(allow)),
             ..Self::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "METHOD_NOT_ALLOWED",

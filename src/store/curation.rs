@@ -1,0 +1,517 @@
+//! Curated writes: creating, correcting and retracting observations. Each write checks its
+//! input by the seeder's rules, refuses a stale revision, and commits the row, its revision
+//! and its audit event together (see `history`). Input that fails a check writes nothing.
+
+use super::history::{self, Action, Author, Change};
+use super::lookups::{ObservationKey, observations_by_keys};
+use crate::dataset::{self, ObservationRecord};
+use crate::entities::{indicator, observation, source, subject};
+use crate::error::Error;
+use crate::seed::{ObservationIds, Rows, observation_document};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, Iterable, QueryFilter, Value,
+};
+use serde_json::json;
+
+/// Why an input was refused: the client's to fix, with the input field it concerns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The path to the input field, e.g. `["input", "unit"]`.
+    pub field: Vec<String>,
+    pub message: String,
+    pub kind: ProblemKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// A code or slug that names nothing.
+    UnknownReference,
+    /// A row with this natural key exists already.
+    Duplicate,
+    /// Text that must not be empty is.
+    Blank,
+    /// A period that is neither `YYYY` nor `YYYY-Qn`.
+    InvalidPeriod,
+    /// NaN or infinity.
+    NotFinite,
+    /// The printed text says another number than the value.
+    ValueMismatch,
+    /// A unit or scale other than the indicator's.
+    WrongUnit,
+    /// The row changed since the client read it.
+    StaleRevision,
+}
+
+impl Problem {
+    fn new(field: &[&str], kind: ProblemKind, message: impl Into<String>) -> Self {
+        Self {
+            field: field.iter().map(|part| (*part).to_owned()).collect(),
+            message: message.into(),
+            kind,
+        }
+    }
+}
+
+/// What a write did: the row as it now stands, or why nothing was written.
+#[derive(Debug)]
+pub enum Written<M> {
+    Done(M),
+    /// Nothing was written; `current` is the row as it stands, where there is one.
+    Refused {
+        problems: Vec<Problem>,
+        current: Option<M>,
+    },
+    /// No live row has this key.
+    NotFound,
+}
+
+/// A new observation, with its references by natural key, as a curator gives it.
+#[derive(Clone, Debug)]
+pub struct NewObservation {
+    pub record: ObservationRecord,
+}
+
+/// The fields of an observation a correction may change; its identity (indicator, subject,
+/// period, category and source) stays, so that its global ID does too.
+#[derive(Clone, Debug, Default)]
+pub struct ObservationPatch {
+    pub value: Option<f64>,
+    pub value_text: Option<String>,
+    pub unit: Option<String>,
+    pub scale: Option<String>,
+    pub qualifier: Option<String>,
+    pub status: Option<String>,
+    pub cited_in: Option<String>,
+    /// `Some(None)` clears the caveat.
+    pub caveat: Option<Option<String>>,
+}
+
+impl ObservationPatch {
+    fn apply(self, record: &mut ObservationRecord) {
+        let ObservationPatch {
+            value,
+            value_text,
+            unit,
+            scale,
+            qualifier,
+            status,
+            cited_in,
+            caveat,
+        } = self;
+        record.value = value.unwrap_or(record.value);
+        record.value_text = value_text.unwrap_or_else(|| record.value_text.clone());
+        record.unit = unit.unwrap_or_else(|| record.unit.clone());
+        record.scale = scale.unwrap_or_else(|| record.scale.clone());
+        record.qualifier = qualifier.unwrap_or_else(|| record.qualifier.clone());
+        record.status = status.unwrap_or_else(|| record.status.clone());
+        record.cited_in = cited_in.unwrap_or_else(|| record.cited_in.clone());
+        record.caveat = caveat.unwrap_or_else(|| record.caveat.clone());
+    }
+}
+
+/// The rows an observation record refers to.
+struct References {
+    indicator: indicator::Model,
+    subject: subject::Model,
+    source: source::Model,
+}
+
+fn blank_reason(author: &Author) -> Option<Problem> {
+    author.reason.trim().is_empty().then(|| {
+        Problem::new(
+            &["reason"],
+            ProblemKind::Blank,
+            "every change needs a reason, which the audit log keeps",
+        )
+    })
+}
+
+/// Checks a record by the seeder's rules; the references it names, if they all resolve.
+async fn check(
+    db: &impl ConnectionTrait,
+    record: &ObservationRecord,
+    problems: &mut Vec<Problem>,
+) -> Result<Option<References>, Error> {
+    let indicator = indicator::Entity::find()
+        .filter(indicator::Column::Code.eq(record.indicator.as_str()))
+        .one(db)
+        .await?;
+    if indicator.is_none() {
+        problems.push(Problem::new(
+            &["input", "indicator"],
+            ProblemKind::UnknownReference,
+            format!("no indicator has the code {:?}", record.indicator),
+        ));
+    }
+    let kind = known::<subject::SubjectKind>(&record.subject_kind);
+    let subject = match kind {
+        Some(kind) => {
+            subject::Entity::find()
+                .filter(subject::Column::Kind.eq(kind))
+                .filter(subject::Column::Key.eq(record.subject.as_str()))
+                .one(db)
+                .await?
+        }
+        None => None,
+    };
+    if subject.is_none() {
+        problems.push(Problem::new(
+            &["input", "subject"],
+            ProblemKind::UnknownReference,
+            format!(
+                "no {} has the key {:?}",
+                record.subject_kind.to_lowercase(),
+                record.subject
+            ),
+        ));
+    }
+    let source = source::Entity::find()
+        .filter(source::Column::Slug.eq(record.source.as_str()))
+        .one(db)
+        .await?;
+    if source.is_none() {
+        problems.push(Problem::new(
+            &["input", "source"],
+            ProblemKind::UnknownReference,
+            format!("no source has the slug {:?}", record.source),
+        ));
+    }
+    if dataset::period_year(&record.period).is_none() {
+        problems.push(Problem::new(
+            &["input", "period"],
+            ProblemKind::InvalidPeriod,
+            format!(
+                "the period {:?} is neither a year (2024) nor a quarter (2024-Q3)",
+                record.period
+            ),
+        ));
+    }
+    if !record.value.is_finite() {
+        problems.push(Problem::new(
+            &["input", "value"],
+            ProblemKind::NotFinite,
+            "the value must be a finite number",
+        ));
+    }
+    for (field, text) in [
+        ("valueText", &record.value_text),
+        ("citedIn", &record.cited_in),
+    ] {
+        if text.trim().is_empty() {
+            problems.push(Problem::new(
+                &["input", field],
+                ProblemKind::Blank,
+                format!("`{field}` must not be empty: a figure is kept as printed, with its place in the paper or its source"),
+            ));
+        }
+    }
+    if let Some(printed) = dataset::published_number(&record.value_text)
+        && printed != record.value
+    {
+        problems.push(Problem::new(
+            &["input", "valueText"],
+            ProblemKind::ValueMismatch,
+            format!(
+                "the printed text {:?} reads as {printed}, not as the value {}",
+                record.value_text, record.value
+            ),
+        ));
+    }
+    if let Some(indicator) = &indicator
+        && (indicator.unit != record.unit || indicator.scale != record.scale)
+    {
+        problems.push(Problem::new(
+            &["input", "unit"],
+            ProblemKind::WrongUnit,
+            format!(
+                "{} is measured in {} ({}), not in {} ({})",
+                indicator.code, indicator.unit, indicator.scale, record.unit, record.scale
+            ),
+        ));
+    }
+    if known::<observation::Qualifier>(&record.qualifier).is_none() {
+        problems.push(Problem::new(
+            &["input", "qualifier"],
+            ProblemKind::UnknownReference,
+            format!("{:?} is not a qualifier", record.qualifier),
+        ));
+    }
+    if known::<observation::Status>(&record.status).is_none() {
+        problems.push(Problem::new(
+            &["input", "status"],
+            ProblemKind::UnknownReference,
+            format!("{:?} is not a status", record.status),
+        ));
+    }
+    Ok(match (indicator, subject, source) {
+        (Some(indicator), Some(subject), Some(source)) => Some(References {
+            indicator,
+            subject,
+            source,
+        }),
+        _ => None,
+    })
+}
+
+/// The variant stored as `value`, if any.
+fn known<E>(value: &str) -> Option<E>
+where
+    E: ActiveEnum<Value = String> + Iterable,
+{
+    E::iter().find(|variant| variant.to_value() == value)
+}
+
+fn build(record: ObservationRecord, references: &References) -> Result<observation::Model, Error> {
+    let document = observation_document(&record, &references.indicator);
+    let ids = ObservationIds {
+        indicator: references.indicator.id,
+        subject: references.subject.id,
+        source: references.source.id,
+    };
+    Rows {
+        now: history::now(),
+    }
+    .observation(record, ids, document)
+}
+
+/// The record an observation was built from: what a correction starts from.
+fn record_of(row: &observation::Model, key: &ObservationKey) -> ObservationRecord {
+    ObservationRecord {
+        indicator: key.indicator_code.clone(),
+        subject_kind: key.subject_kind.to_value(),
+        subject: key.subject_key.clone(),
+        period: row.period.clone(),
+        category: row.category.clone(),
+        value: row.value,
+        value_text: row.value_text.clone(),
+        unit: row.unit.clone(),
+        scale: row.scale.clone(),
+        qualifier: row.qualifier.to_value(),
+        status: row.status.to_value(),
+        source: key.source_slug.clone(),
+        cited_in: row.cited_in.clone(),
+        caveat: row.caveat.clone(),
+    }
+}
+
+/// What the audit log keeps of an observation: what a curator can read and change.
+pub fn observation_json(row: &observation::Model, key: &ObservationKey) -> serde_json::Value {
+    json!({
+        "indicator": key.indicator_code,
+        "subjectKind": key.subject_kind.to_value(),
+        "subject": key.subject_key,
+        "period": row.period,
+        "category": row.category,
+        "value": row.value,
+        "valueText": row.value_text,
+        "unit": row.unit,
+        "scale": row.scale,
+        "qualifier": row.qualifier.to_value(),
+        "status": row.status.to_value(),
+        "source": key.source_slug,
+        "citedIn": row.cited_in,
+        "caveat": row.caveat,
+        "revision": row.revision,
+    })
+}
+
+fn key_of(record: &ObservationRecord, kind: subject::SubjectKind) -> ObservationKey {
+    ObservationKey {
+        indicator_code: record.indicator.clone(),
+        subject_kind: kind,
+        subject_key: record.subject.clone(),
+        period: record.period.clone(),
+        category: record.category.clone(),
+        source_slug: record.source.clone(),
+    }
+}
+
+fn row_key(id: i32) -> [(&'static str, Value); 1] {
+    [("id", id.into())]
+}
+
+/// Creates an observation; `entity_id` names it in the audit log (its global ID).
+pub async fn create_observation(
+    db: &DatabaseConnection,
+    new: NewObservation,
+    author: &Author,
+    entity_id: impl FnOnce(&ObservationKey) -> String,
+) -> Result<Written<(ObservationKey, observation::Model)>, Error> {
+    let record = new.record;
+    let txn = history::begin_write(db).await?;
+    let mut problems: Vec<Problem> = blank_reason(author).into_iter().collect();
+    let references = check(&txn, &record, &mut problems).await?;
+    let key = references
+        .as_ref()
+        .map(|references| key_of(&record, references.subject.kind));
+    if let Some(key) = &key
+        && !observations_by_keys(&txn, std::slice::from_ref(key))
+            .await?
+            .is_empty()
+    {
+        problems.push(Problem::new(
+            &["input"],
+            ProblemKind::Duplicate,
+            "an observation of this indicator, subject, period, category and source exists \
+             already; correct it with updateObservation",
+        ));
+    }
+    let (Some(references), Some(key), true) = (references, key, problems.is_empty()) else {
+        txn.rollback().await?;
+        return Ok(Written::Refused {
+            problems,
+            current: None,
+        });
+    };
+    let row = build(record, &references)?;
+    let row = row_for_insert(row).insert(&txn).await?;
+    let event = history::append(
+        &txn,
+        Change {
+            author,
+            action: Action::Created,
+            entity_type: "Observation",
+            entity_id: entity_id(&key),
+            revision: row.revision,
+            before: None,
+            after: Some(observation_json(&row, &key)),
+        },
+    )
+    .await?;
+    history::record::<observation::Entity>(&txn, &row_key(row.id), event, false).await?;
+    txn.commit().await?;
+    Ok(Written::Done((key, row)))
+}
+
+fn row_for_insert(row: observation::Model) -> observation::ActiveModel {
+    let mut active = row.into_active_model();
+    active.id = sea_orm::ActiveValue::NotSet;
+    active
+}
+
+/// The live observation with this key, read inside the write's transaction.
+async fn current(
+    txn: &impl ConnectionTrait,
+    key: &ObservationKey,
+) -> Result<Option<observation::Model>, Error> {
+    Ok(observations_by_keys(txn, std::slice::from_ref(key))
+        .await?
+        .into_iter()
+        .next()
+        .map(|(_, row)| row))
+}
+
+fn stale(row: &observation::Model, expected: i32) -> Option<Problem> {
+    (row.revision != expected).then(|| {
+        Problem::new(
+            &["expectedRevision"],
+            ProblemKind::StaleRevision,
+            format!(
+                "the observation is at revision {}, not {expected}: it changed since you read \
+                 it; read it again and reapply your change",
+                row.revision
+            ),
+        )
+    })
+}
+
+/// Corrects an observation at `expected_revision`.
+pub async fn update_observation(
+    db: &DatabaseConnection,
+    key: &ObservationKey,
+    expected_revision: i32,
+    patch: ObservationPatch,
+    author: &Author,
+    entity_id: String,
+) -> Result<Written<observation::Model>, Error> {
+    let txn = history::begin_write(db).await?;
+    let Some(before) = current(&txn, key).await? else {
+        txn.rollback().await?;
+        return Ok(Written::NotFound);
+    };
+    let mut problems: Vec<Problem> = blank_reason(author).into_iter().collect();
+    problems.extend(stale(&before, expected_revision));
+    let mut record = record_of(&before, key);
+    patch.apply(&mut record);
+    let references = check(&txn, &record, &mut problems).await?;
+    let (Some(references), true) = (references, problems.is_empty()) else {
+        txn.rollback().await?;
+        return Ok(Written::Refused {
+            problems,
+            current: Some(before),
+        });
+    };
+    let mut row = build(record, &references)?;
+    row.id = before.id;
+    row.created_at = before.created_at;
+    row.revision = before.revision + 1;
+    let row = row.into_active_model().reset_all().update(&txn).await?;
+    let event = history::append(
+        &txn,
+        Change {
+            author,
+            action: Action::Updated,
+            entity_type: "Observation",
+            entity_id,
+            revision: row.revision,
+            before: Some(observation_json(&before, key)),
+            after: Some(observation_json(&row, key)),
+        },
+    )
+    .await?;
+    history::record::<observation::Entity>(&txn, &row_key(row.id), event, false).await?;
+    txn.commit().await?;
+    Ok(Written::Done(row))
+}
+
+/// Retracts an observation at `expected_revision`: it leaves the live data, and its
+/// revisions keep it, the last one marked retracted.
+pub async fn retract_observation(
+    db: &DatabaseConnection,
+    key: &ObservationKey,
+    expected_revision: i32,
+    author: &Author,
+    entity_id: String,
+) -> Result<Written<observation::Model>, Error> {
+    let txn = history::begin_write(db).await?;
+    let Some(before) = current(&txn, key).await? else {
+        txn.rollback().await?;
+        return Ok(Written::NotFound);
+    };
+    let problems: Vec<Problem> = blank_reason(author)
+        .into_iter()
+        .chain(stale(&before, expected_revision))
+        .collect();
+    if !problems.is_empty() {
+        txn.rollback().await?;
+        return Ok(Written::Refused {
+            problems,
+            current: Some(before),
+        });
+    }
+    let retracted = observation::Model {
+        revision: before.revision + 1,
+        updated_at: history::now(),
+        ..before.clone()
+    };
+    let event = history::append(
+        &txn,
+        Change {
+            author,
+            action: Action::Retracted,
+            entity_type: "Observation",
+            entity_id,
+            revision: retracted.revision,
+            before: Some(observation_json(&before, key)),
+            after: None,
+        },
+    )
+    .await?;
+    history::record::<observation::Entity>(&txn, &row_key(before.id), event, true).await?;
+    observation::Entity::delete_by_id(before.id)
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(Written::Done(retracted))
+}
