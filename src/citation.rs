@@ -23,6 +23,50 @@ pub fn cite(source: &source::Model, style: Style) -> String {
     }
 }
 
+/// The dataset's own title, as a release of it is cited.
+pub const DATASET_TITLE: &str = "City Atlas: AI-driven smart cities, China and the USA compared";
+const DATASET_AUTHOR: &str = "City Atlas contributors";
+
+/// A release of the City Atlas dataset, as a citation names it.
+pub struct ReleaseCitation<'a> {
+    pub tag: &'a str,
+    /// `YYYY-MM-DD`, when the release was cut.
+    pub date: &'a str,
+    /// Where the release can be read for good.
+    pub permalink: &'a str,
+}
+
+/// A release of the dataset in `style`, followed by the paper it is built from.
+pub fn cite_release(release: &ReleaseCitation<'_>, paper: &source::Model, style: Style) -> String {
+    let date = Date::parse(release.date);
+    let year = date.map_or_else(String::new, |d| d.year.to_string());
+    let tag = release.tag;
+    let link = release.permalink;
+    let paper_slug = &paper.slug;
+    let paper = cite(paper, style);
+    match style {
+        Style::Apa => format!(
+            "{DATASET_AUTHOR}. ({year}). {DATASET_TITLE} (Version {tag}) [Data set]. {link}. \
+             Based on {paper}"
+        ),
+        Style::Mla => format!(
+            "{DATASET_AUTHOR}. {DATASET_TITLE}. Version {tag}, {}, {link}. Based on {paper}",
+            date.map_or_else(String::new, Date::mla)
+        ),
+        Style::Chicago => format!(
+            "{DATASET_AUTHOR}. {DATASET_TITLE}. Version {tag}. {}. {link}. Based on {paper}",
+            date.map_or_else(String::new, Date::long)
+        ),
+        Style::Bibtex => format!(
+            "@misc{{cityatlas-{tag},\n  author = {{{{{DATASET_AUTHOR}}}}},\n  title = {{{DATASET_TITLE}}},\n  \
+             version = {{{tag}}},\n  year = {{{year}}},\n  url = {{{link}}},\n  \
+             note = {{Release of {date}, based on \\cite{{{slug}}}}}\n}}\n\n{paper}",
+            date = release.date,
+            slug = paper_slug,
+        ),
+    }
+}
+
 struct Parts<'a> {
     slug: &'a str,
     kind: &'a str,
@@ -397,6 +441,58 @@ fn bibtex(p: &Parts) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_release_is_cited_with_its_tag_date_permalink_and_the_paper() {
+        let release = ReleaseCitation {
+            tag: "liu-2025",
+            date: "2026-12-01",
+            permalink: "https://atlas.example/releases/liu-2025",
+        };
+        let paper = crate::dataset::Dataset::paper()
+            .expect("dataset")
+            .sources
+            .into_iter()
+            .find(|source| source.slug == "liu-2025")
+            .expect("the paper is a source");
+        let paper = source::Model {
+            slug: paper.slug,
+            accessed_on: paper.accessed_on,
+            container: paper.container,
+            published_on: paper.published_on,
+            url: paper.url,
+            ..source(
+                &paper.kind,
+                paper.authors.as_deref(),
+                &paper.publisher,
+                &paper.title,
+                None,
+                "",
+                None,
+                "",
+                paper.doi.as_deref(),
+            )
+        };
+        for style in [Style::Apa, Style::Mla, Style::Chicago, Style::Bibtex] {
+            let text = cite_release(&release, &paper, style);
+            for part in [
+                "liu-2025",
+                "https://atlas.example/releases/liu-2025",
+                "Liu",
+                "2026",
+            ] {
+                assert!(text.contains(part), "{style:?} lacks {part}: {text}");
+            }
+        }
+        let apa = cite_release(&release, &paper, Style::Apa);
+        assert!(
+            apa.starts_with("City Atlas contributors. (2026). City Atlas: "),
+            "{apa}"
+        );
+        assert!(
+            cite_release(&release, &paper, Style::Bibtex).contains("@misc{cityatlas-liu-2025,")
+        );
+    }
     use chrono::Utc;
 
     #[allow(

@@ -59,6 +59,11 @@ pub struct Cli {
     )]
     cors_allowed_origins: CorsPolicy,
 
+    /// The address clients reach the API at (behind a proxy, the proxy's), which the
+    /// permalinks in release citations start with.
+    #[arg(long, env = "CITYATLAS_PUBLIC_URL", default_value = crate::graphql::DEFAULT_PUBLIC_URL, global = true)]
+    public_url: String,
+
     #[command(flatten)]
     limits: LimitArgs,
 
@@ -185,6 +190,23 @@ pub enum Command {
     /// Make, list and revoke the API tokens curators and integrations authenticate with.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Cut citable releases of the dataset.
+    #[command(subcommand)]
+    Release(ReleaseCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ReleaseCommand {
+    /// Freeze the data as it stands now as release TAG, which `release:` then reads.
+    Create {
+        /// The version tag, e.g. `2027-01`: lowercase letters, digits, `.` and `-`.
+        tag: String,
+        #[arg(long)]
+        title: String,
+        /// What changed since the release before.
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -233,6 +255,7 @@ impl Cli {
                 bind: self.bind,
                 seed_on_start: !self.no_seed,
                 cors: self.cors_allowed_origins.clone(),
+                public_url: self.public_url.clone(),
             },
             limits,
             rate_limit: RateLimitSettings {

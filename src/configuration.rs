@@ -113,6 +113,8 @@ pub struct ServerSettings {
     pub bind: SocketAddr,
     pub seed_on_start: bool,
     pub cors: CorsPolicy,
+    /// The address clients reach the API at, which permalinks of releases start with.
+    pub public_url: String,
 }
 
 /// Which web origins may call the API from a browser. The data is public and read-only,

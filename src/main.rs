@@ -1,6 +1,6 @@
-use cityatlas::cli::{Cli, Command, TokenCommand};
+use cityatlas::cli::{Cli, Command, ReleaseCommand, TokenCommand};
 use cityatlas::error::Error;
-use cityatlas::store::tokens;
+use cityatlas::store::{releases, tokens};
 use cityatlas::{database, graphql, seed, startup::Application, synthetic, telemetry};
 use clap::Parser;
 use std::process::ExitCode;
@@ -44,6 +44,27 @@ async fn main() -> ExitCode {
             Ok(db) => manage_tokens(&db, command).await,
             Err(error) => Err(error),
         },
+        Command::Release(ReleaseCommand::Create { tag, title, notes }) => {
+            match database::connect_and_migrate(&settings.database).await {
+                Ok(db) => releases::cut(
+                    &db,
+                    releases::NewRelease {
+                        tag: &tag,
+                        title: &title,
+                        notes: &notes,
+                        created_by: "operator (command line)",
+                    },
+                )
+                .await
+                .map(|release| {
+                    eprintln!(
+                        "cut release {:?} after change {}",
+                        release.tag, release.event_id
+                    );
+                }),
+                Err(error) => Err(error),
+            }
+        }
     };
 
     match outcome {

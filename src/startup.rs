@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::graphql::GraphqlService;
 use crate::rate_limit::RateLimiter;
 use crate::response_cache::ResponseCache;
-use crate::routes::{graphiql, graphql as graphql_routes, health};
+use crate::routes::{graphiql, graphql as graphql_routes, health, releases};
 use crate::{database, seed};
 use actix_cors::Cors;
 use actix_web::dev::{Server, Service};
@@ -53,7 +53,8 @@ impl Application {
                 seed::OnStart::Kept { .. } => {}
             }
         }
-        let service = GraphqlService::new(db.clone(), settings.limits.clone());
+        let service = GraphqlService::new(db.clone(), settings.limits.clone())
+            .with_public_url(&settings.server.public_url);
         service.refresh_list_lengths().await?;
         let listener = TcpListener::bind(settings.server.bind)?;
         let address = listener.local_addr()?;
@@ -144,6 +145,7 @@ fn run(
             )
             .route("/", web::get().to(graphiql::redirect_to_graphiql))
             .route("/graphiql", web::get().to(graphiql::page))
+            .route("/releases/{tag}", web::get().to(releases::release))
             .route("/graphiql/assets/{name}", web::get().to(graphiql::asset))
     })
     .shutdown_timeout(10)

@@ -12,8 +12,8 @@ use crate::entities::{
 use crate::error::Error;
 use crate::store::history;
 use crate::store::lookups::{self, ObservationKey};
+use crate::store::view::Reader;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::future::{self, Future};
 use std::hash::Hash;
@@ -33,7 +33,7 @@ pub type Loaders = DataLoader<AtlasLoader, HashMapCache>;
 /// tasks already queued (the request resolving its sibling fields, which queue their keys)
 /// have had their turn. Resolving a long list can itself yield midway, so the batch yields
 /// a few times before it leaves.
-pub fn for_request(db: DatabaseConnection) -> Loaders {
+pub fn for_request(db: Reader) -> Loaders {
     DataLoader::with_cache(
         AtlasLoader { db },
         |batch| {
@@ -53,7 +53,8 @@ pub fn for_request(db: DatabaseConnection) -> Loaders {
 const BATCH_YIELDS: usize = 4;
 
 pub struct AtlasLoader {
-    db: DatabaseConnection,
+    /// Live, or pinned to a point in the data's history for the whole request.
+    db: Reader,
 }
 
 /// Loads rows by primary key: `$key(id)` gives that row.

@@ -17,8 +17,10 @@ mod mutations;
 mod observations;
 mod organisations;
 pub mod paging;
+mod pinning;
 mod places;
 mod query;
+mod releases;
 mod sdl_index;
 mod series;
 mod shape;
@@ -27,6 +29,8 @@ mod sources;
 use crate::auth::Principal;
 use crate::configuration::LimitSettings;
 use crate::error::Error;
+use crate::store::releases as stored_releases;
+use crate::store::view::Reader;
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Context, EmptySubscription, Schema, ServerError};
 use documents::DocumentCache;
@@ -39,6 +43,9 @@ pub use limits::{Cost, Violation};
 pub use query::Query;
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Where permalinks point unless `--public-url` says otherwise: the default bind address.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 fn schema_builder() -> async_graphql::SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation, EmptySubscription)
@@ -57,6 +64,8 @@ pub struct GraphqlService {
     /// The longest list behind each nested list, which prices it; read again whenever the
     /// data changes.
     list_lengths: RwLock<Arc<ListLengths>>,
+    /// Where the API is published, for the permalinks of releases.
+    public_url: releases::PublicUrl,
 }
 
 /// A request that passed every limit, with what it costs.
@@ -69,6 +78,8 @@ pub struct Prepared {
     /// request's copy.
     document: Arc<ExecutableDocument>,
     reads_only: bool,
+    /// The point in the data's history the operation reads; `None` for the live data.
+    pin: Option<pinning::Pin>,
 }
 
 impl Prepared {
@@ -116,7 +127,14 @@ impl GraphqlService {
             db,
             documents: DocumentCache::new(DocumentCache::DEFAULT_MAX_BYTES),
             list_lengths: RwLock::default(),
+            public_url: releases::PublicUrl(DEFAULT_PUBLIC_URL.to_owned()),
         }
+    }
+
+    /// Publishes permalinks under `url` (the address clients reach the API at).
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = releases::PublicUrl(url.trim_end_matches('/').to_owned());
+        self
     }
 
     /// Reads the longest list behind every nested list from the database. Until it has
@@ -195,6 +213,8 @@ impl GraphqlService {
                 .insert(request.query.clone(), Arc::clone(&document));
         }
         let reads_only = limits::reads_only(&document, operation_name.as_deref());
+        let pin = pinning::requested(&document, operation_name.as_deref(), &variables)
+            .map_err(|violation| refuse(violation.code, violation.message))?;
         let (document, dry_run) =
             match dry_run::trimmed(&document, operation_name.as_deref(), &variables) {
                 Some(trimmed) => (Arc::new(trimmed), true),
@@ -208,7 +228,25 @@ impl GraphqlService {
             dry_run,
             document,
             reads_only,
+            pin,
         })
+    }
+
+    /// The reader a request reads through: live, or pinned to the last audit event at its
+    /// `asOf` instant or in its release.
+    async fn reader_for(&self, pin: Option<&pinning::Pin>) -> Result<Reader, Error> {
+        let event = match pin {
+            None => return Ok(Reader::live(self.db.clone())),
+            Some(pinning::Pin::AsOf(instant)) => {
+                stored_releases::event_at(&self.db, *instant).await?
+            }
+            Some(pinning::Pin::Release(tag)) => match stored_releases::by_tag(&self.db, tag).await?
+            {
+                Some(release) => release.event_id,
+                None => return Err(Error::NotFound(format!("release {tag:?}"))),
+            },
+        };
+        Ok(Reader::as_of(self.db.clone(), event))
     }
 
     /// Runs a prepared request with its own DataLoaders, so their cache lives as long as
@@ -224,9 +262,23 @@ impl GraphqlService {
     ) -> async_graphql::Response {
         let document = prepared.document;
         let operation_name = prepared.request.operation_name.clone();
+        let reader = match self.reader_for(prepared.pin.as_ref()).await {
+            Ok(reader) => reader,
+            Err(error) => {
+                if error.is_server_side() {
+                    tracing::error!(code = error.code(), detail = %error.detail(), "request failed");
+                }
+                return async_graphql::Response::from_errors(vec![with_code(
+                    ServerError::new(error.to_string(), None),
+                    error.code(),
+                )]);
+            }
+        };
         let mut request = prepared
             .request
-            .data(loaders::for_request(self.db.clone()))
+            .data(loaders::for_request(reader.clone()))
+            .data(reader)
+            .data(self.public_url.clone())
             .data(prepared.cost);
         if let Some(budget) = budget {
             request = request.data(budget);
@@ -319,7 +371,15 @@ pub fn sdl() -> String {
     schema_builder().finish().sdl()
 }
 
-fn database<'a>(ctx: &Context<'a>) -> Result<&'a DatabaseConnection, Error> {
+/// The reader this request reads through: live, or pinned by `asOf` or `release`.
+fn database<'a>(ctx: &Context<'a>) -> Result<&'a Reader, Error> {
+    ctx.data::<Reader>().map_err(|_| Error::Internal {
+        detail: "the request was executed without a reader".to_owned(),
+    })
+}
+
+/// The database itself, which writes go to: always the live data.
+fn writer<'a>(ctx: &Context<'a>) -> Result<&'a DatabaseConnection, Error> {
     ctx.data::<DatabaseConnection>()
         .map_err(|_| Error::Internal {
             detail: "the schema was built without a database".to_owned(),

@@ -5,6 +5,7 @@
 use super::ids::{self, NodeType};
 use super::interfaces::observation_key;
 use super::observations::{self, Observation, ObservationStatus, Qualifier, SubjectKind};
+use super::releases::Release;
 use crate::auth::{Principal, Role};
 use crate::dataset::ObservationRecord;
 use crate::entities::subject;
@@ -14,6 +15,7 @@ use crate::store::curation::{
 };
 use crate::store::history::Author;
 use crate::store::lookups::ObservationKey;
+use crate::store::releases::{self, NewRelease};
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use sea_orm::{ActiveEnum, DatabaseConnection};
 
@@ -176,6 +178,27 @@ pub struct RetractObservationPayload {
     pub user_errors: Vec<UserError>,
 }
 
+/// A release to cut.
+#[derive(InputObject, Clone, Debug)]
+pub struct CreateReleaseInput {
+    /// The version tag, e.g. `2027-01`: lowercase letters, digits, `.` and `-`.
+    pub tag: String,
+    /// The release's title.
+    pub title: String,
+    /// What changed since the release before.
+    #[graphql(default)]
+    pub notes: String,
+}
+
+/// The result of `createRelease`.
+#[derive(SimpleObject)]
+pub struct CreateReleasePayload {
+    /// The new release; `null` when none was cut.
+    pub release: Option<Release>,
+    /// Why none was cut; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
 #[derive(Default)]
 pub struct Mutation;
 
@@ -204,7 +227,7 @@ fn require(ctx: &Context<'_>, role: Role, reason: String) -> Result<Author, Erro
 pub struct RequestId(pub String);
 
 fn database<'a>(ctx: &Context<'a>) -> Result<&'a DatabaseConnection, Error> {
-    super::database(ctx)
+    super::writer(ctx)
 }
 
 /// An observation's natural key from its global ID, or the user error to report.
@@ -358,6 +381,45 @@ impl Mutation {
                 observation: None,
                 user_errors: vec![not_found(&id)],
             },
+        })
+    }
+
+    /// Freezes the data as it stands now as a release, which `release:` then reads and
+    /// `citation` cites. Takes an admin's token.
+    async fn create_release(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The release's tag, title and notes.")] input: CreateReleaseInput,
+    ) -> Result<CreateReleasePayload> {
+        let author = require(ctx, Role::Admin, String::new())?;
+        let cut = releases::cut(
+            database(ctx)?,
+            NewRelease {
+                tag: &input.tag,
+                title: &input.title,
+                notes: &input.notes,
+                created_by: &author.actor,
+            },
+        )
+        .await;
+        Ok(match cut {
+            Ok(row) => CreateReleasePayload {
+                release: Some(Release { row, changes: 0 }),
+                user_errors: Vec::new(),
+            },
+            Err(Error::BadUserInput(message)) => CreateReleasePayload {
+                release: None,
+                user_errors: vec![UserError::new(
+                    &["input", "tag"],
+                    if message.contains("exists already") {
+                        UserErrorCode::Duplicate
+                    } else {
+                        UserErrorCode::Blank
+                    },
+                    message,
+                )],
+            },
+            Err(error) => return Err(error.into()),
         })
     }
 

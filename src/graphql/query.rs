@@ -21,6 +21,7 @@ use super::organisations::{
 };
 use super::paging::{self, MAX_PAGE_SIZE, PageArgs};
 use super::places::{City, CityConnection, Country, CountryConnection, Region, RegionConnection};
+use super::releases::Releases;
 use super::sources::{Source, SourceConnection};
 use super::{database, loaders};
 use crate::derived;
@@ -28,11 +29,12 @@ use crate::error::Error;
 use crate::store::lookups;
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, ID, MergedObject, Object, Result};
+use chrono::{DateTime, Utc};
 
 /// City Atlas: figures on AI-driven smart cities in China and the USA, each with its source
 /// and its place in the paper "Smart cities driven by artificial intelligence" (Liu, 2025).
 #[derive(MergedObject, Default)]
-pub struct Query(Lookups, Lists, Figures, AuditLog);
+pub struct Query(Lookups, Lists, Figures, AuditLog, Releases);
 
 /// The root fields that find one object, or a few, by key.
 #[derive(Default)]
@@ -62,6 +64,16 @@ impl Lookups {
     async fn node(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "asOf",
+            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
+        )]
+        _as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            name = "release",
+            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
+        )]
+        _release: Option<String>,
         #[graphql(desc = "A global ID, as returned in an `id` field.")] id: ID,
     ) -> Result<Option<Node>> {
         Ok(interfaces::find_node(loaders(ctx)?, &id).await?)
@@ -71,6 +83,16 @@ impl Lookups {
     async fn nodes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "asOf",
+            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
+        )]
+        _as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            name = "release",
+            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
+        )]
+        _release: Option<String>,
         #[graphql(desc = "Up to 100 global IDs.")] ids: Vec<ID>,
     ) -> Result<Vec<Option<Node>>> {
         if ids.len() > MAX_PAGE_SIZE as usize {
@@ -87,6 +109,16 @@ impl Lookups {
     async fn country(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "asOf",
+            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
+        )]
+        _as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            name = "release",
+            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
+        )]
+        _release: Option<String>,
         #[graphql(desc = "The ISO 3166-1 alpha-2 code, e.g. `US`.")] code: String,
     ) -> Result<Option<Country>> {
         Ok(find_by(ctx, CountryByCode(code.to_ascii_uppercase()))
@@ -98,6 +130,16 @@ impl Lookups {
     async fn region(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "asOf",
+            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
+        )]
+        _as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            name = "release",
+            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
+        )]
+        _release: Option<String>,
         #[graphql(desc = "The region's code, e.g. `WORLD` or `ASIA`.")] code: String,
     ) -> Result<Option<Region>> {
         Ok(find_by(ctx, RegionByCode(code.to_ascii_uppercase()))
@@ -109,6 +151,16 @@ impl Lookups {
     async fn city(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "asOf",
+            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
+        )]
+        _as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            name = "release",
+            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
+        )]
+        _release: Option<String>,
         #[graphql(desc = "The city's slug, e.g. `san-francisco`.")] slug: String,
     ) -> Result<Option<City>> {
         // Its country comes in the same statement, and into the cache that `country` reads.
@@ -121,6 +173,16 @@ impl Lookups {
     async fn company(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "asOf",
+            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
+        )]
+        _as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            name = "release",
+            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
+        )]
+        _release: Option<String>,
         #[graphql(desc = "The company's slug, e.g. `alibaba-cloud`.")] slug: String,
     ) -> Result<Option<Company>> {
         Ok(find_by(ctx, CompanyBySlug(slug)).await?.map(Company))
@@ -130,6 +192,16 @@ impl Lookups {
     async fn project(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "asOf",
+            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
+        )]
+        _as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            name = "release",
+            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
+        )]
+        _release: Option<String>,
         #[graphql(desc = "The project's slug, e.g. `city-brain`.")] slug: String,
     ) -> Result<Option<Project>> {
         Ok(find_by(ctx, ProjectBySlug(slug)).await?.map(Project))
@@ -139,6 +211,16 @@ impl Lookups {
     async fn policy(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "asOf",
+            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
+        )]
+        _as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            name = "release",
+            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
+        )]
+        _release: Option<String>,
         #[graphql(desc = "The policy's slug, e.g. `clean-network-initiative`.")] slug: String,
     ) -> Result<Option<Policy>> {
         Ok(find_by(ctx, PolicyBySlug(slug)).await?.map(Policy))
@@ -148,6 +230,16 @@ impl Lookups {
     async fn indicator(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "asOf",
+            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
+        )]
+        _as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            name = "release",
+            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
+        )]
+        _release: Option<String>,
         #[graphql(desc = "The indicator's stable code, e.g. `ai_enterprises`.")] code: String,
     ) -> Result<Option<Indicator>> {
         Ok(find_by(ctx, IndicatorByCode(code)).await?.map(Indicator))
@@ -157,6 +249,16 @@ impl Lookups {
     async fn source(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "asOf",
+            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
+        )]
+        _as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            name = "release",
+            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
+        )]
+        _release: Option<String>,
         #[graphql(desc = "The source's slug.")] slug: String,
     ) -> Result<Option<Source>> {
         Ok(find_by(ctx, SourceBySlug(slug)).await?.map(Source))
@@ -179,7 +281,7 @@ macro_rules! root_lists {
                 $(#[doc = $doc])+
                 #[allow(
                     clippy::too_many_arguments,
-                    reason = "a Relay list takes a filter, an order and four paging arguments"
+                    reason = "a Relay list takes a filter, an order, four paging arguments and a pin"
                 )]
                 async fn $field(
                     &self,
@@ -192,6 +294,10 @@ macro_rules! root_lists {
                     #[graphql(desc = "Returns the last n items (0 to 100).")] last: Option<i32>,
                     #[graphql(desc = "Returns the items before this cursor.")]
                     before: Option<String>,
+                    #[graphql(name = "asOf", desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree.")]
+                    _as_of: Option<DateTime<Utc>>,
+                    #[graphql(name = "release", desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other.")]
+                    _release: Option<String>,
                 ) -> Result<$connection> {
                     let page = PageArgs::new(first, after, last, before);
                     Ok(paging::list(ctx, filter, order_by, page, $node).await?)
@@ -247,6 +353,16 @@ impl Figures {
     async fn search(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "asOf",
+            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
+        )]
+        _as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            name = "release",
+            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
+        )]
+        _release: Option<String>,
         #[graphql(desc = "The text to find, up to 200 characters.")] text: String,
         #[graphql(desc = "How many results to return (0 to 100; 20 by default).")] first: Option<
             i32,
@@ -256,7 +372,20 @@ impl Figures {
     }
 
     /// Table 1: the strategic comparison of China and the USA, row by row.
-    async fn strategic_comparison(&self, ctx: &Context<'_>) -> Result<Vec<StrategicDimension>> {
+    async fn strategic_comparison(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            name = "asOf",
+            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
+        )]
+        _as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            name = "release",
+            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
+        )]
+        _release: Option<String>,
+    ) -> Result<Vec<StrategicDimension>> {
         let rows = lookups::strategic_dimensions(database(ctx)?).await?;
         // A row's positions walk back to it by id; that costs nothing once it is cached.
         loaders(ctx)?
@@ -270,6 +399,16 @@ impl Figures {
     async fn ratio(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "asOf",
+            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
+        )]
+        _as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            name = "release",
+            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
+        )]
+        _release: Option<String>,
         #[graphql(desc = "The figure to divide.")] numerator: FigureInput,
         #[graphql(desc = "The figure to divide by.")] denominator: FigureInput,
     ) -> Result<Option<DerivedValue>> {
@@ -280,6 +419,16 @@ impl Figures {
     async fn share(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "asOf",
+            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
+        )]
+        _as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            name = "release",
+            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
+        )]
+        _release: Option<String>,
         #[graphql(desc = "The part.")] part: FigureInput,
         #[graphql(desc = "The total.")] total: FigureInput,
     ) -> Result<Option<DerivedValue>> {

@@ -7,7 +7,7 @@ use crate::entities::{
 };
 use crate::error::Error;
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{DatabaseConnection, EntityTrait, Select};
+use sea_orm::{ConnectionTrait, EntityTrait, Select};
 
 type Model<L> = <<L as Listing>::Entity as EntityTrait>::Model;
 
@@ -36,8 +36,8 @@ pub struct Order<F> {
 }
 
 /// One page of the list `query` admits, in `order`.
-pub async fn page<L: Listing>(
-    db: &DatabaseConnection,
+pub async fn page<L: Listing, C: ConnectionTrait + Clone + Send + Sync + 'static>(
+    db: &C,
     query: &L,
     order: Order<L::Field>,
     page: &PageArgs,

@@ -3,7 +3,7 @@
 
 use crate::entities::{
     city, company, company_sanction, country, observation, policy, policy_city, policy_company,
-    project, project_company, strategic_dimension, strategic_position,
+    project, project_company, release, strategic_dimension, strategic_position,
 };
 use sea_orm::sea_query::{
     Alias, Asterisk, Expr, ExprTrait, IntoColumnRef, IntoTableRef, Query, SelectStatement,
@@ -42,10 +42,12 @@ pub enum Relation {
     ObservationsOfSeries,
     /// The states one observation has had.
     RevisionsOfObservation,
+    /// Every release of the dataset.
+    Releases,
 }
 
 impl Relation {
-    pub const ALL: [Relation; 23] = [
+    pub const ALL: [Relation; 24] = [
         Relation::CountriesOfRegion,
         Relation::CitiesOfCountry,
         Relation::CompaniesOfCountry,
@@ -69,6 +71,7 @@ impl Relation {
         Relation::PeriodsOfIndicator,
         Relation::ObservationsOfSeries,
         Relation::RevisionsOfObservation,
+        Relation::Releases,
     ];
 }
 
@@ -129,6 +132,7 @@ fn largest_group_of(relation: Relation) -> SelectStatement {
             Expr::col(Asterisk).count(),
             [Alias::new("id")],
         ),
+        Releases => rows_per::<_, release::Column>(release::Entity, []),
     }
 }
 

@@ -15,3 +15,4 @@ pub mod releases;
 pub mod search;
 pub mod series;
 pub mod tokens;
+pub mod view;

@@ -9,7 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
-    DatabaseConnection, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Select, Value,
 };
 use serde::{Deserialize, Serialize};
@@ -242,10 +242,11 @@ type CountFuture = Pin<Box<dyn Future<Output = Result<u64, DbErr>> + Send>>;
 pub struct TotalCount(Box<dyn Fn() -> CountFuture + Send + Sync>);
 
 impl TotalCount {
-    pub fn of<E>(db: &DatabaseConnection, select: Select<E>) -> Self
+    pub fn of<E, C>(db: &C, select: Select<E>) -> Self
     where
         E: EntityTrait,
         E::Model: Sync,
+        C: ConnectionTrait + Clone + Send + Sync + 'static,
     {
         let db = db.clone();
         Self(Box::new(move || {
@@ -282,8 +283,8 @@ impl<T> Page<T> {
 }
 
 /// Fetches one page of `select` in `ordering`; `select` carries the list's filters.
-pub async fn load_page<E>(
-    db: &DatabaseConnection,
+pub async fn load_page<E, C>(
+    db: &C,
     select: Select<E>,
     ordering: &Ordering<E::Model>,
     args: &PageArgs,
@@ -291,6 +292,7 @@ pub async fn load_page<E>(
 where
     E: EntityTrait,
     E::Model: Sync,
+    C: ConnectionTrait + Clone + Send + Sync + 'static,
 {
     let window = args.window()?;
     let after = args

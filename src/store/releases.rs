@@ -4,10 +4,11 @@
 use super::history;
 use crate::entities::{audit_event, release};
 use crate::error::Error;
-use sea_orm::sea_query::{Expr, Func, Query};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    QueryFilter,
+    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 /// A release to cut.
@@ -16,6 +17,33 @@ pub struct NewRelease<'a> {
     pub title: &'a str,
     pub notes: &'a str,
     pub created_by: &'a str,
+}
+
+/// Cuts a release of the live data, as a write: after every change committed before it.
+pub async fn cut(db: &DatabaseConnection, new: NewRelease<'_>) -> Result<release::Model, Error> {
+    let valid = !new.tag.is_empty()
+        && new.tag.len() <= 64
+        && new
+            .tag
+            .starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && new
+            .tag
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
+    if !valid {
+        return Err(Error::BadUserInput(format!(
+            "{:?} is not a release tag: 1 to 64 lowercase letters, digits, `.` and `-`, \
+             starting with a letter or digit",
+            new.tag
+        )));
+    }
+    if new.title.trim().is_empty() {
+        return Err(Error::BadUserInput("a release needs a title".to_owned()));
+    }
+    let txn = history::begin_write(db).await?;
+    let release = create(&txn, new).await?;
+    txn.commit().await?;
+    Ok(release)
 }
 
 /// Cuts a release of the data as it stands in `txn`: after the last audit event so far.
@@ -66,4 +94,57 @@ pub async fn latest_event(db: &impl ConnectionTrait) -> Result<i32, Error> {
         Some(row) => row.try_get("", "latest")?,
         None => 0,
     })
+}
+
+/// The last audit event committed at or before `instant`; 0 before the first.
+pub async fn event_at(db: &impl ConnectionTrait, instant: DateTime<Utc>) -> Result<i32, Error> {
+    let row = db
+        .query_one(
+            Query::select()
+                .expr_as(
+                    Func::coalesce([
+                        Expr::from(Func::max(Expr::col(audit_event::Column::Id))),
+                        Expr::val(0),
+                    ]),
+                    sea_orm::sea_query::Alias::new("latest"),
+                )
+                .from(audit_event::Entity)
+                .and_where(Expr::col(audit_event::Column::At).lte(instant)),
+        )
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get("", "latest")?,
+        None => 0,
+    })
+}
+
+pub async fn by_tag(db: &impl ConnectionTrait, tag: &str) -> Result<Option<release::Model>, Error> {
+    Ok(release::Entity::find()
+        .filter(release::Column::Tag.eq(tag))
+        .one(db)
+        .await?)
+}
+
+/// Every release, oldest first, each with the number of changes since the one before.
+pub async fn all_with_changes(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(release::Model, u64)>, Error> {
+    let releases = release::Entity::find()
+        .order_by_asc(release::Column::EventId)
+        .order_by_asc(release::Column::Id)
+        .all(db)
+        .await?;
+    let mut counted = Vec::with_capacity(releases.len());
+    let mut previous = 0;
+    // One count per release: releases are few, and each count is a range of the primary key.
+    for release in releases {
+        let changes = audit_event::Entity::find()
+            .filter(audit_event::Column::Id.gt(previous))
+            .filter(audit_event::Column::Id.lte(release.event_id))
+            .count(db)
+            .await?;
+        previous = release.event_id;
+        counted.push((release, changes));
+    }
+    Ok(counted)
 }

@@ -627,3 +627,208 @@ fn tokens_from_the_command_line_never_reach_the_log() {
         assert!(!log.contains(&secret[3..]), "token text in the log");
     }
 }
+
+const PAGE: &str = r#"query($asOf: DateTime, $release: String, $after: String) {
+  observations(first: 10, after: $after, asOf: $asOf, release: $release) {
+    totalCount pageInfo { hasNextPage endCursor } nodes { id value } } }"#;
+
+/// Every observation ID and value, page by page, at a point in time (or live).
+async fn all_pages(app: &TestApp, pin: Value) -> (i64, Vec<(String, f64)>) {
+    let mut after = Value::Null;
+    let mut seen = Vec::new();
+    loop {
+        let mut variables = pin.clone();
+        variables["after"] = after;
+        let data = app.data_with(PAGE, variables).await;
+        let page = &data["observations"];
+        for node in page["nodes"].as_array().expect("nodes") {
+            seen.push((
+                node["id"].as_str().expect("id").to_owned(),
+                node["value"].as_f64().expect("value"),
+            ));
+        }
+        if page["pageInfo"]["hasNextPage"] != true {
+            return (page["totalCount"].as_i64().expect("a count"), seen);
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+}
+
+#[tokio::test]
+async fn as_of_and_release_read_the_past_with_the_same_filters_and_paging() {
+    for backend in backends().await {
+        let app = spawn_app_with(backend, |_| {}).await;
+        let editor = token(&app, "curator", Role::Editor).await;
+        let admin = token(&app, "operator", Role::Admin).await;
+        let before = all_pages(&app, json!({})).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let instant = chrono::Utc::now().to_rfc3339();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+
+        let figure = china_2024(&app).await;
+        let (_, body) = send(&app, Some(&editor), UPDATE, correction(&figure["id"], 1)).await;
+        assert_eq!(body["data"]["updateObservation"]["userErrors"], json!([]));
+        let (_, body) = send(&app, Some(&editor), CREATE, new_figure()).await;
+        let created = body["data"]["createObservation"]["observation"]["id"].clone();
+        let removed = all_pages(&app, json!({})).await.1[0].0.clone();
+        let (_, body) = send(
+            &app,
+            Some(&editor),
+            RETRACT,
+            json!({ "id": removed, "rev": 1, "reason": "a duplicate" }),
+        )
+        .await;
+        assert_eq!(
+            body["data"]["retractObservation"]["userErrors"],
+            json!([]),
+            "{body}"
+        );
+
+        // The live data has changed; the past has not, page by page.
+        let live = all_pages(&app, json!({})).await;
+        assert_ne!(live, before, "{backend:?}");
+        assert_eq!(live.0, before.0, "one created, one retracted");
+        assert_eq!(
+            all_pages(&app, json!({ "asOf": instant })).await,
+            before,
+            "{backend:?}"
+        );
+        assert_eq!(
+            all_pages(&app, json!({ "release": "liu-2025" })).await,
+            before,
+            "{backend:?}"
+        );
+
+        // Lookups, node and series read the same past.
+        let query = r#"query($asOf: DateTime, $id: ID!) {
+            node(id: $id, asOf: $asOf) { ... on Observation { value revision } }
+            indicator(code: "ai_market_size", asOf: $asOf) {
+              series(subjects: ["CN"]) { points { period value } } } }"#;
+        let past = app
+            .data_with(query, json!({ "asOf": instant, "id": figure["id"] }))
+            .await;
+        assert_eq!(past["node"]["value"], 39.32, "{backend:?}");
+        assert_eq!(past["node"]["revision"], 1);
+        let now = app.data_with(query, json!({ "id": figure["id"] })).await;
+        assert_eq!(now["node"]["value"], 39.33);
+        let point = |data: &Value| {
+            data["indicator"]["series"][0]["points"]
+                .as_array()
+                .expect("points")
+                .iter()
+                .find(|p| p["period"] == "2024")
+                .map(|p| p["value"].clone())
+        };
+        assert_eq!(point(&past), Some(json!(39.32)), "{backend:?}");
+        assert_eq!(point(&now), Some(json!(39.33)));
+        let retracted = app
+            .data_with(query, json!({ "asOf": instant, "id": removed }))
+            .await;
+        assert!(
+            retracted["node"].is_object(),
+            "a retracted figure is in the past"
+        );
+        let gone = app.data_with(query, json!({ "id": removed })).await;
+        assert_eq!(gone["node"], Value::Null, "and not in the live data");
+        let new_then = app
+            .data_with(query, json!({ "asOf": instant, "id": created }))
+            .await;
+        assert_eq!(
+            new_then["node"],
+            Value::Null,
+            "a later figure is not in the past"
+        );
+
+        // A release freezes the present; only an admin cuts one.
+        let cut = r#"mutation($tag: String!) { createRelease(input: { tag: $tag, title: "Corrections" }) {
+            release { tag changeCount } userErrors { code message } } }"#;
+        let (status, body) = send(&app, Some(&editor), cut, json!({ "tag": "2026-12" })).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{body}"
+        );
+        let (_, body) = send(&app, Some(&admin), cut, json!({ "tag": "2026-12" })).await;
+        assert_eq!(
+            body["data"]["createRelease"]["userErrors"],
+            json!([]),
+            "{body}"
+        );
+        let (_, body) = send(&app, Some(&admin), cut, json!({ "tag": "2026-12" })).await;
+        assert_eq!(
+            body["data"]["createRelease"]["userErrors"][0]["code"],
+            "DUPLICATE"
+        );
+        let later = json!({ "id": figure["id"], "rev": 2, "reason": "after the release",
+                            "input": { "value": 39.34, "valueText": "39,34" } });
+        let (_, body) = send(&app, Some(&editor), UPDATE, later).await;
+        assert_eq!(
+            body["data"]["updateObservation"]["userErrors"],
+            json!([]),
+            "{body}"
+        );
+        assert_ne!(
+            all_pages(&app, json!({})).await,
+            live,
+            "the live data moved on"
+        );
+        assert_eq!(
+            all_pages(&app, json!({ "release": "2026-12" })).await,
+            live,
+            "{backend:?}"
+        );
+
+        let releases = app
+            .data(r#"{ releases { tag changeCount permalink citation(style: APA) } }"#)
+            .await;
+        let releases = releases["releases"].as_array().expect("releases").clone();
+        assert_eq!(releases.len(), 2, "{backend:?}");
+        assert_eq!(releases[0]["tag"], "liu-2025");
+        assert_eq!(releases[0]["changeCount"], 1, "the import");
+        assert_eq!(
+            releases[1]["changeCount"], 3,
+            "a correction, a creation, a retraction"
+        );
+        assert_eq!(
+            releases[1]["permalink"],
+            "https://atlas.example/releases/2026-12"
+        );
+        let citation = releases[1]["citation"].as_str().expect("a citation");
+        assert!(
+            citation.contains("(Version 2026-12)")
+                && citation.contains("https://atlas.example/releases/2026-12")
+                && citation.contains("Liu"),
+            "{citation}"
+        );
+
+        // The permalink answers with the release and its citations.
+        let permalink = app.get("/releases/2026-12").await;
+        assert_eq!(permalink.status(), 200);
+        let page: Value = permalink.json().await.expect("JSON");
+        assert_eq!(page["release"]["tag"], "2026-12");
+        assert!(
+            page["release"]["bibtex"]
+                .as_str()
+                .unwrap_or("")
+                .contains("@misc{cityatlas-2026-12,")
+        );
+        assert_eq!(app.get("/releases/nope").await.status(), 404);
+
+        // One point in time per operation; an unknown release is a clear error.
+        let (code, message) = app
+            .error(&format!(
+                r#"{{ a: country(code: "CN", asOf: "{instant}") {{ name }} b: country(code: "US") {{ name }} }}"#
+            ))
+            .await;
+        assert_eq!(code, "BAD_USER_INPUT", "{message}");
+        let (code, _) = app
+            .error(r#"{ countries(release: "no-such-release") { totalCount } }"#)
+            .await;
+        assert_eq!(code, "NOT_FOUND");
+        let (code, _) = app
+            .error(r#"{ countries(asOf: "yesterday") { totalCount } }"#)
+            .await;
+        assert_eq!(code, "BAD_USER_INPUT");
+        app.database.drop_now().await;
+    }
+}

@@ -183,6 +183,7 @@ pub fn test_settings(database_url: &str) -> Settings {
             bind: "127.0.0.1:0".parse().expect("valid address"),
             seed_on_start: true,
             cors: CorsPolicy::AnyOrigin,
+            public_url: "https://atlas.example".to_owned(),
         },
         limits: LimitSettings::default(),
         // Tests send many queries from one address; the rate-limit tests turn it on.

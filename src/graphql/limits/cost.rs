@@ -218,6 +218,8 @@ fn list_source(parent: &str, field: &str) -> Option<ListSource> {
             "CreateObservationPayload" | "UpdateObservationPayload" | "RetractObservationPayload",
             "userErrors",
         ) => Fixed(16),
+        ("CreateReleasePayload", "userErrors") => Fixed(1),
+        ("Query", "releases") => Data(Releases),
         _ => return None,
     })
 }

@@ -81,7 +81,7 @@ pub fn reads_only(document: &ExecutableDocument, operation_name: Option<&str>) -
     }
 }
 
-fn select_operation<'a>(
+pub(crate) fn select_operation<'a>(
     document: &'a ExecutableDocument,
     operation_name: Option<&str>,
 ) -> Option<&'a OperationDefinition> {

@@ -13,6 +13,7 @@ mod text;
 
 pub use cost::{Cost, ListLengths, Pricing};
 pub use document::reads_only;
+pub(crate) use document::select_operation;
 pub use text::check_text;
 
 use super::sdl_index::SdlIndex;
@@ -29,7 +30,7 @@ pub struct Violation {
 }
 
 impl Violation {
-    fn new(code: &'static str, message: String) -> Self {
+    pub(crate) fn new(code: &'static str, message: String) -> Self {
         Self { code, message }
     }
 }

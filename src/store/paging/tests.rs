@@ -4,7 +4,7 @@
 use super::*;
 use crate::entities::{indicator, observation, source, subject};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, Database, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, Database, DatabaseConnection, QueryOrder};
 use serde_json::json;
 
 /// The sortable fields of the test list; their names go into the cursor tag.
