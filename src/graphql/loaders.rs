@@ -6,7 +6,7 @@
 
 use crate::entities::{
     city, company, company_sanction, country, indicator, observation, policy, policy_city,
-    policy_company, project, project_company, region, source, strategic_dimension,
+    policy_company, project, project_company, region, release, source, strategic_dimension,
     strategic_position,
 };
 use crate::error::Error;
@@ -505,5 +505,19 @@ impl Loader<RevisionsOfObservation> for AtlasLoader {
             .into_iter()
             .map(|(id, revisions)| (RevisionsOfObservation(id), revisions))
             .collect())
+    }
+}
+
+/// Every release, oldest first: `AllReleases` once per request, however many figures cite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AllReleases;
+
+impl Loader<AllReleases> for AtlasLoader {
+    type Value = Vec<release::Model>;
+    type Error = Error;
+
+    async fn load(&self, _: &[AllReleases]) -> Result<HashMap<AllReleases, Self::Value>, Error> {
+        let releases = crate::store::releases::all(&self.db).await?;
+        Ok(HashMap::from([(AllReleases, releases)]))
     }
 }

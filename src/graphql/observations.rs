@@ -5,12 +5,14 @@ use super::indicators::Indicator;
 use super::inputs::{ObservationFilter, ObservationOrder};
 use super::interfaces::Subject;
 use super::loaders::{
-    IndicatorById, ObservationsOfSubject, RevisionsOfObservation, SourceById, SubjectById,
-    SubjectRow,
+    AllReleases, IndicatorById, ObservationsOfSubject, RevisionsOfObservation, SourceById,
+    SubjectById, SubjectRow,
 };
 use super::paging::{self, PageArgs, connection};
+use super::sources::CitationStyle;
 use super::sources::Source;
 use super::{loaders, referenced};
+use crate::citation;
 use crate::entities::{indicator, observation, source, subject};
 use crate::error::Error;
 use crate::formatting;
@@ -201,6 +203,53 @@ impl Observation {
     /// Where the figure stands in the paper, e.g. "Table 2" or "Fig. 2 (text)".
     async fn cited_in(&self) -> &str {
         &self.0.cited_in
+    }
+
+    /// The figure ready to cite: the figure, its original source in `style`, and the City
+    /// Atlas release it was read from: the one the request reads (`release:`), else the
+    /// newest release that holds this revision of the figure; a revision newer than every
+    /// release is cited as the live data of today.
+    async fn citation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The citation style of the source and the release.")] style: CitationStyle,
+    ) -> Result<String> {
+        let source: source::Model =
+            referenced(ctx, SourceById(self.0.source_id), "observation's source").await?;
+        let figure =
+            formatting::figure(self.0.value, &self.0.unit, &self.0.scale, self.0.qualifier);
+        let source = citation::cite(&source, style.into());
+        let loaders = loaders(ctx)?;
+        let releases = loaders.load_one(AllReleases).await?.unwrap_or_default();
+        let pinned_at = super::database(ctx)?.event();
+        let revision_event = loaders
+            .load_one(RevisionsOfObservation(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .rfind(|revision| revision.state.revision == self.0.revision)
+            .map(|revision| revision.event.id);
+        let release = releases.iter().rev().find(|release| match pinned_at {
+            Some(event) => release.event_id <= event,
+            None => revision_event.is_some_and(|made| release.event_id >= made),
+        });
+        let read_from = match release {
+            Some(release) => format!(
+                "Read from City Atlas, release {} ({}), {}.",
+                release.tag,
+                release.created_at.format("%Y-%m-%d"),
+                super::releases::permalink(ctx, &release.tag)?
+            ),
+            None => format!(
+                "Read from City Atlas's live data on {} (revision {}, not yet in a release).",
+                Utc::now().format("%Y-%m-%d"),
+                self.0.revision
+            ),
+        };
+        Ok(format!(
+            "{figure}, {}. Source: {source} {read_from}",
+            self.0.period
+        ))
     }
 
     /// Warnings for anyone comparing or quoting the figure: this figure's own, then its

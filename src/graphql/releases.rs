@@ -85,6 +85,11 @@ impl Release {
     }
 }
 
+/// The permalink of the release tagged `tag`.
+pub fn permalink(ctx: &Context<'_>, tag: &str) -> Result<String, Error> {
+    Ok(public_url(ctx)?.release(tag))
+}
+
 fn public_url<'a>(ctx: &Context<'a>) -> Result<&'a PublicUrl, Error> {
     ctx.data::<PublicUrl>().map_err(|_| Error::Internal {
         detail: "the request was executed without the public URL".to_owned(),

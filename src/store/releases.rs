@@ -125,15 +125,20 @@ pub async fn by_tag(db: &impl ConnectionTrait, tag: &str) -> Result<Option<relea
         .await?)
 }
 
+/// Every release, oldest first.
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<release::Model>, Error> {
+    Ok(release::Entity::find()
+        .order_by_asc(release::Column::EventId)
+        .order_by_asc(release::Column::Id)
+        .all(db)
+        .await?)
+}
+
 /// Every release, oldest first, each with the number of changes since the one before.
 pub async fn all_with_changes(
     db: &impl ConnectionTrait,
 ) -> Result<Vec<(release::Model, u64)>, Error> {
-    let releases = release::Entity::find()
-        .order_by_asc(release::Column::EventId)
-        .order_by_asc(release::Column::Id)
-        .all(db)
-        .await?;
+    let releases = all(db).await?;
     let mut counted = Vec::with_capacity(releases.len());
     let mut previous = 0;
     // One count per release: releases are few, and each count is a range of the primary key.

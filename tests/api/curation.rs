@@ -801,6 +801,35 @@ async fn as_of_and_release_read_the_past_with_the_same_filters_and_paging() {
             "{citation}"
         );
 
+        // A figure cites its source and the release it was read from.
+        let cite = r#"query($release: String, $id: ID!) {
+            node(id: $id, release: $release) { ... on Observation { citation(style: APA) } } }"#;
+        let cited = |data: Value| {
+            data["node"]["citation"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let from_paper = cited(
+            app.data_with(cite, json!({ "release": "liu-2025", "id": figure["id"] }))
+                .await,
+        );
+        assert!(
+            from_paper.starts_with("USD 39.32 billion, 2024. Source: "),
+            "{from_paper}"
+        );
+        assert!(from_paper.contains("Statista"), "{from_paper}");
+        assert!(from_paper.contains("release liu-2025"), "{from_paper}");
+        assert!(
+            from_paper.ends_with("https://atlas.example/releases/liu-2025."),
+            "{from_paper}"
+        );
+        let live = cited(app.data_with(cite, json!({ "id": figure["id"] })).await);
+        assert!(
+            live.contains("live data") && live.contains("revision 3"),
+            "{live}"
+        );
+
         // The permalink answers with the release and its citations.
         let permalink = app.get("/releases/2026-12").await;
         assert_eq!(permalink.status(), 200);
@@ -829,6 +858,95 @@ async fn as_of_and_release_read_the_past_with_the_same_filters_and_paging() {
             .error(r#"{ countries(asOf: "yesterday") { totalCount } }"#)
             .await;
         assert_eq!(code, "BAD_USER_INPUT");
+        app.database.drop_now().await;
+    }
+}
+
+#[tokio::test]
+async fn the_change_feed_pages_across_concurrent_writes_without_gaps_or_repeats() {
+    const FEED: &str = r#"query($since: String) { changes(since: $since, first: 3) {
+        pageInfo { endCursor } nodes { sequence kind entityType entityId revision } } }"#;
+    for backend in backends().await {
+        let app = spawn_app_with(backend, |_| {}).await;
+        let editors = [
+            token(&app, "first editor", Role::Editor).await,
+            token(&app, "second editor", Role::Editor).await,
+        ];
+        let ids: Vec<Value> = all_pages(&app, json!({}))
+            .await
+            .1
+            .into_iter()
+            .take(6)
+            .map(|(id, _)| json!(id))
+            .collect();
+        // An integration polls the feed while two editors write, each to its own figures.
+        let writes = async {
+            for round in 1..=3_i64 {
+                let mut pending = Vec::new();
+                for (index, id) in ids.iter().enumerate() {
+                    let editor = editors[index % 2].clone();
+                    let variables = json!({ "id": id, "rev": round, "reason": format!("pass {round}"),
+                                            "input": { "citedIn": format!("checked, pass {round}") } });
+                    let (client, url) = (app.client.clone(), format!("{}/graphql", app.address));
+                    pending.push(tokio::spawn(async move {
+                        client
+                            .post(url)
+                            .header(AUTHORIZATION, format!("Bearer {editor}"))
+                            .json(&json!({ "query": UPDATE, "variables": variables }))
+                            .send()
+                            .await
+                            .expect("sent")
+                            .json::<Value>()
+                            .await
+                            .expect("JSON")
+                    }));
+                }
+                for task in pending {
+                    let body = task.await.expect("the write finished");
+                    assert_eq!(
+                        body["data"]["updateObservation"]["userErrors"],
+                        json!([]),
+                        "{body}"
+                    );
+                }
+            }
+        };
+        let poll = async {
+            let mut since = Value::Null;
+            let mut seen: Vec<i64> = Vec::new();
+            for _ in 0..200 {
+                let data = app.data_with(FEED, json!({ "since": since })).await;
+                let page = &data["changes"];
+                for change in page["nodes"].as_array().expect("nodes") {
+                    seen.push(change["sequence"].as_i64().expect("a sequence"));
+                }
+                if !page["pageInfo"]["endCursor"].is_null() {
+                    since = page["pageInfo"]["endCursor"].clone();
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            (since, seen)
+        };
+        let ((), (mut since, mut seen)) = tokio::join!(writes, poll);
+        // Drain what the writers committed after the last poll.
+        loop {
+            let data = app.data_with(FEED, json!({ "since": since })).await;
+            let nodes = data["changes"]["nodes"].as_array().expect("nodes").clone();
+            if nodes.is_empty() {
+                break;
+            }
+            seen.extend(
+                nodes
+                    .iter()
+                    .map(|c| c["sequence"].as_i64().expect("a sequence")),
+            );
+            since = data["changes"]["pageInfo"]["endCursor"].clone();
+        }
+        let expected: Vec<i64> = (1..=1 + 6 * 3).collect();
+        assert_eq!(
+            seen, expected,
+            "{backend:?}: every change once, in commit order"
+        );
         app.database.drop_now().await;
     }
 }
