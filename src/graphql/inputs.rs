@@ -9,6 +9,7 @@ use crate::store::lists::{
 };
 use crate::store::observations::{ObservationQuery, ObservationSort, Scope};
 use async_graphql::{Enum, InputObject};
+use chrono::{DateTime, Utc};
 
 /// Narrows the list of countries.
 #[derive(InputObject, Default)]
@@ -17,11 +18,15 @@ pub struct CountryFilter {
     pub region: Option<Vec<String>>,
     /// Case-insensitive text found in the name, codes or advantages.
     pub text: Option<String>,
+    /// Only items changed at or after this instant (RFC 3339): what an integration that
+    /// synced before then needs. Retractions are in `changes`.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl From<CountryFilter> for CountryQuery {
     fn from(filter: CountryFilter) -> Self {
         Self {
+            updated_since: filter.updated_since,
             region: filter.region,
             text: filter.text,
         }
@@ -52,11 +57,15 @@ pub struct RegionFilter {
     pub kind: Option<Vec<String>>,
     /// Case-insensitive text found in the name, code or description.
     pub text: Option<String>,
+    /// Only items changed at or after this instant (RFC 3339): what an integration that
+    /// synced before then needs. Retractions are in `changes`.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl From<RegionFilter> for RegionQuery {
     fn from(filter: RegionFilter) -> Self {
         Self {
+            updated_since: filter.updated_since,
             kind: filter.kind,
             text: filter.text,
         }
@@ -74,11 +83,15 @@ pub struct CityFilter {
     pub country: Option<Vec<String>>,
     /// Case-insensitive text found in the name, slug or description.
     pub text: Option<String>,
+    /// Only items changed at or after this instant (RFC 3339): what an integration that
+    /// synced before then needs. Retractions are in `changes`.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl From<CityFilter> for CityQuery {
     fn from(filter: CityFilter) -> Self {
         Self {
+            updated_since: filter.updated_since,
             country: filter.country,
             text: filter.text,
         }
@@ -117,6 +130,9 @@ pub struct CompanyFilter {
     pub project: Option<Vec<String>>,
     /// Case-insensitive text found in the name, slug, sector or description.
     pub text: Option<String>,
+    /// Only items changed at or after this instant (RFC 3339): what an integration that
+    /// synced before then needs. Retractions are in `changes`.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 /// The fields companies can be ordered by.
@@ -137,6 +153,7 @@ order_input!(CompanyOrder, CompanyOrderField, "companies");
 impl From<CompanyFilter> for CompanyQuery {
     fn from(filter: CompanyFilter) -> Self {
         Self {
+            updated_since: filter.updated_since,
             country: filter.country,
             city: filter.city,
             sector: filter.sector,
@@ -168,6 +185,9 @@ pub struct ProjectFilter {
     pub to_year: Option<i32>,
     /// Case-insensitive text found in the name, slug, kind or description.
     pub text: Option<String>,
+    /// Only items changed at or after this instant (RFC 3339): what an integration that
+    /// synced before then needs. Retractions are in `changes`.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 /// The fields projects can be ordered by.
@@ -188,6 +208,7 @@ order_input!(ProjectOrder, ProjectOrderField, "projects");
 impl From<ProjectFilter> for ProjectQuery {
     fn from(filter: ProjectFilter) -> Self {
         Self {
+            updated_since: filter.updated_since,
             country: filter.country,
             city: filter.city,
             kind: filter.kind,
@@ -220,6 +241,9 @@ pub struct PolicyFilter {
     pub to_year: Option<i32>,
     /// Case-insensitive text found in the title, slug, kind, issuer or summary.
     pub text: Option<String>,
+    /// Only items changed at or after this instant (RFC 3339): what an integration that
+    /// synced before then needs. Retractions are in `changes`.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 /// The fields policies can be ordered by.
@@ -240,6 +264,7 @@ order_input!(PolicyOrder, PolicyOrderField, "policies");
 impl From<PolicyFilter> for PolicyQuery {
     fn from(filter: PolicyFilter) -> Self {
         Self {
+            updated_since: filter.updated_since,
             country: filter.country,
             city: filter.city,
             company: filter.company,
@@ -266,6 +291,9 @@ pub struct IndicatorFilter {
     pub subject_kind: Option<Vec<super::observations::SubjectKind>>,
     /// Case-insensitive text found in the name, code, description, unit, measure or topic.
     pub text: Option<String>,
+    /// Only items changed at or after this instant (RFC 3339): what an integration that
+    /// synced before then needs. Retractions are in `changes`.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 /// The fields indicators can be ordered by.
@@ -286,6 +314,7 @@ order_input!(IndicatorOrder, IndicatorOrderField, "indicators");
 impl From<IndicatorFilter> for IndicatorQuery {
     fn from(filter: IndicatorFilter) -> Self {
         Self {
+            updated_since: filter.updated_since,
             topic: filter.topic,
             unit: filter.unit,
             subject_kind: filter
@@ -309,6 +338,9 @@ pub struct SourceFilter {
     pub publisher: Option<Vec<String>>,
     /// Case-insensitive text found in the title, authors, publisher or container.
     pub text: Option<String>,
+    /// Only items changed at or after this instant (RFC 3339): what an integration that
+    /// synced before then needs. Retractions are in `changes`.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 /// The fields sources can be ordered by.
@@ -331,6 +363,7 @@ order_input!(SourceOrder, SourceOrderField, "sources");
 impl From<SourceFilter> for SourceQuery {
     fn from(filter: SourceFilter) -> Self {
         Self {
+            updated_since: filter.updated_since,
             kind: filter.kind,
             publisher: filter.publisher,
             text: filter.text,
@@ -374,6 +407,9 @@ pub struct ObservationFilter {
     /// Case-insensitive text found in the indicator's name or code, the subject's key, the
     /// category, the place in the paper or the caveat.
     pub text: Option<String>,
+    /// Only items changed at or after this instant (RFC 3339): what an integration that
+    /// synced before then needs. Retractions are in `changes`.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 /// The fields observations can be ordered by.
@@ -395,6 +431,7 @@ impl From<ObservationFilter> for ObservationQuery {
     fn from(filter: ObservationFilter) -> Self {
         let all_of = |kinds: Vec<SubjectKind>| kinds.into_iter().map(Into::into).collect();
         Self {
+            updated_since: filter.updated_since,
             scope: Scope::All,
             indicator: filter.indicator,
             topic: filter.topic,

@@ -6,8 +6,10 @@ use crate::entities::{
     audit_event, city, company, country, indicator, observation, policy, project, region, source,
 };
 use crate::error::Error;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ConnectionTrait, EntityTrait, Select};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, Select};
 
 type Model<L> = <<L as Listing>::Entity as EntityTrait>::Model;
 
@@ -26,6 +28,11 @@ pub trait Listing {
     /// The rows the query admits, unordered. Refuses a malformed query (too many values,
     /// text too long, an inverted year range).
     fn select(&self) -> Result<Select<Self::Entity>, Error>;
+
+    /// Only rows changed at or after this instant (`updatedSince`); every list offers it.
+    fn updated_since(&self) -> Option<DateTime<Utc>> {
+        None
+    }
 }
 
 /// The order a client asked for.
@@ -42,7 +49,10 @@ pub async fn page<L: Listing, C: ConnectionTrait + Clone + Send + Sync + 'static
     order: Order<L::Field>,
     page: &PageArgs,
 ) -> Result<Page<Model<L>>, Error> {
-    let select = query.select()?;
+    let mut select = query.select()?;
+    if let Some(since) = query.updated_since() {
+        select = select.filter(Expr::col((L::Entity::default(), L::Entity::UPDATED_AT)).gte(since));
+    }
     let ordering = Ordering::new(
         L::NAME,
         order.field,
@@ -58,6 +68,7 @@ pub async fn page<L: Listing, C: ConnectionTrait + Clone + Send + Sync + 'static
 /// the same sort key.
 pub trait Identified: EntityTrait {
     const ID: Self::Column;
+    const UPDATED_AT: Self::Column;
 
     fn id(row: &Self::Model) -> i32;
 }
@@ -67,6 +78,7 @@ macro_rules! identified {
         $(
             impl Identified for $module::Entity {
                 const ID: $module::Column = $module::Column::Id;
+                const UPDATED_AT: $module::Column = $module::Column::UpdatedAt;
 
                 fn id(row: &$module::Model) -> i32 {
                     row.id
@@ -77,7 +89,6 @@ macro_rules! identified {
 }
 
 identified!(
-    audit_event,
     city,
     company,
     country,
@@ -88,6 +99,16 @@ identified!(
     region,
     source
 );
+
+/// An audit event never changes: its instant is when it was committed.
+impl Identified for audit_event::Entity {
+    const ID: audit_event::Column = audit_event::Column::Id;
+    const UPDATED_AT: audit_event::Column = audit_event::Column::At;
+
+    fn id(row: &audit_event::Model) -> i32 {
+        row.id
+    }
+}
 
 /// A text column as a sort key.
 pub fn text<E: EntityTrait>(

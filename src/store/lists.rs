@@ -11,6 +11,7 @@ use crate::entities::{
     project_company, region, source, subject,
 };
 use crate::error::Error;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 use serde_json::json;
@@ -21,6 +22,8 @@ pub struct CountryQuery {
     /// Region codes.
     pub region: Option<Vec<String>>,
     pub text: Option<String>,
+    /// Only rows changed at or after this instant.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 /// What countries, and regions, sort by.
@@ -47,6 +50,10 @@ impl Listing for CountryQuery {
         }
     }
 
+    fn updated_since(&self) -> Option<DateTime<Utc>> {
+        self.updated_since
+    }
+
     fn select(&self) -> Result<Select<country::Entity>, Error> {
         use country::Column as C;
         let select = country::Entity::find();
@@ -67,6 +74,8 @@ pub struct RegionQuery {
     /// `aggregate`, `continent` or `bloc`.
     pub kind: Option<Vec<String>>,
     pub text: Option<String>,
+    /// Only rows changed at or after this instant.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl Listing for RegionQuery {
@@ -86,6 +95,10 @@ impl Listing for RegionQuery {
         }
     }
 
+    fn updated_since(&self) -> Option<DateTime<Utc>> {
+        self.updated_since
+    }
+
     fn select(&self) -> Result<Select<region::Entity>, Error> {
         use region::Column as C;
         let select = filters::one_of(region::Entity::find(), "kind", C::Kind, &self.kind)?;
@@ -99,6 +112,8 @@ pub struct CityQuery {
     /// Country codes.
     pub country: Option<Vec<String>>,
     pub text: Option<String>,
+    /// Only rows changed at or after this instant.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -118,6 +133,10 @@ impl Listing for CityQuery {
             CitySort::Name => list::text::<city::Entity>(city::Column::Name, |m| json!(m.name)),
             CitySort::Slug => list::text::<city::Entity>(city::Column::Slug, |m| json!(m.slug)),
         }
+    }
+
+    fn updated_since(&self) -> Option<DateTime<Utc>> {
+        self.updated_since
     }
 
     fn select(&self) -> Result<Select<city::Entity>, Error> {
@@ -146,6 +165,8 @@ pub struct CompanyQuery {
     /// Slugs of projects the company takes part in.
     pub project: Option<Vec<String>>,
     pub text: Option<String>,
+    /// Only rows changed at or after this instant.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -168,6 +189,10 @@ impl Listing for CompanyQuery {
             CompanySort::Slug => list::text::<company::Entity>(C::Slug, |m| json!(m.slug)),
             CompanySort::Sector => list::text::<company::Entity>(C::Sector, |m| json!(m.sector)),
         }
+    }
+
+    fn updated_since(&self) -> Option<DateTime<Utc>> {
+        self.updated_since
     }
 
     fn select(&self) -> Result<Select<company::Entity>, Error> {
@@ -209,6 +234,8 @@ pub struct ProjectQuery {
     /// Started in or before this year.
     pub to_year: Option<i32>,
     pub text: Option<String>,
+    /// Only rows changed at or after this instant.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -236,6 +263,10 @@ impl Listing for ProjectQuery {
                 |m| json!(m.start_year.unwrap_or(i32::MAX)),
             ),
         }
+    }
+
+    fn updated_since(&self) -> Option<DateTime<Utc>> {
+        self.updated_since
     }
 
     fn select(&self) -> Result<Select<project::Entity>, Error> {
@@ -281,6 +312,8 @@ pub struct PolicyQuery {
     /// In force in or before this year.
     pub to_year: Option<i32>,
     pub text: Option<String>,
+    /// Only rows changed at or after this instant.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -322,6 +355,10 @@ impl Listing for PolicyQuery {
                 })
             }
         }
+    }
+
+    fn updated_since(&self) -> Option<DateTime<Utc>> {
+        self.updated_since
     }
 
     fn select(&self) -> Result<Select<policy::Entity>, Error> {
@@ -370,6 +407,8 @@ pub struct IndicatorQuery {
     /// Only indicators with observations about subjects of these kinds.
     pub subject_kind: Option<Vec<subject::SubjectKind>>,
     pub text: Option<String>,
+    /// Only rows changed at or after this instant.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -394,6 +433,10 @@ impl Listing for IndicatorQuery {
         }
     }
 
+    fn updated_since(&self) -> Option<DateTime<Utc>> {
+        self.updated_since
+    }
+
     fn select(&self) -> Result<Select<indicator::Entity>, Error> {
         use indicator::Column as C;
         let mut select =
@@ -416,6 +459,8 @@ pub struct SourceQuery {
     pub kind: Option<Vec<String>>,
     pub publisher: Option<Vec<String>>,
     pub text: Option<String>,
+    /// Only rows changed at or after this instant.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -447,6 +492,10 @@ impl Listing for SourceQuery {
                 |m| json!(m.published_on.as_deref().unwrap_or_default()),
             ),
         }
+    }
+
+    fn updated_since(&self) -> Option<DateTime<Utc>> {
+        self.updated_since
     }
 
     fn select(&self) -> Result<Select<source::Entity>, Error> {

@@ -6,6 +6,7 @@ use super::list::{self, Listing};
 use super::paging::{KeyKind, SortKey};
 use crate::entities::{city, company, country, observation, project, subject};
 use crate::error::Error;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
     Expr, ExprTrait, IntoColumnRef, IntoTableRef, Query, SelectStatement, SimpleExpr, UnionType,
 };
@@ -45,6 +46,8 @@ pub struct ObservationQuery {
     /// Source slugs.
     pub source: Option<Vec<String>>,
     pub text: Option<String>,
+    /// Only rows changed at or after this instant.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -76,6 +79,10 @@ impl Listing for ObservationQuery {
                 list::computed(column(C::Period), KeyKind::Text, |m| json!(m.period))
             }
         }
+    }
+
+    fn updated_since(&self) -> Option<DateTime<Utc>> {
+        self.updated_since
     }
 
     fn select(&self) -> Result<Select<observation::Entity>, Error> {

@@ -950,3 +950,28 @@ async fn the_change_feed_pages_across_concurrent_writes_without_gaps_or_repeats(
         app.database.drop_now().await;
     }
 }
+
+#[tokio::test]
+async fn updated_since_narrows_every_list_to_what_changed() {
+    for backend in backends().await {
+        let app = spawn_app_with(backend, |_| {}).await;
+        let editor = token(&app, "curator", Role::Editor).await;
+        let figure = china_2024(&app).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let since = chrono::Utc::now().to_rfc3339();
+        let (_, body) = send(&app, Some(&editor), UPDATE, correction(&figure["id"], 1)).await;
+        assert_eq!(body["data"]["updateObservation"]["userErrors"], json!([]));
+        let query = r#"query($since: DateTime) {
+            observations(filter: { updatedSince: $since }) { totalCount nodes { id } }
+            countries(filter: { updatedSince: $since }) { totalCount }
+            sources(filter: { updatedSince: $since }) { totalCount } }"#;
+        let changed = app.data_with(query, json!({ "since": since })).await;
+        assert_eq!(changed["observations"]["totalCount"], 1, "{backend:?}");
+        assert_eq!(changed["observations"]["nodes"][0]["id"], figure["id"]);
+        assert_eq!(changed["countries"]["totalCount"], 0);
+        assert_eq!(changed["sources"]["totalCount"], 0);
+        let everything = app.data_with(query, json!({ "since": Value::Null })).await;
+        assert!(everything["observations"]["totalCount"].as_i64() > Some(1));
+        app.database.drop_now().await;
+    }
+}
