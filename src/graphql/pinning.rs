@@ -188,3 +188,41 @@ fn resolve(value: &Value, operation: &OperationDefinition, variables: &Variables
         })
         .unwrap_or(ConstValue::Null)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::PINNABLE_ROOT_FIELDS;
+    use std::collections::BTreeSet;
+
+    /// The root fields of the served schema that declare `asOf`, read off its SDL.
+    fn root_fields_taking_as_of() -> BTreeSet<String> {
+        let sdl = crate::graphql::sdl();
+        let query = sdl
+            .split("\ntype Query {")
+            .nth(1)
+            .and_then(|rest| rest.split("\n}").next())
+            .expect("the schema has a Query type")
+            .to_owned();
+        let mut pinnable = BTreeSet::new();
+        let mut field = None;
+        for line in query.lines() {
+            if let Some(name) = line.strip_prefix('\t').filter(|l| !l.starts_with('\t')) {
+                field = Some(name.split(['(', ':']).next().unwrap_or_default().to_owned());
+            } else if line.trim_start().starts_with("asOf:")
+                && let Some(name) = &field
+            {
+                pinnable.insert(name.clone());
+            }
+        }
+        pinnable
+    }
+
+    #[test]
+    fn the_pinnable_root_fields_are_exactly_those_that_take_as_of() {
+        let listed: BTreeSet<String> = PINNABLE_ROOT_FIELDS
+            .iter()
+            .map(|f| (*f).to_owned())
+            .collect();
+        assert_eq!(listed, root_fields_taking_as_of());
+    }
+}
