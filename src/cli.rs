@@ -176,9 +176,10 @@ impl LimitArgs {
     }
 }
 
-#[derive(Debug, Clone, Subcommand)]
+#[derive(Debug, Clone, Default, Subcommand)]
 pub enum Command {
     /// Serve the GraphQL API (the default). Migrates and seeds the database first.
+    #[default]
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
@@ -193,6 +194,27 @@ pub enum Command {
     /// Cut citable releases of the dataset.
     #[command(subcommand)]
     Release(ReleaseCommand),
+    /// Load a folder in the `data/` format: check every file, report every problem as
+    /// `file:line:column: message`, then apply all of it in one transaction, or nothing.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// The folder: the fourteen CSV files of `data/`, whole (rows it lacks are retracted).
+    pub dir: std::path::PathBuf,
+    /// Print what would be added, changed and retracted, table by table, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Cut a release with this tag once the folder is imported, in the same transaction.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub release: Option<String>,
+    /// The release's title; by default it names the folder.
+    #[arg(long, requires = "release")]
+    pub release_title: Option<String>,
+    /// Why the data changes, which the audit log keeps.
+    #[arg(long)]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -1,6 +1,7 @@
 pub mod auth;
 pub mod citation;
 pub mod cli;
+pub mod commands;
 pub mod configuration;
 pub mod database;
 pub mod dataset;

@@ -12,6 +12,7 @@ mod seeded;
 
 pub(crate) use desired::observation_document;
 pub(crate) use rows::{ObservationIds, Rows};
+use seeded::Names;
 pub(crate) use seeded::Seeded;
 
 use crate::dataset::Dataset;
@@ -45,6 +46,10 @@ pub struct TableReport {
     pub updated: usize,
     pub deleted: usize,
     pub total: usize,
+    /// The rows added, changed and retracted, as a person names them.
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub retracted: Vec<String>,
 }
 
 impl SeedReport {
@@ -53,6 +58,38 @@ impl SeedReport {
             .iter()
             .map(|t| t.inserted + t.updated + t.deleted)
             .sum()
+    }
+}
+
+impl SeedReport {
+    /// The rows added, changed and retracted, table by table: what `import --dry-run` prints.
+    pub fn diff(&self) -> String {
+        let mut diff = String::new();
+        for table in &self.tables {
+            if table.added.is_empty() && table.changed.is_empty() && table.retracted.is_empty() {
+                continue;
+            }
+            diff.push_str(&format!(
+                "{}: {} added, {} changed, {} retracted\n",
+                table.table,
+                table.added.len(),
+                table.changed.len(),
+                table.retracted.len()
+            ));
+            for (sign, rows) in [
+                ('+', &table.added),
+                ('~', &table.changed),
+                ('-', &table.retracted),
+            ] {
+                for row in rows {
+                    diff.push_str(&format!("  {sign} {row}\n"));
+                }
+            }
+        }
+        if diff.is_empty() {
+            diff.push_str("no changes\n");
+        }
+        diff
     }
 }
 
@@ -77,6 +114,52 @@ pub async fn seed_paper_dataset(db: &DatabaseConnection) -> Result<SeedReport, E
     seed(db, &Dataset::paper()?).await
 }
 
+/// The author of the paper's dataset built into the binary.
+fn built_in() -> Author {
+    Author {
+        actor: IMPORTER.to_owned(),
+        reason: "the paper's dataset built into this binary".to_owned(),
+        request_id: None,
+    }
+}
+
+/// What an import is asked to do.
+pub struct Import<'a> {
+    /// What the audit event names the dataset: the folder it came from.
+    pub name: &'a str,
+    pub reason: &'a str,
+    /// Cut this release after the import, in its transaction.
+    pub release: Option<NewRelease<'a>>,
+    /// Report what would change, and write nothing.
+    pub dry_run: bool,
+}
+
+/// Brings the database in line with a checked dataset folder in one transaction, or (a dry
+/// run) reports what that would change and rolls it back.
+pub async fn import(
+    db: &DatabaseConnection,
+    dataset: &Dataset,
+    import: Import<'_>,
+) -> Result<SeedReport, Error> {
+    refuse_synthetic(db).await?;
+    let author = Author {
+        actor: IMPORTER.to_owned(),
+        reason: import.reason.to_owned(),
+        request_id: None,
+    };
+    let txn = history::begin_write(db).await?;
+    let report = Seeder::new(&txn, author, import.name).run(dataset).await?;
+    if import.dry_run {
+        txn.rollback().await?;
+        return Ok(report);
+    }
+    if let Some(release) = import.release {
+        releases::create(&txn, release).await?;
+    }
+    txn.commit().await?;
+    Ok(report)
+}
+
 async fn refuse_synthetic(db: &DatabaseConnection) -> Result<(), Error> {
     if crate::synthetic::is_synthetic(db).await? {
         return Err(Error::BadUserInput(
@@ -98,21 +181,28 @@ pub enum OnStart {
     Kept { differing: SeedReport },
 }
 
-/// Imports the paper's dataset into an empty database, as release `liu-2025`; a database
-/// that holds data is never changed, only compared with the built-in dataset.
+/// Imports the paper's dataset into an empty database, as release `liu-2025`, then applies
+/// the curators' corrections after it, one audit event each; a database that holds data is
+/// never changed, only compared with the built-in dataset as corrected.
 pub async fn load_on_start(db: &DatabaseConnection) -> Result<OnStart, Error> {
     refuse_synthetic(db).await?;
-    let dataset = Dataset::paper()?;
+    let as_published = Dataset::paper()?;
     let txn = history::begin_write(db).await?;
     let is_empty = crate::entities::source::Entity::find()
         .one(&txn)
         .await?
         .is_none();
-    let report = Seeder::new(&txn).run(&dataset).await?;
     if !is_empty {
+        let current = as_published;
+        let report = Seeder::new(&txn, built_in(), PAPER_RELEASE)
+            .run(&current)
+            .await?;
         txn.rollback().await?;
         return Ok(OnStart::Kept { differing: report });
     }
+    let report = Seeder::new(&txn, built_in(), PAPER_RELEASE)
+        .run(&as_published)
+        .await?;
     releases::create(
         &txn,
         NewRelease {
@@ -133,9 +223,43 @@ pub async fn load_on_start(db: &DatabaseConnection) -> Result<OnStart, Error> {
 /// under one audit event of the importer's, so nothing it overwrites or removes is lost.
 pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedReport, Error> {
     let txn = history::begin_write(db).await?;
-    let report = Seeder::new(&txn).run(dataset).await?;
+    let report = Seeder::new(&txn, built_in(), PAPER_RELEASE)
+        .run(dataset)
+        .await?;
     txn.commit().await?;
     Ok(report)
+}
+
+/// The columns a dataset's row changes, as `column: before → after`; the stamps of a
+/// change (time, revision) and the derived search text are left out.
+fn differences<M: Seeded>(before: &M, after: &M) -> String {
+    use sea_orm::{IdenStatic, Iterable};
+    let mut changes = Vec::new();
+    for column in <M::Entity as EntityTrait>::Column::iter() {
+        let name = column.as_str();
+        if matches!(name, "updated_at" | "revision" | "search_text") {
+            continue;
+        }
+        let (old, new) = (before.get(column), after.get(column));
+        if old != new {
+            changes.push(format!("{name} {} → {}", shown(&old), shown(&new)));
+        }
+    }
+    changes.join(", ")
+}
+
+fn shown(value: &sea_orm::Value) -> String {
+    use sea_orm::Value;
+    match value {
+        Value::String(Some(text)) => format!("{text:?}"),
+        Value::Int(Some(number)) => number.to_string(),
+        Value::Double(Some(number)) => number.to_string(),
+        Value::Bool(Some(flag)) => flag.to_string(),
+        Value::String(None) | Value::Int(None) | Value::Double(None) | Value::Bool(None) => {
+            "empty".to_owned()
+        }
+        other => format!("{other:?}"),
+    }
 }
 
 /// Deletes the rows that left the dataset; run after every upsert, children first.
@@ -152,10 +276,15 @@ struct Seeder<'a> {
     recording: bool,
     /// The companies table was empty before the first pass: the second pass inserts.
     fresh_companies: bool,
+    author: Author,
+    /// What the audit event names the dataset, and what it says was done to it.
+    name: &'a str,
+    action: Action,
+    names: Names,
 }
 
 impl<'a> Seeder<'a> {
-    fn new(txn: &'a DatabaseTransaction) -> Self {
+    fn new(txn: &'a DatabaseTransaction, author: Author, name: &'a str) -> Self {
         Self {
             txn,
             rows: Rows { now: Utc::now() },
@@ -164,6 +293,10 @@ impl<'a> Seeder<'a> {
             event: None,
             recording: true,
             fresh_companies: false,
+            author,
+            name,
+            action: Action::Imported,
+            names: Names::default(),
         }
     }
 
@@ -172,18 +305,13 @@ impl<'a> Seeder<'a> {
         if let Some(event) = self.event {
             return Ok(event);
         }
-        let author = Author {
-            actor: IMPORTER.to_owned(),
-            reason: "the paper's dataset built into this binary".to_owned(),
-            request_id: None,
-        };
         let event = history::append(
             self.txn,
             Change {
-                author: &author,
-                action: Action::Imported,
+                author: &self.author,
+                action: self.action,
                 entity_type: "Dataset",
-                entity_id: PAPER_RELEASE.to_owned(),
+                entity_id: self.name.to_owned(),
                 revision: 1,
                 before: None,
                 after: None,
@@ -206,7 +334,7 @@ impl<'a> Seeder<'a> {
         // A first import's rows are all new: one revision each, whatever the passes.
         let fresh = stored.is_empty() || self.fresh_companies;
         let mut stale: HashMap<M::Key, M> = stored.into_iter().map(|m| (m.key(), m)).collect();
-        let (mut inserted, mut changed) = (Vec::new(), Vec::new());
+        let (mut inserted, mut changed, mut changed_keys) = (Vec::new(), Vec::new(), Vec::new());
         let total = desired.len();
         for mut row in desired {
             match stale.remove(&row.key()) {
@@ -218,6 +346,7 @@ impl<'a> Seeder<'a> {
                             row.adopt_identity(&existing);
                         }
                         changed.push(row.primary_key());
+                        changed_keys.push((row.key(), differences(&existing, &row)));
                         row.into_active_model().reset_all().update(self.txn).await?;
                     }
                 }
@@ -250,12 +379,27 @@ impl<'a> Seeder<'a> {
                 history::record::<M::Entity>(self.txn, &row.primary_key(), event, true).await?;
             }
         }
+        let label = |key: &M::Key| {
+            rows.get(key)
+                .map_or_else(|| format!("{key:?}"), |row| row.label(&self.names))
+        };
+        let added = inserted.iter().map(label).collect();
+        let changed = changed_keys
+            .iter()
+            .map(|(key, differences)| format!("{}: {differences}", label(key)))
+            .collect();
+        let mut retracted: Vec<String> = stale.values().map(|row| row.label(&self.names)).collect();
+        retracted.sort();
+        self.names.add(rows.values().cloned());
         self.report.tables.push(TableReport {
             table: M::TABLE,
             inserted: inserted.len(),
             updated,
             deleted: stale.len(),
             total,
+            added,
+            changed,
+            retracted,
         });
         let txn = self.txn;
         self.deletions.push(Box::pin(async move {
@@ -341,6 +485,12 @@ impl<'a> Seeder<'a> {
         if let (Some(first), Some(second)) = (first_report, self.report.tables.last_mut()) {
             second.inserted += first.inserted;
             second.updated += first.updated;
+            // A company new in this run is added, though the second pass gives its parent.
+            second.changed.retain(|row| !first.added.contains(row));
+            second.changed.extend(first.changed);
+            second.changed.sort();
+            second.changed.dedup();
+            second.added.extend(first.added);
         }
         Ok(companies)
     }

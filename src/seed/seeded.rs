@@ -7,7 +7,8 @@ use crate::entities::{
     policy_company, project, project_company, region, source, strategic_dimension,
     strategic_position, subject,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue, IntoActiveModel, ModelTrait, Value};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ActiveValue, IntoActiveModel, ModelTrait, Value};
+use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
 
@@ -29,27 +30,57 @@ pub(crate) trait Seeded:
     fn primary_key(&self) -> Vec<(&'static str, Value)>;
     /// The active model for an insert: the surrogate id, if any, left to the database.
     fn into_insert(self) -> Self::Active;
+    /// The surrogate id other tables refer to the row by, if it has one.
+    fn surrogate_id(&self) -> Option<i32>;
+    /// The row as a person names it, e.g. in an import's diff: natural keys, with the rows
+    /// it refers to named by `names`.
+    fn label(&self, names: &Names) -> String;
+}
+
+/// The labels of the rows synced so far, by table and surrogate id.
+#[derive(Debug, Default)]
+pub(crate) struct Names(HashMap<(&'static str, i32), String>);
+
+impl Names {
+    pub fn add<M: Seeded>(&mut self, rows: impl IntoIterator<Item = M>) {
+        for row in rows {
+            if let Some(id) = row.surrogate_id() {
+                let label = row.label(self);
+                self.0.insert((M::TABLE, id), label);
+            }
+        }
+    }
+
+    fn of(&self, table: &'static str, id: i32) -> String {
+        self.0
+            .get(&(table, id))
+            .cloned()
+            .unwrap_or_else(|| format!("{table} #{id}"))
+    }
 }
 
 macro_rules! seeded {
-    ($module:ident, $table:literal, $key:ty, |$m:ident| $key_expr:expr, surrogate_id) => {
+    ($module:ident, $table:literal, $key:ty, |$m:ident| $key_expr:expr, surrogate_id,
+        label |$l:ident, $names:ident| $label:expr) => {
         seeded!(@impl $module, $table, $key, |$m| $key_expr, |stored, target| {
             target.id = stored.id;
         }, |active| {
             active.id = ActiveValue::NotSet;
-        }, |row| vec![("id", row.id.into())]);
+        }, |row| vec![("id", row.id.into())], |row| Some(row.id), |$l, $names| $label);
     };
     ($module:ident, $table:literal, $key:ty, |$m:ident| $key_expr:expr,
-        natural_id($first:ident, $second:ident)) => {
+        natural_id($first:ident, $second:ident),
+        label |$l:ident, $names:ident| $label:expr) => {
         seeded!(@impl $module, $table, $key, |$m| $key_expr, |_stored, _target| {}, |_active| {},
             |row| vec![
                 (stringify!($first), row.$first.into()),
                 (stringify!($second), row.$second.into()),
-            ]);
+            ], |_row| None, |$l, $names| $label);
     };
     (@impl $module:ident, $table:literal, $key:ty, |$m:ident| $key_expr:expr,
         |$stored:ident, $target:ident| $adopt:block, |$active:ident| $unset:block,
-        |$row:ident| $primary_key:expr) => {
+        |$row:ident| $primary_key:expr, |$id_row:ident| $surrogate:expr,
+        |$l:ident, $names:ident| $label:expr) => {
         impl Seeded for $module::Model {
             type Active = $module::ActiveModel;
             type Key = $key;
@@ -84,77 +115,163 @@ macro_rules! seeded {
                 $unset
                 $active
             }
+
+            fn surrogate_id(&self) -> Option<i32> {
+                let $id_row = self;
+                $surrogate
+            }
+
+            #[allow(unused_variables)]
+            fn label(&self, $names: &Names) -> String {
+                let $l = self;
+                $label
+            }
         }
     };
 }
 
-seeded!(source, "sources", String, |m| m.slug.clone(), surrogate_id);
+seeded!(
+    source,
+    "sources",
+    String,
+    |m| m.slug.clone(),
+    surrogate_id,
+    label | m,
+    n | m.slug.clone()
+);
+
 seeded!(
     subject,
     "subjects",
     (subject::SubjectKind, String),
     |m| (m.kind, m.key.clone()),
-    surrogate_id
+    surrogate_id,
+    label | m,
+    n | format!("{} {}", m.kind.to_value(), m.key)
 );
-seeded!(region, "regions", String, |m| m.code.clone(), surrogate_id);
+
+seeded!(
+    region,
+    "regions",
+    String,
+    |m| m.code.clone(),
+    surrogate_id,
+    label | m,
+    n | m.code.clone()
+);
+
 seeded!(
     country,
     "countries",
     String,
     |m| m.code.clone(),
-    surrogate_id
+    surrogate_id,
+    label | m,
+    n | m.code.clone()
 );
-seeded!(city, "cities", String, |m| m.slug.clone(), surrogate_id);
+
+seeded!(
+    city,
+    "cities",
+    String,
+    |m| m.slug.clone(),
+    surrogate_id,
+    label | m,
+    n | m.slug.clone()
+);
+
 seeded!(
     company,
     "companies",
     String,
     |m| m.slug.clone(),
-    surrogate_id
+    surrogate_id,
+    label | m,
+    n | m.slug.clone()
 );
+
 seeded!(
     project,
     "projects",
     String,
     |m| m.slug.clone(),
-    surrogate_id
+    surrogate_id,
+    label | m,
+    n | m.slug.clone()
 );
+
 seeded!(
     project_company,
     "project_companies",
     (i32, i32),
     |m| (m.project_id, m.company_id),
-    natural_id(project_id, company_id)
+    natural_id(project_id, company_id),
+    label | m,
+    n | format!(
+        "{} / {}",
+        n.of("projects", m.project_id),
+        n.of("companies", m.company_id)
+    )
 );
-seeded!(policy, "policies", String, |m| m.slug.clone(), surrogate_id);
+
+seeded!(
+    policy,
+    "policies",
+    String,
+    |m| m.slug.clone(),
+    surrogate_id,
+    label | m,
+    n | m.slug.clone()
+);
+
 seeded!(
     policy_city,
     "policy_cities",
     (i32, i32),
     |m| (m.policy_id, m.city_id),
-    natural_id(policy_id, city_id)
+    natural_id(policy_id, city_id),
+    label | m,
+    n | format!(
+        "{} / {}",
+        n.of("policies", m.policy_id),
+        n.of("cities", m.city_id)
+    )
 );
+
 seeded!(
     policy_company,
     "policy_companies",
     (i32, i32),
     |m| (m.policy_id, m.company_id),
-    natural_id(policy_id, company_id)
+    natural_id(policy_id, company_id),
+    label | m,
+    n | format!(
+        "{} / {}",
+        n.of("policies", m.policy_id),
+        n.of("companies", m.company_id)
+    )
 );
+
 seeded!(
     company_sanction,
     "company_sanctions",
     String,
     |m| m.slug.clone(),
-    surrogate_id
+    surrogate_id,
+    label | m,
+    n | m.slug.clone()
 );
+
 seeded!(
     indicator,
     "indicators",
     String,
     |m| m.code.clone(),
-    surrogate_id
+    surrogate_id,
+    label | m,
+    n | m.code.clone()
 );
+
 seeded!(
     observation,
     "observations",
@@ -166,19 +283,41 @@ seeded!(
         m.category.clone(),
         m.source_id
     ),
-    surrogate_id
+    surrogate_id,
+    label | m,
+    n | format!(
+        "{} of {} in {}{} from {}",
+        n.of("indicators", m.indicator_id),
+        n.of("subjects", m.subject_id),
+        m.period,
+        m.category
+            .as_ref()
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default(),
+        n.of("sources", m.source_id)
+    )
 );
+
 seeded!(
     strategic_dimension,
     "strategic_dimensions",
     String,
     |m| m.slug.clone(),
-    surrogate_id
+    surrogate_id,
+    label | m,
+    n | m.slug.clone()
 );
+
 seeded!(
     strategic_position,
     "strategic_positions",
     (i32, i32),
     |m| (m.dimension_id, m.country_id),
-    surrogate_id
+    surrogate_id,
+    label | m,
+    n | format!(
+        "{} / {}",
+        n.of("strategic_dimensions", m.dimension_id),
+        n.of("countries", m.country_id)
+    )
 );

@@ -4,13 +4,15 @@
 
 use super::history::{self, Action, Author, Change};
 use super::lookups::{ObservationKey, observations_by_keys};
-use crate::dataset::{self, ObservationRecord};
+pub use crate::dataset::ProblemKind;
+
+use crate::dataset::{self, Measured, ObservationRecord};
 use crate::entities::{indicator, observation, source, subject};
 use crate::error::Error;
 use crate::seed::{ObservationIds, Rows, observation_document};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, Iterable, QueryFilter, Value,
+    IntoActiveModel, QueryFilter, Value,
 };
 use serde_json::json;
 
@@ -21,26 +23,6 @@ pub struct Problem {
     pub field: Vec<String>,
     pub message: String,
     pub kind: ProblemKind,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProblemKind {
-    /// A code or slug that names nothing.
-    UnknownReference,
-    /// A row with this natural key exists already.
-    Duplicate,
-    /// Text that must not be empty is.
-    Blank,
-    /// A period that is neither `YYYY` nor `YYYY-Qn`.
-    InvalidPeriod,
-    /// NaN or infinity.
-    NotFinite,
-    /// The printed text says another number than the value.
-    ValueMismatch,
-    /// A unit or scale other than the indicator's.
-    WrongUnit,
-    /// The row changed since the client read it.
-    StaleRevision,
 }
 
 impl Problem {
@@ -144,7 +126,7 @@ async fn check(
             format!("no indicator has the code {:?}", record.indicator),
         ));
     }
-    let kind = known::<subject::SubjectKind>(&record.subject_kind);
+    let kind = dataset::known::<subject::SubjectKind>(&record.subject_kind);
     let subject = match kind {
         Some(kind) => {
             subject::Entity::find()
@@ -177,72 +159,20 @@ async fn check(
             format!("no source has the slug {:?}", record.source),
         ));
     }
-    if dataset::period_year(&record.period).is_none() {
-        problems.push(Problem::new(
-            &["input", "period"],
-            ProblemKind::InvalidPeriod,
-            format!(
-                "the period {:?} is neither a year (2024) nor a quarter (2024-Q3)",
-                record.period
-            ),
-        ));
-    }
-    if !record.value.is_finite() {
-        problems.push(Problem::new(
-            &["input", "value"],
-            ProblemKind::NotFinite,
-            "the value must be a finite number",
-        ));
-    }
-    for (field, text) in [
-        ("valueText", &record.value_text),
-        ("citedIn", &record.cited_in),
-    ] {
-        if text.trim().is_empty() {
+    let measured = indicator.as_ref().map(|indicator| Measured {
+        code: &indicator.code,
+        unit: &indicator.unit,
+        scale: &indicator.scale,
+    });
+    for breach in dataset::observation_breaches(record, measured) {
+        // A blank source is already reported as naming no source.
+        if breach.column != "source" {
             problems.push(Problem::new(
-                &["input", field],
-                ProblemKind::Blank,
-                format!("`{field}` must not be empty: a figure is kept as printed, with its place in the paper or its source"),
+                &["input", &input_field(breach.column)],
+                breach.kind,
+                breach.message,
             ));
         }
-    }
-    if let Some(printed) = dataset::published_number(&record.value_text)
-        && printed != record.value
-    {
-        problems.push(Problem::new(
-            &["input", "valueText"],
-            ProblemKind::ValueMismatch,
-            format!(
-                "the printed text {:?} reads as {printed}, not as the value {}",
-                record.value_text, record.value
-            ),
-        ));
-    }
-    if let Some(indicator) = &indicator
-        && (indicator.unit != record.unit || indicator.scale != record.scale)
-    {
-        problems.push(Problem::new(
-            &["input", "unit"],
-            ProblemKind::WrongUnit,
-            format!(
-                "{} is measured in {} ({}), not in {} ({})",
-                indicator.code, indicator.unit, indicator.scale, record.unit, record.scale
-            ),
-        ));
-    }
-    if known::<observation::Qualifier>(&record.qualifier).is_none() {
-        problems.push(Problem::new(
-            &["input", "qualifier"],
-            ProblemKind::UnknownReference,
-            format!("{:?} is not a qualifier", record.qualifier),
-        ));
-    }
-    if known::<observation::Status>(&record.status).is_none() {
-        problems.push(Problem::new(
-            &["input", "status"],
-            ProblemKind::UnknownReference,
-            format!("{:?} is not a status", record.status),
-        ));
     }
     Ok(match (indicator, subject, source) {
         (Some(indicator), Some(subject), Some(source)) => Some(References {
@@ -254,12 +184,17 @@ async fn check(
     })
 }
 
-/// The variant stored as `value`, if any.
-fn known<E>(value: &str) -> Option<E>
-where
-    E: ActiveEnum<Value = String> + Iterable,
-{
-    E::iter().find(|variant| variant.to_value() == value)
+/// The input field a dataset column is given in: `value_text` is `valueText`.
+fn input_field(column: &str) -> String {
+    let mut field = String::with_capacity(column.len());
+    let mut words = column.split('_');
+    field.extend(words.next());
+    for word in words {
+        let mut chars = word.chars();
+        field.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+        field.push_str(chars.as_str());
+    }
+    field
 }
 
 fn build(record: ObservationRecord, references: &References) -> Result<observation::Model, Error> {

@@ -19,24 +19,27 @@ pub struct NewRelease<'a> {
     pub created_by: &'a str,
 }
 
-/// Cuts a release of the live data, as a write: after every change committed before it.
-pub async fn cut(db: &DatabaseConnection, new: NewRelease<'_>) -> Result<release::Model, Error> {
-    let valid = !new.tag.is_empty()
-        && new.tag.len() <= 64
-        && new
-            .tag
-            .starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && new
-            .tag
+/// Refuses a tag that is not 1 to 64 lowercase letters, digits, `.` and `-`.
+pub fn check_tag(tag: &str) -> Result<(), Error> {
+    let valid = !tag.is_empty()
+        && tag.len() <= 64
+        && tag.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && tag
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
-    if !valid {
-        return Err(Error::BadUserInput(format!(
-            "{:?} is not a release tag: 1 to 64 lowercase letters, digits, `.` and `-`, \
-             starting with a letter or digit",
-            new.tag
-        )));
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::BadUserInput(format!(
+            "{tag:?} is not a release tag: 1 to 64 lowercase letters, digits, `.` and `-`, \
+             starting with a letter or digit"
+        )))
     }
+}
+
+/// Cuts a release of the live data, as a write: after every change committed before it.
+pub async fn cut(db: &DatabaseConnection, new: NewRelease<'_>) -> Result<release::Model, Error> {
+    check_tag(new.tag)?;
     if new.title.trim().is_empty() {
         return Err(Error::BadUserInput("a release needs a title".to_owned()));
     }

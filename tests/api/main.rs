@@ -16,6 +16,7 @@ mod graphql;
 mod health;
 mod helpers;
 mod http;
+mod import;
 mod migrations;
 mod outage;
 mod paging;

@@ -1,9 +1,18 @@
-//! The paper's dataset: the CSV files under `data/`, built into the binary and parsed into
-//! typed records. Cross-file references are resolved by the seeder.
+//! The dataset format: a folder of CSV files (`data/` is the paper's, built into the
+//! binary), read into typed records and checked whole, every problem with its place.
+//! The seeder resolves the references that the checks have found sound.
+
+mod check;
+mod read;
+
+pub use check::{Breach, Measured, ProblemKind, known, observation_breaches};
+pub use read::{Problem, Spot};
 
 use crate::error::Error;
+use read::Layout;
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
+use std::collections::HashSet;
+use std::path::Path;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct SourceRecord {
@@ -187,46 +196,163 @@ pub struct Dataset {
 }
 
 macro_rules! embedded {
-    ($file:literal) => {
-        ($file, include_str!(concat!("../data/", $file)))
+    ($($file:literal),* $(,)?) => {
+        [$(($file, include_str!(concat!("../../data/", $file)))),*]
     };
 }
 
+/// The files of `data/`, built into the binary: the files every dataset folder holds.
+const PAPER: [(&str, &str); 14] = embedded!(
+    "sources.csv",
+    "regions.csv",
+    "countries.csv",
+    "cities.csv",
+    "companies.csv",
+    "projects.csv",
+    "project_companies.csv",
+    "policies.csv",
+    "policy_cities.csv",
+    "policy_companies.csv",
+    "company_sanctions.csv",
+    "indicators.csv",
+    "observations.csv",
+    "strategic_comparison.csv",
+);
+
 impl Dataset {
-    /// The dataset built into this binary from `data/`.
+    /// The dataset built into this binary from `data/`, checked as an import is.
     pub fn paper() -> Result<Self, Error> {
-        Ok(Self {
-            sources: parse(embedded!("sources.csv"))?,
-            regions: parse(embedded!("regions.csv"))?,
-            countries: parse(embedded!("countries.csv"))?,
-            cities: parse(embedded!("cities.csv"))?,
-            companies: parse(embedded!("companies.csv"))?,
-            projects: parse(embedded!("projects.csv"))?,
-            project_companies: parse(embedded!("project_companies.csv"))?,
-            policies: parse(embedded!("policies.csv"))?,
-            policy_cities: parse(embedded!("policy_cities.csv"))?,
-            policy_companies: parse(embedded!("policy_companies.csv"))?,
-            company_sanctions: parse(embedded!("company_sanctions.csv"))?,
-            indicators: parse(embedded!("indicators.csv"))?,
-            observations: parse(embedded!("observations.csv"))?,
-            strategic_comparison: parse(embedded!("strategic_comparison.csv"))?,
+        let text = |file: &str| {
+            PAPER
+                .iter()
+                .find(|(name, _)| *name == file)
+                .map(|(_, text)| (*text).to_owned())
+                .ok_or_else(|| "not built in".to_owned())
+        };
+        Self::read(|file| format!("data/{file}"), text).map_err(|problems| {
+            let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            Error::dataset(listed.join("; "))
         })
     }
-}
 
-fn parse<T: DeserializeOwned>((file, text): (&str, &str)) -> Result<Vec<T>, Error> {
-    csv::ReaderBuilder::new()
-        .trim(csv::Trim::None)
-        .from_reader(text.as_bytes())
-        .deserialize()
-        .enumerate()
-        // Line numbers count the header as line 1, as an editor shows them.
-        .map(|(index, row)| {
-            row.map_err(|error| {
-                Error::dataset(format_args!("data/{file}, line {}: {error}", index + 2))
+    /// Reads and checks a folder in the `data/` format; every problem, or the dataset.
+    pub fn read_dir(dir: &Path) -> Result<Self, Vec<Problem>> {
+        let mut problems = Vec::new();
+        match std::fs::read_dir(dir) {
+            Ok(entries) => {
+                for entry in entries.flatten() {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    if name.ends_with(".csv") && !Self::files().any(|file| file == name) {
+                        problems.push(Problem {
+                            spot: Spot {
+                                file: dir.join(&name).display().to_string(),
+                                line: 1,
+                                column: 1,
+                            },
+                            message: format!(
+                                "unknown file; a dataset folder holds {}",
+                                Self::files().collect::<Vec<_>>().join(", ")
+                            ),
+                        });
+                    }
+                }
+            }
+            Err(error) => problems.push(Problem {
+                spot: Spot {
+                    file: dir.display().to_string(),
+                    line: 1,
+                    column: 1,
+                },
+                message: format!("the folder does not read: {error}"),
+            }),
+        }
+        let shown = |file: &str| dir.join(file).display().to_string();
+        let read = Self::read(shown, |file| {
+            std::fs::read_to_string(dir.join(file)).map_err(|error| match error.kind() {
+                std::io::ErrorKind::NotFound => "missing file".to_owned(),
+                _ => format!("the file does not read: {error}"),
             })
-        })
-        .collect()
+        });
+        match read {
+            Ok(dataset) if problems.is_empty() => Ok(dataset),
+            Ok(_) => Err(problems),
+            Err(more) => {
+                problems.extend(more);
+                Err(problems)
+            }
+        }
+    }
+
+    /// The names of a dataset folder's files.
+    pub fn files() -> impl Iterator<Item = &'static str> {
+        PAPER.iter().map(|(name, _)| *name)
+    }
+
+    fn read(
+        shown: impl Fn(&str) -> String,
+        text: impl Fn(&str) -> Result<String, String>,
+    ) -> Result<Self, Vec<Problem>> {
+        let mut layout = Layout::default();
+        let mut problems = Vec::new();
+        // Files with a problem of their own: references into them are not checked, since
+        // their rows are not all known.
+        let mut broken: HashSet<&'static str> = HashSet::new();
+        macro_rules! table {
+            ($name:literal) => {
+                match text($name) {
+                    Ok(text) => {
+                        let before = problems.len();
+                        let rows =
+                            read::records($name, shown($name), text, &mut layout, &mut problems);
+                        if problems.len() > before {
+                            broken.insert($name);
+                        }
+                        rows
+                    }
+                    Err(message) => {
+                        broken.insert($name);
+                        problems.push(Problem {
+                            spot: Spot {
+                                file: shown($name),
+                                line: 1,
+                                column: 1,
+                            },
+                            message,
+                        });
+                        Vec::new()
+                    }
+                }
+            };
+        }
+        let dataset = Self {
+            sources: table!("sources.csv"),
+            regions: table!("regions.csv"),
+            countries: table!("countries.csv"),
+            cities: table!("cities.csv"),
+            companies: table!("companies.csv"),
+            projects: table!("projects.csv"),
+            project_companies: table!("project_companies.csv"),
+            policies: table!("policies.csv"),
+            policy_cities: table!("policy_cities.csv"),
+            policy_companies: table!("policy_companies.csv"),
+            company_sanctions: table!("company_sanctions.csv"),
+            indicators: table!("indicators.csv"),
+            observations: table!("observations.csv"),
+            strategic_comparison: table!("strategic_comparison.csv"),
+        };
+        problems.extend(check::check(&dataset, &layout, &broken));
+        // In the order of the files, then as they read.
+        let order = |problem: &Problem| {
+            let file = Self::files().position(|name| problem.spot.file.ends_with(name));
+            (file, problem.spot.line, problem.spot.column)
+        };
+        problems.sort_by_key(order);
+        if problems.is_empty() {
+            Ok(dataset)
+        } else {
+            Err(problems)
+        }
+    }
 }
 
 /// The year a period starts in: `2024` for `2024` and for `2024-Q3`.
