@@ -6,6 +6,7 @@
 //! `desired` reads the dataset into each table's rows, which `rows` builds (the synthetic
 //! generator builds its rows there too); `seeded` says how each table's rows match.
 
+pub mod corrections;
 mod desired;
 pub(crate) mod rows;
 mod seeded;
@@ -111,7 +112,7 @@ impl fmt::Display for SeedReport {
 
 pub async fn seed_paper_dataset(db: &DatabaseConnection) -> Result<SeedReport, Error> {
     refuse_synthetic(db).await?;
-    seed(db, &Dataset::paper()?).await
+    seed(db, &corrections::corrected(Dataset::paper()?)?).await
 }
 
 /// The author of the paper's dataset built into the binary.
@@ -193,7 +194,7 @@ pub async fn load_on_start(db: &DatabaseConnection) -> Result<OnStart, Error> {
         .await?
         .is_none();
     if !is_empty {
-        let current = as_published;
+        let current = corrections::corrected(as_published)?;
         let report = Seeder::new(&txn, built_in(), PAPER_RELEASE)
             .run(&current)
             .await?;
@@ -215,6 +216,19 @@ pub async fn load_on_start(db: &DatabaseConnection) -> Result<OnStart, Error> {
         },
     )
     .await?;
+    let mut data = as_published;
+    for correction in corrections::CORRECTIONS {
+        correction.apply(&mut data)?;
+        let author = Author {
+            actor: IMPORTER.to_owned(),
+            reason: correction.reason.to_owned(),
+            request_id: None,
+        };
+        Seeder::new(&txn, author, correction.name)
+            .acting(Action::Updated)
+            .run(&data)
+            .await?;
+    }
     txn.commit().await?;
     Ok(OnStart::Imported(report))
 }
@@ -298,6 +312,10 @@ impl<'a> Seeder<'a> {
             action: Action::Imported,
             names: Names::default(),
         }
+    }
+
+    fn acting(self, action: Action) -> Self {
+        Self { action, ..self }
     }
 
     /// The audit event every change of this run is recorded under.

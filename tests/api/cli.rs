@@ -38,7 +38,7 @@ fn committed_schema_matches_export_schema() {
 fn seed_subcommand_loads_the_dataset_and_is_idempotent() {
     let path = std::env::temp_dir().join(format!("cityatlas_cli_seed_{}.db", std::process::id()));
     let url = format!("sqlite://{}?mode=rwc", path.display());
-    for expected in ["+42", "+0"] {
+    for expected in ["+44", "+0"] {
         let output = Command::new(env!("CARGO_BIN_EXE_cityatlas"))
             .args(["seed", "--database-url", &url, "--log-format", "json"])
             .output()
@@ -50,7 +50,7 @@ fn seed_subcommand_loads_the_dataset_and_is_idempotent() {
         );
         let logs = String::from_utf8_lossy(&output.stderr);
         assert!(
-            logs.contains(&format!("observations 42 ({expected} ~0 -0)")),
+            logs.contains(&format!("observations 44 ({expected} ~0 -0)")),
             "expected observations {expected}: {logs}"
         );
     }

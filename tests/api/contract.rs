@@ -108,7 +108,7 @@ async fn node_and_nodes_round_trip_every_type() {
         for row in data["strategicComparison"].as_array().expect("rows") {
             collect(row);
         }
-        assert_eq!(ids.len(), 2 + 6 + 3 + 12 + 3 + 9 + 19 + 26 + 42 + 37 + 5);
+        assert_eq!(ids.len(), 2 + 6 + 3 + 12 + 3 + 9 + 19 + 26 + 44 + 37 + 5);
 
         for chunk in ids.chunks(100) {
             let found = app

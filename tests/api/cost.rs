@@ -60,7 +60,7 @@ async fn everyday_queries_pass_at_the_documented_page_size() {
         let rows = app.data(PAGE_OF_OBSERVATIONS).await;
         assert_eq!(
             rows["observations"]["edges"].as_array().map(Vec::len),
-            Some(42)
+            Some(44)
         );
 
         let relay = app.graphql(RELAY_PAGINATION).await;

@@ -67,6 +67,10 @@ async fn count(app: &TestApp, table: &str) -> i64 {
     row.try_get("", "n").expect("a count")
 }
 
+/// The revision China's 2024 AI market size is at after the first start: liu-2025's, then
+/// the correction that named the section Fig. 1's sentence stands in.
+const CURRENT: i64 = 2;
+
 fn correction(id: &Value, revision: i64) -> Value {
     json!({
         "id": id, "rev": revision, "reason": "the printed figure is 39,33",
@@ -99,7 +103,7 @@ async fn each_role_against_each_mutation() {
         let response = app
             .client
             .post(format!("{}/graphql", app.address))
-            .json(&json!({ "query": UPDATE, "variables": correction(&figure["id"], 1) }))
+            .json(&json!({ "query": UPDATE, "variables": correction(&figure["id"], CURRENT) }))
             .send()
             .await
             .expect("sent");
@@ -112,18 +116,22 @@ async fn each_role_against_each_mutation() {
         assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
 
         for (query, variables) in [
-            (UPDATE, correction(&figure["id"], 1)),
+            (UPDATE, correction(&figure["id"], CURRENT)),
             (CREATE, new_figure()),
             (
                 RETRACT,
-                json!({ "id": figure["id"], "rev": 1, "reason": "r" }),
+                json!({ "id": figure["id"], "rev": CURRENT, "reason": "r" }),
             ),
         ] {
             let (status, body) = send(&app, Some(&reader), query, variables).await;
             assert_eq!(status, 403, "{backend:?}: a reader writes nothing: {body}");
             assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
         }
-        assert_eq!(china_2024(&app).await["revision"], 1, "nothing changed");
+        assert_eq!(
+            china_2024(&app).await["revision"],
+            CURRENT,
+            "nothing changed"
+        );
         // A reader still reads, with its token.
         let (status, body) = send(&app, Some(&reader), CHINA_2024, json!({})).await;
         assert_eq!(
@@ -134,22 +142,29 @@ async fn each_role_against_each_mutation() {
             (200, json!(39.32))
         );
 
-        let (status, body) = send(&app, Some(&editor), UPDATE, correction(&figure["id"], 1)).await;
+        let (status, body) = send(
+            &app,
+            Some(&editor),
+            UPDATE,
+            correction(&figure["id"], CURRENT),
+        )
+        .await;
         assert_eq!(status, 200, "{backend:?}: {body}");
         let updated = &body["data"]["updateObservation"];
         assert_eq!(updated["userErrors"], json!([]), "{backend:?}");
         assert_eq!(updated["observation"]["value"], 39.33);
-        assert_eq!(updated["observation"]["revision"], 2);
+        assert_eq!(updated["observation"]["revision"], CURRENT + 1);
         assert_eq!(updated["observation"]["id"], figure["id"], "the ID stays");
         let revisions = updated["observation"]["revisions"]
             .as_array()
             .expect("revisions");
-        assert_eq!(revisions.len(), 2, "{backend:?}: {revisions:?}");
+        assert_eq!(revisions.len(), 3, "{backend:?}: {revisions:?}");
         assert_eq!(revisions[0]["value"], 39.32);
         assert_eq!(revisions[0]["changedBy"], "importer");
-        assert_eq!(revisions[1]["value"], 39.33);
-        assert_eq!(revisions[1]["changedBy"], "curator");
-        assert_eq!(revisions[1]["reason"], "the printed figure is 39,33");
+        assert_eq!(revisions[1]["value"], 39.32, "the section of Fig. 1 named");
+        assert_eq!(revisions[2]["value"], 39.33);
+        assert_eq!(revisions[2]["changedBy"], "curator");
+        assert_eq!(revisions[2]["reason"], "the printed figure is 39,33");
 
         let (_, body) = send(&app, Some(&admin), CREATE, new_figure()).await;
         let created = &body["data"]["createObservation"];
@@ -336,7 +351,7 @@ async fn input_that_fails_a_check_writes_nothing() {
             ),
             (
                 UPDATE,
-                json!({ "id": figure["id"], "rev": 1, "reason": "r", "input": { "scale": "million" } }),
+                json!({ "id": figure["id"], "rev": CURRENT, "reason": "r", "input": { "scale": "million" } }),
                 "WRONG_UNIT",
                 "unit",
             ),
@@ -348,7 +363,7 @@ async fn input_that_fails_a_check_writes_nothing() {
             ),
             (
                 RETRACT,
-                json!({ "id": figure["id"], "rev": 2, "reason": "r" }),
+                json!({ "id": figure["id"], "rev": CURRENT + 1, "reason": "r" }),
                 "STALE_REVISION",
                 "expectedRevision",
             ),
@@ -383,7 +398,7 @@ async fn input_that_fails_a_check_writes_nothing() {
                 "{backend:?}: {table} unchanged"
             );
         }
-        assert_eq!(china_2024(&app).await["revision"], 1);
+        assert_eq!(china_2024(&app).await["revision"], CURRENT);
         app.database.drop_now().await;
     }
 }
@@ -397,7 +412,7 @@ async fn two_editors_with_one_revision_exactly_one_wins() {
         let figure = china_2024(&app).await;
         for round in 1..=5_i64 {
             let variables = |value: f64| {
-                json!({ "id": figure["id"], "rev": round, "reason": format!("round {round}"),
+                json!({ "id": figure["id"], "rev": round + CURRENT - 1, "reason": format!("round {round}"),
                         "input": { "value": value, "valueText": value.to_string().replace('.', ",") } })
             };
             let (a, b) = tokio::join!(
@@ -418,16 +433,16 @@ async fn two_editors_with_one_revision_exactly_one_wins() {
             assert_eq!(refused["userErrors"][0]["code"], "STALE_REVISION");
             assert_eq!(
                 refused["observation"]["revision"],
-                round + 1,
+                round + CURRENT,
                 "the refusal carries the current revision"
             );
         }
         let after = china_2024(&app).await;
-        assert_eq!(after["revision"], 6, "{backend:?}");
+        assert_eq!(after["revision"], CURRENT + 5, "{backend:?}");
         assert_eq!(
             count(&app, "audit_events").await,
-            1 + 5,
-            "one import, five wins"
+            1 + 4 + 5,
+            "one import, four corrections, five wins"
         );
         app.database.drop_now().await;
     }
@@ -463,7 +478,13 @@ async fn a_write_clears_the_response_cache_and_changes_the_etag() {
             "answered from memory"
         );
         let figure = china_2024(&app).await;
-        let (_, body) = send(&app, Some(&editor), UPDATE, correction(&figure["id"], 1)).await;
+        let (_, body) = send(
+            &app,
+            Some(&editor),
+            UPDATE,
+            correction(&figure["id"], CURRENT),
+        )
+        .await;
         assert_eq!(body["data"]["updateObservation"]["userErrors"], json!([]));
         let (new_etag, new_value) = get().await;
         assert_eq!(new_value, 39.33, "{backend:?}: the cached answer is gone");
@@ -478,7 +499,13 @@ async fn edits_survive_a_restart_and_the_first_start_is_release_liu_2025() {
         let app = spawn_app_with(backend, |_| {}).await;
         let editor = token(&app, "curator", Role::Editor).await;
         let figure = china_2024(&app).await;
-        let (_, body) = send(&app, Some(&editor), UPDATE, correction(&figure["id"], 1)).await;
+        let (_, body) = send(
+            &app,
+            Some(&editor),
+            UPDATE,
+            correction(&figure["id"], CURRENT),
+        )
+        .await;
         assert_eq!(body["data"]["updateObservation"]["userErrors"], json!([]));
         let import = app
             .data(r#"{ auditEvents(filter: { action: ["imported"] }) { totalCount nodes { actor entityId } } }"#)
@@ -495,11 +522,11 @@ async fn edits_survive_a_restart_and_the_first_start_is_release_liu_2025() {
             figure["value"], 39.33,
             "{backend:?}: the edit is still there"
         );
-        assert_eq!(figure["revision"], 2);
+        assert_eq!(figure["revision"], CURRENT + 1);
         assert_eq!(
             count(&restarted, "audit_events").await,
-            2,
-            "the restart wrote nothing"
+            1 + 4 + 1,
+            "the restart wrote nothing: liu-2025, four corrections and the edit"
         );
         assert_eq!(count(&restarted, "releases").await, 1);
         restarted.database.drop_now().await;
@@ -589,7 +616,7 @@ fn tokens_from_the_command_line_never_reach_the_log() {
     };
     let figure = runtime.block_on(post(CHINA_2024, json!({}), token.clone()));
     let id = figure["data"]["observations"]["nodes"][0]["id"].clone();
-    let body = runtime.block_on(post(UPDATE, correction(&id, 1), token.clone()));
+    let body = runtime.block_on(post(UPDATE, correction(&id, CURRENT), token.clone()));
     assert_eq!(
         body["data"]["updateObservation"]["userErrors"],
         json!([]),
@@ -666,16 +693,29 @@ async fn as_of_and_release_read_the_past_with_the_same_filters_and_paging() {
         tokio::time::sleep(Duration::from_millis(20)).await;
 
         let figure = china_2024(&app).await;
-        let (_, body) = send(&app, Some(&editor), UPDATE, correction(&figure["id"], 1)).await;
+        let (_, body) = send(
+            &app,
+            Some(&editor),
+            UPDATE,
+            correction(&figure["id"], CURRENT),
+        )
+        .await;
         assert_eq!(body["data"]["updateObservation"]["userErrors"], json!([]));
         let (_, body) = send(&app, Some(&editor), CREATE, new_figure()).await;
         let created = body["data"]["createObservation"]["observation"]["id"].clone();
         let removed = all_pages(&app, json!({})).await.1[0].0.clone();
+        let revision = app
+            .data_with(
+                "query($id: ID!) { node(id: $id) { ... on Observation { revision } } }",
+                json!({ "id": removed }),
+            )
+            .await["node"]["revision"]
+            .clone();
         let (_, body) = send(
             &app,
             Some(&editor),
             RETRACT,
-            json!({ "id": removed, "rev": 1, "reason": "a duplicate" }),
+            json!({ "id": removed, "rev": revision, "reason": "a duplicate" }),
         )
         .await;
         assert_eq!(
@@ -693,10 +733,12 @@ async fn as_of_and_release_read_the_past_with_the_same_filters_and_paging() {
             before,
             "{backend:?}"
         );
+        // liu-2025 is the paper as first read, before the corrections of the first start.
+        let published = all_pages(&app, json!({ "release": "liu-2025" })).await;
+        assert_eq!(published.0, 42, "{backend:?}");
         assert_eq!(
-            all_pages(&app, json!({ "release": "liu-2025" })).await,
-            before,
-            "{backend:?}"
+            before.0, 44,
+            "{backend:?}: Hangzhou's share moved onto three companies"
         );
 
         // Lookups, node and series read the same past.
@@ -708,7 +750,7 @@ async fn as_of_and_release_read_the_past_with_the_same_filters_and_paging() {
             .data_with(query, json!({ "asOf": instant, "id": figure["id"] }))
             .await;
         assert_eq!(past["node"]["value"], 39.32, "{backend:?}");
-        assert_eq!(past["node"]["revision"], 1);
+        assert_eq!(past["node"]["revision"], CURRENT);
         let now = app.data_with(query, json!({ "id": figure["id"] })).await;
         assert_eq!(now["node"]["value"], 39.33);
         let point = |data: &Value| {
@@ -759,7 +801,7 @@ async fn as_of_and_release_read_the_past_with_the_same_filters_and_paging() {
             body["data"]["createRelease"]["userErrors"][0]["code"],
             "DUPLICATE"
         );
-        let later = json!({ "id": figure["id"], "rev": 2, "reason": "after the release",
+        let later = json!({ "id": figure["id"], "rev": CURRENT + 1, "reason": "after the release",
                             "input": { "value": 39.34, "valueText": "39,34" } });
         let (_, body) = send(&app, Some(&editor), UPDATE, later).await;
         assert_eq!(
@@ -786,8 +828,9 @@ async fn as_of_and_release_read_the_past_with_the_same_filters_and_paging() {
         assert_eq!(releases[0]["tag"], "liu-2025");
         assert_eq!(releases[0]["changeCount"], 1, "the import");
         assert_eq!(
-            releases[1]["changeCount"], 3,
-            "a correction, a creation, a retraction"
+            releases[1]["changeCount"],
+            4 + 3,
+            "the first start's four corrections, then a correction, a creation, a retraction"
         );
         assert_eq!(
             releases[1]["permalink"],
@@ -826,7 +869,7 @@ async fn as_of_and_release_read_the_past_with_the_same_filters_and_paging() {
         );
         let live = cited(app.data_with(cite, json!({ "id": figure["id"] })).await);
         assert!(
-            live.contains("live data") && live.contains("revision 3"),
+            live.contains("live data") && live.contains("revision 4"),
             "{live}"
         );
 
@@ -872,13 +915,18 @@ async fn the_change_feed_pages_across_concurrent_writes_without_gaps_or_repeats(
             token(&app, "first editor", Role::Editor).await,
             token(&app, "second editor", Role::Editor).await,
         ];
-        let ids: Vec<Value> = all_pages(&app, json!({}))
-            .await
-            .1
-            .into_iter()
+        // Figures the first start left at their first revision.
+        let ids: Vec<Value> = app
+            .data("{ observations(first: 50) { nodes { id revision } } }")
+            .await["observations"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .filter(|node| node["revision"] == 1)
             .take(6)
-            .map(|(id, _)| json!(id))
+            .map(|node| node["id"].clone())
             .collect();
+        assert_eq!(ids.len(), 6);
         // An integration polls the feed while two editors write, each to its own figures.
         let writes = async {
             for round in 1..=3_i64 {
@@ -942,7 +990,9 @@ async fn the_change_feed_pages_across_concurrent_writes_without_gaps_or_repeats(
             );
             since = data["changes"]["pageInfo"]["endCursor"].clone();
         }
-        let expected: Vec<i64> = (1..=1 + 6 * 3).collect();
+        // liu-2025's import, the four corrections, then the writers' eighteen changes.
+        let first_start = 1 + 4;
+        let expected: Vec<i64> = (1..=first_start + 6 * 3).collect();
         assert_eq!(
             seen, expected,
             "{backend:?}: every change once, in commit order"
@@ -959,7 +1009,13 @@ async fn updated_since_narrows_every_list_to_what_changed() {
         let figure = china_2024(&app).await;
         tokio::time::sleep(Duration::from_millis(20)).await;
         let since = chrono::Utc::now().to_rfc3339();
-        let (_, body) = send(&app, Some(&editor), UPDATE, correction(&figure["id"], 1)).await;
+        let (_, body) = send(
+            &app,
+            Some(&editor),
+            UPDATE,
+            correction(&figure["id"], CURRENT),
+        )
+        .await;
         assert_eq!(body["data"]["updateObservation"]["userErrors"], json!([]));
         let query = r#"query($since: DateTime) {
             observations(filter: { updatedSince: $since }) { totalCount nodes { id } }

@@ -114,6 +114,7 @@ const CASES: &[(&str, &str, &str, &[&str])] = &[
             "innovation_centers",
             "patent_share_5g",
             "rd_share_of_revenue",
+            "video_surveillance_sales_share",
         ],
     ),
     (
@@ -138,7 +139,8 @@ const CASES: &[(&str, &str, &str, &[&str])] = &[
         r#"{ observations(filter: {city: ["hangzhou"], indicator: ["average_travel_speed_increase", "video_surveillance_sales_share"]}) { nodes { value } } }"#,
         "observations",
         "value",
-        &["15.3", "30.0"],
+        // Hangzhou's figure and the combined share on its three surveillance companies.
+        &["15.3", "30.0", "30.0", "30.0"],
     ),
     (
         r#"{ observations(filter: {country: ["US"], indicator: ["smart_city_index_regional_rank"]}) { nodes { category } } }"#,

@@ -3,31 +3,33 @@
 //! print the diff and write nothing.
 
 use crate::helpers::{Backend, TestApp, backends, spawn_app};
+use cityatlas::dataset::Dataset;
+use cityatlas::seed::corrections::corrected;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-/// A copy of `data/` to edit, removed when dropped.
+/// The built-in dataset as it stands after the first start's corrections, written as a
+/// folder to edit; removed when dropped.
 struct Folder {
     path: PathBuf,
 }
 
 impl Folder {
-    fn copy_of_data() -> Self {
+    fn of_the_built_in_dataset() -> Self {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let path = std::env::temp_dir().join(format!(
             "cityatlas_import_{}_{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
-        std::fs::create_dir_all(&path).expect("a folder");
-        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-        for entry in std::fs::read_dir(data).expect("data/ reads") {
-            let entry = entry.expect("an entry");
-            std::fs::copy(entry.path(), path.join(entry.file_name())).expect("copied");
-        }
+        let paper = Dataset::paper().expect("the paper's dataset");
+        corrected(paper)
+            .expect("the corrections apply")
+            .write_dir(&path)
+            .expect("the folder is written");
         Self { path }
     }
 
@@ -144,7 +146,7 @@ async fn a_folder_with_a_dozen_kinds_of_error_is_refused_with_each_at_its_line()
     for backend in backends().await {
         let app = spawn_app(backend).await;
         let before = footprint(&app).await;
-        let folder = Folder::copy_of_data();
+        let folder = Folder::of_the_built_in_dataset();
         let obs = "observations.csv";
         // A header: an unknown column, so a missing one.
         folder.replace("policy_cities.csv", "policy,city", "policy,town");
@@ -225,7 +227,7 @@ async fn a_folder_with_a_dozen_kinds_of_error_is_refused_with_each_at_its_line()
 async fn a_problem_points_at_the_field_on_its_line() {
     let backend = Backend::Sqlite;
     let app = spawn_app(backend).await;
-    let folder = Folder::copy_of_data();
+    let folder = Folder::of_the_built_in_dataset();
     let row = folder.row_where("cities.csv", "slug", "hangzhou");
     folder.set("cities.csv", row, "country", "ZZ");
     let output = import(&app.database.url, &folder, &[]);
@@ -253,7 +255,7 @@ async fn a_dry_run_prints_the_diff_and_the_import_then_applies_it_with_a_release
     for backend in backends().await {
         let app = spawn_app(backend).await;
         let before = footprint(&app).await;
-        let folder = Folder::copy_of_data();
+        let folder = Folder::of_the_built_in_dataset();
         let row = folder.row_where("observations.csv", "value_text", "39,32");
         folder.set("observations.csv", row, "value", "39.5");
         folder.set("observations.csv", row, "value_text", "39,5");
@@ -317,8 +319,9 @@ async fn a_dry_run_prints_the_diff_and_the_import_then_applies_it_with_a_release
         );
         let china = app.data(CHINA_2024).await["observations"]["nodes"][0].clone();
         assert_eq!(china["value"], 39.5, "{backend:?}");
-        assert_eq!(china["revision"], 2, "{backend:?}");
-        let last = &china["revisions"][1];
+        // liu-2025, the correction that named Fig. 1's section, and this import.
+        assert_eq!(china["revision"], 3, "{backend:?}");
+        let last = &china["revisions"][2];
         assert_eq!(last["changedBy"], "importer", "{backend:?}");
         assert_eq!(
             last["reason"], "Statista revised the 2024 figure",
@@ -341,8 +344,8 @@ async fn a_dry_run_prints_the_diff_and_the_import_then_applies_it_with_a_release
         assert!(slugs(&old["strategicComparison"]).contains(&"drive-model".to_owned()));
         assert_eq!(data["release"]["tag"], "2027-01", "{backend:?}");
         assert_eq!(
-            data["release"]["changeCount"], 1,
-            "{backend:?}: one import event"
+            data["release"]["changeCount"], 5,
+            "{backend:?}: the four corrections and one import event since liu-2025"
         );
 
         let again = import(&app.database.url, &folder, &["--dry-run"]);
@@ -359,7 +362,7 @@ async fn a_connection_killed_mid_import_leaves_nothing_half_written() {
     }
     let app = spawn_app(Backend::Postgres).await;
     let before = footprint(&app).await;
-    let folder = Folder::copy_of_data();
+    let folder = Folder::of_the_built_in_dataset();
     let mut rows = String::new();
     for n in 1..=20000 {
         rows.push_str(&format!(

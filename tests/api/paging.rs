@@ -270,7 +270,7 @@ async fn out_of_range_page_sizes_and_bad_cursors_are_coded_user_errors() {
             .await;
         assert_eq!(
             full["observations"]["nodes"].as_array().map(Vec::len),
-            Some(42)
+            Some(44)
         );
 
         let cities = app

@@ -9,6 +9,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder,
 };
+use serde_json::json;
 
 /// Every row of every table, in a stable order, ids and timestamps included.
 async fn snapshot(db: &DatabaseConnection) -> Vec<String> {
@@ -148,7 +149,7 @@ async fn the_dataset_has_the_expected_counts() {
             (
                 "observations",
                 observation::Entity::find().count(db).await,
-                42,
+                44,
             ),
             (
                 "strategic_dimensions",
@@ -266,7 +267,10 @@ async fn sample_values_are_exact_with_sources_and_paper_locations() {
         )
         .await;
         assert_eq!(enterprise_tech.value, 38.8);
-        assert_eq!(enterprise_tech.cited_in, "Fig. 3 (text)");
+        assert_eq!(
+            enterprise_tech.cited_in,
+            "section Technological Advancements (text on Fig. 3); Fig. 3 (text)"
+        );
         assert_eq!(
             source_of(db, &enterprise_tech).await.publisher,
             "Tencent Research Institute"
@@ -275,7 +279,10 @@ async fn sample_values_are_exact_with_sources_and_paper_locations() {
         let unicorns_2021 = find_observation(db, "new_unicorns", "US", "2021", None).await;
         assert_eq!(
             (unicorns_2021.value, unicorns_2021.cited_in.as_str()),
-            (191.0, "Fig. 2 (text)")
+            (
+                191.0,
+                "section Technological Advancements (text on Fig. 2); Fig. 2 (text)"
+            )
         );
 
         let misprint = find_observation(db, "smart_city_market_size", "WORLD", "2030", None).await;
@@ -435,5 +442,98 @@ async fn table_one_has_five_dimensions_with_both_countries() {
             .expect("query")
             .expect("China's drive model");
         assert_eq!(drive.text, "Government-led");
+    }
+}
+
+/// The first start imports the paper as release liu-2025, then makes the curators' four
+/// corrections after it, each an audit event with its reason: live data shows them, and
+/// liu-2025 still reads as the paper was first read.
+#[tokio::test]
+async fn the_first_start_makes_the_four_corrections_as_revisions_of_liu_2025() {
+    for backend in backends().await {
+        let app = spawn_app(backend).await;
+        let events = app
+            .data(r#"{ auditEvents(filter: { action: ["updated"] }) { nodes { actor entityId reason } } }"#)
+            .await;
+        let corrections = events["auditEvents"]["nodes"].as_array().expect("nodes");
+        let names: Vec<&str> = corrections
+            .iter()
+            .map(|event| event["entityId"].as_str().expect("a name"))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "carbon-tons",
+                "surveillance-share-on-companies",
+                "us-investment-outlook-caveat",
+                "figure-sections-and-comparability-wording"
+            ],
+            "{backend:?}"
+        );
+        assert!(corrections.iter().all(|event| {
+            event["actor"] == "importer"
+                && event["reason"]
+                    .as_str()
+                    .is_some_and(|reason| reason.len() > 40)
+        }));
+
+        let carbon = r#"query($release: String) {
+            observations(release: $release, filter: { indicator: ["carbon_emissions_reduction"] }) {
+              nodes { unit revision } } }"#;
+        let now = app.data_with(carbon, json!({})).await;
+        assert_eq!(
+            now["observations"]["nodes"][0]["unit"], "tons",
+            "{backend:?}"
+        );
+        assert_eq!(now["observations"]["nodes"][0]["revision"], 2);
+        let then = app
+            .data_with(carbon, json!({ "release": "liu-2025" }))
+            .await;
+        assert_eq!(then["observations"]["nodes"][0]["unit"], "tonnes");
+
+        let share = r#"query($release: String, $subject: [String!]) {
+            observations(release: $release, filter: {
+                indicator: ["video_surveillance_sales_share"], subject: $subject }) {
+              nodes { value subject { __typename } caveats } } }"#;
+        let by_company = app.data_with(share, json!({ "subject": ["dahua"] })).await;
+        let nodes = &by_company["observations"]["nodes"];
+        assert_eq!(nodes[0]["value"], 30.0, "{backend:?}: found by company");
+        assert_eq!(nodes[0]["subject"]["__typename"], "Company");
+        assert!(
+            nodes[0]["caveats"]
+                .as_array()
+                .expect("caveats")
+                .iter()
+                .any(|c| c
+                    .as_str()
+                    .is_some_and(|c| c.contains("must not be added up"))),
+            "{nodes}"
+        );
+        let on_hangzhou = app
+            .data_with(share, json!({ "subject": ["hangzhou"] }))
+            .await;
+        assert_eq!(on_hangzhou["observations"]["nodes"], json!([]));
+        let published = app
+            .data_with(
+                share,
+                json!({ "release": "liu-2025", "subject": ["hangzhou"] }),
+            )
+            .await;
+        assert_eq!(published["observations"]["nodes"][0]["value"], 30.0);
+
+        let outlook = app
+            .data(r#"{ observations(filter: { indicator: ["smart_city_investment_outlook"] }) { nodes { caveats } } }"#)
+            .await;
+        let caveats = outlook["observations"]["nodes"][0]["caveats"].to_string();
+        assert!(caveats.contains("worldwide"), "{caveats}");
+
+        let industry = app
+            .data(r#"{ indicator(code: "smart_city_industry_size") { caveat } }"#)
+            .await;
+        let caveat = industry["indicator"]["caveat"].as_str().expect("a caveat");
+        assert!(
+            caveat.contains("whereas") && !caveat.contains("trillion, that is"),
+            "{caveat}"
+        );
     }
 }
