@@ -29,6 +29,8 @@ pub enum ProblemKind {
     WrongUnit,
     /// The row changed since the client read it.
     StaleRevision,
+    /// Other rows still refer to the row to retract.
+    InUse,
 }
 
 /// One rule an observation breaks, with the dataset column it concerns.

@@ -508,6 +508,35 @@ impl Loader<RevisionsOfObservation> for AtlasLoader {
     }
 }
 
+/// Every state a source has had, oldest first: `RevisionsOfSource(id)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RevisionsOfSource(pub i32);
+
+/// Every state an indicator has had, oldest first: `RevisionsOfIndicator(id)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RevisionsOfIndicator(pub i32);
+
+macro_rules! revisions_loader {
+    ($key:ident, $entity:ident) => {
+        impl Loader<$key> for AtlasLoader {
+            type Value = Vec<history::Revision<$entity::Model>>;
+            type Error = Error;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Error> {
+                let ids = keys.iter().map(|key| key.0);
+                let found = history::revisions_by_id::<$entity::Entity>(&self.db, ids).await?;
+                Ok(found
+                    .into_iter()
+                    .map(|(id, revisions)| ($key(id), revisions))
+                    .collect())
+            }
+        }
+    };
+}
+
+revisions_loader!(RevisionsOfSource, source);
+revisions_loader!(RevisionsOfIndicator, indicator);
+
 /// Every release, oldest first: `AllReleases` once per request, however many figures cite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct AllReleases;

@@ -21,6 +21,7 @@ mod pinning;
 mod places;
 mod query;
 mod releases;
+mod revisions;
 mod sdl_index;
 mod series;
 mod shape;
@@ -48,7 +49,7 @@ pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 fn schema_builder() -> async_graphql::SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .register_output_type::<interfaces::Node>()
         .register_output_type::<interfaces::Subject>()
 }

@@ -44,6 +44,21 @@ impl Source {
         self.0.updated_at
     }
 
+    /// Every state this row has had, oldest first, each with who changed it, when and why.
+    async fn revisions(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> async_graphql::Result<Vec<super::revisions::Revision>> {
+        let revisions = super::loaders(ctx)?
+            .load_one(super::loaders::RevisionsOfSource(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(revisions
+            .into_iter()
+            .map(super::revisions::Revision::of)
+            .collect())
+    }
+
     /// The global, opaque ID of this source.
     pub async fn id(&self) -> ID {
         ids::encode(NodeType::Source, &self.0.slug)

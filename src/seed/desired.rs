@@ -3,7 +3,7 @@
 
 use super::rows::{CompanyIds, ObservationIds, ProjectIds, Rows, parse_enum};
 use super::seeded::Seeded;
-use crate::dataset::{Dataset, ObservationRecord};
+use crate::dataset::{Dataset, IndicatorRecord, ObservationRecord, SourceRecord};
 use crate::entities::subject::SubjectKind as Kind;
 use crate::entities::{
     city, company, company_sanction, country, indicator, observation, policy, policy_city,
@@ -35,20 +35,7 @@ impl Desired<'_> {
         self.data
             .sources
             .iter()
-            .map(|s| {
-                let search_text = document(
-                    &s.title,
-                    [
-                        s.slug.as_str(),
-                        &s.publisher,
-                        s.authors.as_deref().unwrap_or_default(),
-                        s.container.as_deref().unwrap_or_default(),
-                        &s.kind,
-                        &s.paper_reference,
-                    ],
-                );
-                self.rows.source(s.clone(), search_text)
-            })
+            .map(|s| self.rows.source(s.clone(), source_document(s)))
             .collect()
     }
 
@@ -231,19 +218,7 @@ impl Desired<'_> {
         self.data
             .indicators
             .iter()
-            .map(|i| {
-                let search_text = document(
-                    &i.name,
-                    [
-                        i.code.as_str(),
-                        &i.description,
-                        &i.unit,
-                        &i.measure,
-                        &i.topic,
-                    ],
-                );
-                self.rows.indicator(i.clone(), search_text)
-            })
+            .map(|i| self.rows.indicator(i.clone(), indicator_document(i)))
             .collect()
     }
 
@@ -295,6 +270,35 @@ impl Desired<'_> {
         }
         Ok(positions)
     }
+}
+
+/// What a source's `text` filter matches.
+pub(crate) fn source_document(s: &SourceRecord) -> String {
+    document(
+        &s.title,
+        [
+            s.slug.as_str(),
+            &s.publisher,
+            s.authors.as_deref().unwrap_or_default(),
+            s.container.as_deref().unwrap_or_default(),
+            &s.kind,
+            &s.paper_reference,
+        ],
+    )
+}
+
+/// What an indicator's `text` filter matches.
+pub(crate) fn indicator_document(i: &IndicatorRecord) -> String {
+    document(
+        &i.name,
+        [
+            i.code.as_str(),
+            &i.description,
+            &i.unit,
+            &i.measure,
+            &i.topic,
+        ],
+    )
 }
 
 /// What an observation's `text` filter matches: the indicator's name and code, the subject's

@@ -11,7 +11,7 @@ mod desired;
 pub(crate) mod rows;
 mod seeded;
 
-pub(crate) use desired::observation_document;
+pub(crate) use desired::{indicator_document, observation_document, source_document};
 pub(crate) use rows::{ObservationIds, Rows};
 use seeded::Names;
 pub(crate) use seeded::Seeded;

@@ -32,6 +32,8 @@ pub(crate) trait Seeded:
     fn into_insert(self) -> Self::Active;
     /// The surrogate id other tables refer to the row by, if it has one.
     fn surrogate_id(&self) -> Option<i32>;
+    /// The row's revision: 1 as first written, one more for each change.
+    fn revision_number(&self) -> i32;
     /// The row as a person names it, e.g. in an import's diff: natural keys, with the rows
     /// it refers to named by `names`.
     fn label(&self, names: &Names) -> String;
@@ -114,6 +116,10 @@ macro_rules! seeded {
                 let mut $active = self.into_active_model();
                 $unset
                 $active
+            }
+
+            fn revision_number(&self) -> i32 {
+                self.revision
             }
 
             fn surrogate_id(&self) -> Option<i32> {

@@ -2,13 +2,14 @@
 //! model prices a nested list by the most items it can hold, not by what a query asks for.
 
 use crate::entities::{
-    city, company, company_sanction, country, observation, policy, policy_city, policy_company,
-    project, project_company, release, strategic_dimension, strategic_position,
+    city, company, company_sanction, country, indicator, observation, policy, policy_city,
+    policy_company, project, project_company, release, source, strategic_dimension,
+    strategic_position,
 };
 use sea_orm::sea_query::{
     Alias, Asterisk, Expr, ExprTrait, IntoColumnRef, IntoTableRef, Query, SelectStatement,
 };
-use sea_orm::{ConnectionTrait, DbErr, EntityName, EntityTrait};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
 /// A one-to-many relation: the rows of a child table grouped by the parent they point at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -42,12 +43,16 @@ pub enum Relation {
     ObservationsOfSeries,
     /// The states one observation has had.
     RevisionsOfObservation,
+    /// The states one source has had.
+    RevisionsOfSource,
+    /// The states one indicator has had.
+    RevisionsOfIndicator,
     /// Every release of the dataset.
     Releases,
 }
 
 impl Relation {
-    pub const ALL: [Relation; 24] = [
+    pub const ALL: [Relation; 26] = [
         Relation::CountriesOfRegion,
         Relation::CitiesOfCountry,
         Relation::CompaniesOfCountry,
@@ -71,6 +76,8 @@ impl Relation {
         Relation::PeriodsOfIndicator,
         Relation::ObservationsOfSeries,
         Relation::RevisionsOfObservation,
+        Relation::RevisionsOfSource,
+        Relation::RevisionsOfIndicator,
         Relation::Releases,
     ];
 }
@@ -127,11 +134,9 @@ fn largest_group_of(relation: Relation) -> SelectStatement {
             observation::Entity,
             [Observation::IndicatorId, Observation::SubjectId],
         ),
-        RevisionsOfObservation => largest(
-            Alias::new(migration::revisions_table(observation::Entity.table_name())),
-            Expr::col(Asterisk).count(),
-            [Alias::new("id")],
-        ),
+        RevisionsOfObservation => revisions_per_row(observation::Entity),
+        RevisionsOfSource => revisions_per_row(source::Entity),
+        RevisionsOfIndicator => revisions_per_row(indicator::Entity),
         Releases => rows_per::<_, release::Column>(release::Entity, []),
     }
 }
@@ -145,6 +150,15 @@ where
     C: IntoColumnRef,
 {
     largest(entity, Expr::col(Asterisk).count(), group_by)
+}
+
+/// The most states any one row of `entity` has had.
+fn revisions_per_row<E: EntityTrait>(entity: E) -> SelectStatement {
+    largest(
+        Alias::new(migration::revisions_table(entity.table_name())),
+        Expr::col(Asterisk).count(),
+        [Alias::new("id")],
+    )
 }
 
 /// The largest value of `per_group` over the groups of `group_by`.

@@ -1,6 +1,7 @@
 //! The data layer: plain async functions over a database connection. SQL is built here and
 //! nowhere else; nothing here knows of GraphQL or HTTP.
 
+pub mod curated;
 pub mod curation;
 pub mod filters;
 pub mod history;

@@ -6,6 +6,7 @@ mod caching;
 mod cli;
 mod contract;
 mod cost;
+mod curated;
 mod curation;
 mod dataloaders;
 mod derived;

@@ -213,12 +213,10 @@ fn list_source(parent: &str, field: &str) -> Option<ListSource> {
         ("Series", "yearOverYear") => Data(ObservationsOfSeries),
         ("DerivedValue", "inputs") => Fixed(2),
         ("Observation", "revisions") => Data(RevisionsOfObservation),
+        ("Source", "revisions") => Data(RevisionsOfSource),
+        ("Indicator", "revisions") => Data(RevisionsOfIndicator),
         // One per check a write makes, at most.
-        (
-            "CreateObservationPayload" | "UpdateObservationPayload" | "RetractObservationPayload",
-            "userErrors",
-        ) => Fixed(16),
-        ("CreateReleasePayload", "userErrors") => Fixed(1),
+        (payload, "userErrors") if payload.ends_with("Payload") => Fixed(16),
         ("Query", "releases") => Data(Releases),
         _ => return None,
     })

@@ -2,6 +2,9 @@
 //! a row, and a payload of the row and the user errors, in the manner of GitHub's and
 //! Shopify's APIs. The writes themselves are `store::curation`'s.
 
+mod curated;
+mod tokens;
+
 use super::ids::{self, NodeType};
 use super::interfaces::observation_key;
 use super::observations::{self, Observation, ObservationStatus, Qualifier, SubjectKind};
@@ -16,7 +19,9 @@ use crate::store::curation::{
 use crate::store::history::Author;
 use crate::store::lookups::ObservationKey;
 use crate::store::releases::{self, NewRelease};
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use async_graphql::{
+    Context, Enum, ID, InputObject, MaybeUndefined, MergedObject, Object, Result, SimpleObject,
+};
 use sea_orm::{ActiveEnum, DatabaseConnection};
 
 /// Why a mutation wrote nothing.
@@ -42,6 +47,8 @@ pub enum UserErrorCode {
     NotFound,
     /// The ID is not one of this type's.
     InvalidId,
+    /// Other rows still refer to the row to retract: retract or change them first.
+    InUse,
 }
 
 impl From<ProblemKind> for UserErrorCode {
@@ -55,6 +62,7 @@ impl From<ProblemKind> for UserErrorCode {
             ProblemKind::ValueMismatch => UserErrorCode::ValueMismatch,
             ProblemKind::WrongUnit => UserErrorCode::WrongUnit,
             ProblemKind::StaleRevision => UserErrorCode::StaleRevision,
+            ProblemKind::InUse => UserErrorCode::InUse,
         }
     }
 }
@@ -199,8 +207,16 @@ pub struct CreateReleasePayload {
     pub user_errors: Vec<UserError>,
 }
 
+/// Every mutation: the observations' (below), the tokens' and the other curated tables'.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    ObservationMutation,
+    curated::CuratedMutation,
+    tokens::TokenMutation,
+);
+
 #[derive(Default)]
-pub struct Mutation;
+pub struct ObservationMutation;
 
 /// The principal, who must hold at least `role`.
 fn require(ctx: &Context<'_>, role: Role, reason: String) -> Result<Author, Error> {
@@ -263,7 +279,7 @@ fn problems(problems: Vec<Problem>) -> Vec<UserError> {
 /// The writes: curated changes to the data, each with a reason, kept as revisions and in
 /// the audit log. Every mutation takes an API token (`Authorization: Bearer …`).
 #[Object]
-impl Mutation {
+impl ObservationMutation {
     /// Records a figure, exactly as published, with its source and its place in the paper
     /// or in its source. Takes an editor's token. Input that fails a check writes nothing
     /// and is reported in `userErrors`.

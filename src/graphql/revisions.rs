@@ -1,0 +1,78 @@
+//! `Revision`: one state a curated row other than an observation has had, with the change
+//! that made it. The state is the row as its dataset record, the columns of `data/`.
+
+use crate::entities::audit_event;
+use crate::store::curated::Curated;
+use crate::store::history;
+use async_graphql::{Json, Object};
+use chrono::{DateTime, Utc};
+use sea_orm::EntityTrait;
+
+pub struct Revision {
+    state: serde_json::Value,
+    revision: i32,
+    retracted: bool,
+    event: audit_event::Model,
+}
+
+impl Revision {
+    pub fn of<M>(revision: history::Revision<M>) -> Self
+    where
+        M: Curated,
+        M::Entity: EntityTrait<Model = M>,
+    {
+        Self {
+            state: serde_json::to_value(revision.state.record_of()).unwrap_or_default(),
+            revision: revision.state.revision_number(),
+            retracted: revision.retracted,
+            event: revision.event,
+        }
+    }
+}
+
+/// One state of a row: its fields as they stood from one change to the next, with the
+/// change that made them.
+#[Object]
+impl Revision {
+    /// The revision number: 1 as first recorded, one more for each change.
+    async fn revision(&self) -> i32 {
+        self.revision
+    }
+
+    /// Whether this change retracted the row: it left the live data here.
+    async fn retracted(&self) -> bool {
+        self.retracted
+    }
+
+    /// What the change did: `created`, `updated`, `retracted`, or `imported` for a
+    /// dataset loaded at once.
+    async fn action(&self) -> &str {
+        &self.event.action
+    }
+
+    /// When the change was committed.
+    async fn changed_at(&self) -> DateTime<Utc> {
+        self.event.at
+    }
+
+    /// Who made the change: a token's name, or `importer`.
+    async fn changed_by(&self) -> &str {
+        &self.event.actor
+    }
+
+    /// Why, in the curator's words.
+    async fn reason(&self) -> &str {
+        &self.event.reason
+    }
+
+    /// The audit event of the change, whose `sequence` is its place in `changes`.
+    async fn sequence(&self) -> i32 {
+        self.event.id
+    }
+
+    /// The row as it stood, with the columns of its `data/` file (references by slug or
+    /// code).
+    async fn state(&self) -> Json<serde_json::Value> {
+        Json(self.state.clone())
+    }
+}
