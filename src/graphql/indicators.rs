@@ -44,10 +44,7 @@ impl Indicator {
             .load_one(super::loaders::RevisionsOfIndicator(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(revisions
-            .into_iter()
-            .map(super::revisions::Revision::of)
-            .collect())
+        Ok(super::revisions::Revision::all_of(super::writer(ctx)?, revisions).await?)
     }
 
     /// The global, opaque ID of this indicator.

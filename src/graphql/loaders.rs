@@ -516,6 +516,14 @@ pub struct RevisionsOfSource(pub i32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RevisionsOfIndicator(pub i32);
 
+/// Every state a policy has had, oldest first: `RevisionsOfPolicy(id)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RevisionsOfPolicy(pub i32);
+
+/// Every state a sanction has had, oldest first: `RevisionsOfSanction(id)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RevisionsOfSanction(pub i32);
+
 macro_rules! revisions_loader {
     ($key:ident, $entity:ident) => {
         impl Loader<$key> for AtlasLoader {
@@ -536,6 +544,8 @@ macro_rules! revisions_loader {
 
 revisions_loader!(RevisionsOfSource, source);
 revisions_loader!(RevisionsOfIndicator, indicator);
+revisions_loader!(RevisionsOfPolicy, policy);
+revisions_loader!(RevisionsOfSanction, company_sanction);
 
 /// Every release, oldest first: `AllReleases` once per request, however many figures cite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

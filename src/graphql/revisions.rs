@@ -2,11 +2,12 @@
 //! that made it. The state is the row as its dataset record, the columns of `data/`.
 
 use crate::entities::audit_event;
+use crate::error::Error;
 use crate::store::curated::Curated;
 use crate::store::history;
 use async_graphql::{Json, Object};
 use chrono::{DateTime, Utc};
-use sea_orm::EntityTrait;
+use sea_orm::{DatabaseConnection, EntityTrait};
 
 pub struct Revision {
     state: serde_json::Value,
@@ -16,17 +17,26 @@ pub struct Revision {
 }
 
 impl Revision {
-    pub fn of<M>(revision: history::Revision<M>) -> Self
+    /// Every state of a row, its references named by their live keys.
+    pub async fn all_of<M>(
+        db: &DatabaseConnection,
+        revisions: Vec<history::Revision<M>>,
+    ) -> Result<Vec<Self>, Error>
     where
         M: Curated,
         M::Entity: EntityTrait<Model = M>,
     {
-        Self {
-            state: serde_json::to_value(revision.state.record_of()).unwrap_or_default(),
-            revision: revision.state.revision_number(),
-            retracted: revision.retracted,
-            event: revision.event,
+        let mut all = Vec::with_capacity(revisions.len());
+        for revision in revisions {
+            let record = revision.state.record_of(db).await?;
+            all.push(Self {
+                state: serde_json::to_value(record).unwrap_or_default(),
+                revision: revision.state.revision_number(),
+                retracted: revision.retracted,
+                event: revision.event,
+            });
         }
+        Ok(all)
     }
 }
 

@@ -53,10 +53,7 @@ impl Source {
             .load_one(super::loaders::RevisionsOfSource(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(revisions
-            .into_iter()
-            .map(super::revisions::Revision::of)
-            .collect())
+        Ok(super::revisions::Revision::all_of(super::writer(ctx)?, revisions).await?)
     }
 
     /// The global, opaque ID of this source.

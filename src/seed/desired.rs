@@ -3,7 +3,7 @@
 
 use super::rows::{CompanyIds, ObservationIds, ProjectIds, Rows, parse_enum};
 use super::seeded::Seeded;
-use crate::dataset::{Dataset, IndicatorRecord, ObservationRecord, SourceRecord};
+use crate::dataset::{Dataset, IndicatorRecord, ObservationRecord, PolicyRecord, SourceRecord};
 use crate::entities::subject::SubjectKind as Kind;
 use crate::entities::{
     city, company, company_sanction, country, indicator, observation, policy, policy_city,
@@ -161,15 +161,7 @@ impl Desired<'_> {
         sources: &Stored<source::Model>,
     ) -> Built<policy::Model> {
         each(&self.data.policies, |p| {
-            let search_text = document(
-                &p.title,
-                [
-                    p.slug.as_str(),
-                    &p.kind,
-                    p.issuer.as_deref().unwrap_or_default(),
-                    &p.summary,
-                ],
-            );
+            let search_text = policy_document(p);
             let country = lookup(countries, &p.country, "country")?.id;
             let source = lookup(sources, &p.source, "source")?.id;
             Ok(self.rows.policy(p.clone(), country, source, search_text))
@@ -283,6 +275,19 @@ pub(crate) fn source_document(s: &SourceRecord) -> String {
             s.container.as_deref().unwrap_or_default(),
             &s.kind,
             &s.paper_reference,
+        ],
+    )
+}
+
+/// What a policy's `text` filter matches.
+pub(crate) fn policy_document(p: &PolicyRecord) -> String {
+    document(
+        &p.title,
+        [
+            p.slug.as_str(),
+            &p.kind,
+            p.issuer.as_deref().unwrap_or_default(),
+            &p.summary,
         ],
     )
 }

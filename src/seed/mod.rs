@@ -11,7 +11,9 @@ mod desired;
 pub(crate) mod rows;
 mod seeded;
 
-pub(crate) use desired::{indicator_document, observation_document, source_document};
+pub(crate) use desired::{
+    indicator_document, observation_document, policy_document, source_document,
+};
 pub(crate) use rows::{ObservationIds, Rows};
 use seeded::Names;
 pub(crate) use seeded::Seeded;

@@ -47,12 +47,16 @@ pub enum Relation {
     RevisionsOfSource,
     /// The states one indicator has had.
     RevisionsOfIndicator,
+    /// The states one policy has had.
+    RevisionsOfPolicy,
+    /// The states one sanction has had.
+    RevisionsOfSanction,
     /// Every release of the dataset.
     Releases,
 }
 
 impl Relation {
-    pub const ALL: [Relation; 26] = [
+    pub const ALL: [Relation; 28] = [
         Relation::CountriesOfRegion,
         Relation::CitiesOfCountry,
         Relation::CompaniesOfCountry,
@@ -78,6 +82,8 @@ impl Relation {
         Relation::RevisionsOfObservation,
         Relation::RevisionsOfSource,
         Relation::RevisionsOfIndicator,
+        Relation::RevisionsOfPolicy,
+        Relation::RevisionsOfSanction,
         Relation::Releases,
     ];
 }
@@ -137,6 +143,8 @@ fn largest_group_of(relation: Relation) -> SelectStatement {
         RevisionsOfObservation => revisions_per_row(observation::Entity),
         RevisionsOfSource => revisions_per_row(source::Entity),
         RevisionsOfIndicator => revisions_per_row(indicator::Entity),
+        RevisionsOfPolicy => revisions_per_row(policy::Entity),
+        RevisionsOfSanction => revisions_per_row(company_sanction::Entity),
         Releases => rows_per::<_, release::Column>(release::Entity, []),
     }
 }

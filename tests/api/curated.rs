@@ -222,6 +222,31 @@ async fn an_indicator_keeps_its_unit_while_it_has_figures() {
             body["data"]["retractIndicator"]["retractedIndicatorId"], new_id,
             "{backend:?}: {body}"
         );
+        // An indicator with figures stays, and so do they.
+        let current = app
+            .data(r#"{ indicator(code: "ai_market_size") { id revision } }"#)
+            .await;
+        let by_revision = r#"mutation($id: ID!, $rev: Int!) { retractIndicator(id: $id, expectedRevision: $rev, reason: "r") {
+            retractedIndicatorId userErrors { code message } } }"#;
+        let (_, body) = send(
+            &app,
+            Some(&editor),
+            by_revision,
+            json!({ "id": current["indicator"]["id"], "rev": current["indicator"]["revision"] }),
+        )
+        .await;
+        let refused = &body["data"]["retractIndicator"]["userErrors"][0];
+        assert_eq!(refused["code"], "IN_USE", "{backend:?}: {body}");
+        assert!(
+            refused["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("observations")),
+            "{refused}"
+        );
+        let figures = app
+            .data(r#"{ observations(filter: { indicator: ["ai_market_size"] }) { totalCount } }"#)
+            .await;
+        assert!(figures["observations"]["totalCount"].as_i64() > Some(0));
         // A source's ID is not an indicator's.
         let source_id =
             app.data(r#"{ source(slug: "liu-2025") { id } }"#).await["source"]["id"].clone();
@@ -307,5 +332,105 @@ async fn admins_make_and_revoke_tokens_and_editors_may_not() {
             body["data"]["revokeToken"]["userErrors"][0]["code"],
             "NOT_FOUND"
         );
+    }
+}
+
+#[tokio::test]
+async fn policies_and_sanctions_name_their_references_by_slug_and_keep_them_sound() {
+    const CREATE_POLICY: &str = r#"mutation($input: CreatePolicyInput!) {
+      createPolicy(input: $input, reason: "the EU's AI Act") {
+        policy { id slug country { code } source { slug } revision } userErrors { field code } } }"#;
+    const UPDATE_POLICY: &str = r#"mutation($id: ID!, $rev: Int!, $input: UpdatePolicyInput!) {
+      updatePolicy(id: $id, expectedRevision: $rev, input: $input, reason: "its target year") {
+        policy { targetYear revision revisions { revision state } } userErrors { field code } } }"#;
+    const RETRACT_POLICY: &str = r#"mutation($id: ID!, $rev: Int!) {
+      retractPolicy(id: $id, expectedRevision: $rev, reason: "r") {
+        retractedPolicyId userErrors { code } } }"#;
+    for backend in backends().await {
+        let app = spawn_app(backend).await;
+        let editor = token(&app, "curator", Role::Editor).await;
+        let input = |country: &str, source: &str| {
+            json!({ "input": { "slug": "us-ai-bill-of-rights", "title": "Blueprint for an AI Bill of Rights",
+                "country": country, "kind": "national_plan", "year": 2022,
+                "summary": "Principles for automated systems.", "source": source,
+                "citedIn": "not in the paper" } })
+        };
+        let (_, body) = send(&app, Some(&editor), CREATE_POLICY, input("XX", "nowhere")).await;
+        let errors = &body["data"]["createPolicy"]["userErrors"];
+        assert_eq!(
+            errors,
+            &json!([
+                { "field": ["input", "country"], "code": "UNKNOWN_REFERENCE" },
+                { "field": ["input", "source"], "code": "UNKNOWN_REFERENCE" }
+            ]),
+            "{backend:?}: {body}"
+        );
+        let (_, body) = send(&app, Some(&editor), CREATE_POLICY, input("US", "liu-2025")).await;
+        let created = &body["data"]["createPolicy"]["policy"];
+        assert_eq!(created["country"]["code"], "US", "{backend:?}: {body}");
+        assert_eq!(created["source"]["slug"], "liu-2025");
+        let id = created["id"].clone();
+
+        let (_, body) = send(
+            &app,
+            Some(&editor),
+            UPDATE_POLICY,
+            json!({ "id": id, "rev": 1, "input": { "targetYear": 2030, "country": "CN" } }),
+        )
+        .await;
+        let updated = &body["data"]["updatePolicy"]["policy"];
+        assert_eq!(updated["targetYear"], 2030, "{backend:?}: {body}");
+        let states = updated["revisions"].as_array().expect("revisions");
+        assert_eq!(
+            states[0]["state"]["country"], "US",
+            "references by code, as in data/"
+        );
+        assert_eq!(states[1]["state"]["country"], "CN");
+        assert_eq!(states[1]["state"]["target_year"], 2030);
+
+        // A policy linked to a city stays while the link does.
+        let linked = app
+            .data(r#"{ policy(slug: "sf-carbon-free-goal") { id revision } }"#)
+            .await;
+        let (_, body) = send(
+            &app,
+            Some(&editor),
+            RETRACT_POLICY,
+            json!({ "id": linked["policy"]["id"], "rev": linked["policy"]["revision"] }),
+        )
+        .await;
+        assert_eq!(
+            body["data"]["retractPolicy"]["userErrors"][0]["code"], "IN_USE",
+            "{backend:?}: {body}"
+        );
+        let (_, body) = send(
+            &app,
+            Some(&editor),
+            RETRACT_POLICY,
+            json!({ "id": id, "rev": 2 }),
+        )
+        .await;
+        assert_eq!(
+            body["data"]["retractPolicy"]["retractedPolicyId"], id,
+            "{body}"
+        );
+
+        let sanction = r#"mutation($input: CreateSanctionInput!) {
+          createSanction(input: $input, reason: "a listing the paper mentions") {
+            sanction { slug company { slug } year revisions { action } } userErrors { field code } } }"#;
+        let (_, body) = send(
+            &app,
+            Some(&editor),
+            sanction,
+            json!({ "input": { "slug": "dahua-entity-list-2019", "company": "dahua",
+                "authority": "US Department of Commerce", "listName": "Entity List",
+                "action": "added", "year": 2019, "description": "Added to the Entity List.",
+                "source": "liu-2025", "citedIn": "not in the paper" } }),
+        )
+        .await;
+        let made = &body["data"]["createSanction"];
+        assert_eq!(made["userErrors"], json!([]), "{backend:?}: {body}");
+        assert_eq!(made["sanction"]["company"]["slug"], "dahua");
+        assert_eq!(made["sanction"]["revisions"][0]["action"], "created");
     }
 }

@@ -215,6 +215,8 @@ fn list_source(parent: &str, field: &str) -> Option<ListSource> {
         ("Observation", "revisions") => Data(RevisionsOfObservation),
         ("Source", "revisions") => Data(RevisionsOfSource),
         ("Indicator", "revisions") => Data(RevisionsOfIndicator),
+        ("Policy", "revisions") => Data(RevisionsOfPolicy),
+        ("Sanction", "revisions") => Data(RevisionsOfSanction),
         // One per check a write makes, at most.
         (payload, "userErrors") if payload.ends_with("Payload") => Fixed(16),
         ("Query", "releases") => Data(Releases),

@@ -16,10 +16,10 @@ use sea_orm::EntityTrait;
 
 /// What a write gave back: the row (new, changed, retracted, or as it stands when
 /// refused), the retracted row's ID, and why nothing was written.
-struct Outcome<M> {
-    row: Option<M>,
-    retracted: Option<ID>,
-    user_errors: Vec<UserError>,
+pub(super) struct Outcome<M> {
+    pub(super) row: Option<M>,
+    pub(super) retracted: Option<ID>,
+    pub(super) user_errors: Vec<UserError>,
 }
 
 impl<M> Outcome<M> {
@@ -70,7 +70,7 @@ fn key_of(id: &ID, node: NodeType) -> Result<String, UserError> {
     }
 }
 
-async fn create<M>(
+pub(super) async fn create<M>(
     ctx: &Context<'_>,
     node: NodeType,
     record: M::Record,
@@ -88,7 +88,7 @@ where
     Ok(Outcome::from_written(written, &id, node))
 }
 
-async fn update<M>(
+pub(super) async fn update<M>(
     ctx: &Context<'_>,
     node: NodeType,
     id: ID,
@@ -118,7 +118,7 @@ where
     Ok(Outcome::from_written(written, &id, node))
 }
 
-async fn retract<M>(
+pub(super) async fn retract<M>(
     ctx: &Context<'_>,
     node: NodeType,
     id: ID,
@@ -153,7 +153,7 @@ where
 
 /// Sets an optional field the way GraphQL clients expect: omitted keeps it, `null`
 /// clears it.
-fn set_optional(field: &mut Option<String>, given: MaybeUndefined<String>) {
+pub(super) fn set_optional(field: &mut Option<String>, given: MaybeUndefined<String>) {
     match given {
         MaybeUndefined::Undefined => {}
         MaybeUndefined::Null => *field = None,
@@ -161,7 +161,7 @@ fn set_optional(field: &mut Option<String>, given: MaybeUndefined<String>) {
     }
 }
 
-fn set(field: &mut String, given: Option<String>) {
+pub(super) fn set(field: &mut String, given: Option<String>) {
     if let Some(value) = given {
         *field = value;
     }
@@ -326,43 +326,6 @@ impl UpdateIndicatorInput {
         set(&mut record.topic, self.topic);
         set_optional(&mut record.caveat, self.caveat);
     }
-}
-
-/// The payload of a write to one curated type: the entity under its own name, the
-/// retracted one's ID for a retraction, and the user errors.
-macro_rules! payloads {
-    ($ty:ident, $field:ident, $create:ident, $update:ident, $retract:ident, $retracted:ident) => {
-        #[doc = concat!("The result of `create", stringify!($ty), "`.")]
-        #[derive(SimpleObject)]
-        pub struct $create {
-            /// The new row; `null` when nothing was written.
-            pub $field: Option<$ty>,
-            /// Why nothing was written; empty on success.
-            pub user_errors: Vec<UserError>,
-        }
-
-        #[doc = concat!("The result of `update", stringify!($ty), "`.")]
-        #[derive(SimpleObject)]
-        pub struct $update {
-            /// The row as it now stands: changed, or, when nothing was written, as it was
-            /// (its `revision` is the one to expect).
-            pub $field: Option<$ty>,
-            /// Why nothing was written; empty on success.
-            pub user_errors: Vec<UserError>,
-        }
-
-        #[doc = concat!("The result of `retract", stringify!($ty), "`.")]
-        #[derive(SimpleObject)]
-        pub struct $retract {
-            /// The row's last state, now retracted (its revisions keep it); or, when
-            /// nothing was written, the row as it stands.
-            pub $field: Option<$ty>,
-            /// The ID of the retracted row.
-            pub $retracted: Option<ID>,
-            /// Why nothing was written; empty on success.
-            pub user_errors: Vec<UserError>,
-        }
-    };
 }
 
 payloads!(

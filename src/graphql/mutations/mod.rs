@@ -2,7 +2,45 @@
 //! a row, and a payload of the row and the user errors, in the manner of GitHub's and
 //! Shopify's APIs. The writes themselves are `store::curation`'s.
 
+/// The payload of a write to one curated type: the entity under its own name, the
+/// retracted one's ID for a retraction, and the user errors.
+macro_rules! payloads {
+    ($ty:ident, $field:ident, $create:ident, $update:ident, $retract:ident, $retracted:ident) => {
+        #[doc = concat!("The result of `create", stringify!($ty), "`.")]
+        #[derive(SimpleObject)]
+        pub struct $create {
+            /// The new row; `null` when nothing was written.
+            pub $field: Option<$ty>,
+            /// Why nothing was written; empty on success.
+            pub user_errors: Vec<UserError>,
+        }
+
+        #[doc = concat!("The result of `update", stringify!($ty), "`.")]
+        #[derive(SimpleObject)]
+        pub struct $update {
+            /// The row as it now stands: changed, or, when nothing was written, as it was
+            /// (its `revision` is the one to expect).
+            pub $field: Option<$ty>,
+            /// Why nothing was written; empty on success.
+            pub user_errors: Vec<UserError>,
+        }
+
+        #[doc = concat!("The result of `retract", stringify!($ty), "`.")]
+        #[derive(SimpleObject)]
+        pub struct $retract {
+            /// The row's last state, now retracted (its revisions keep it); or, when
+            /// nothing was written, the row as it stands.
+            pub $field: Option<$ty>,
+            /// The ID of the retracted row.
+            pub $retracted: Option<ID>,
+            /// Why nothing was written; empty on success.
+            pub user_errors: Vec<UserError>,
+        }
+    };
+}
+
 mod curated;
+mod policies;
 mod tokens;
 
 use super::ids::{self, NodeType};
@@ -212,6 +250,7 @@ pub struct CreateReleasePayload {
 pub struct Mutation(
     ObservationMutation,
     curated::CuratedMutation,
+    policies::PolicyMutation,
     tokens::TokenMutation,
 );
 

@@ -4,15 +4,17 @@
 //! revision, and the row, its revision and its audit event committed together.
 //! A table's row is given as its dataset record, as a folder for `import` holds it.
 
+mod tables;
+
 use super::curation::{Problem, Written};
 use super::history::{self, Action, Author, Change};
-use crate::dataset::{IndicatorRecord, ProblemKind, SourceRecord};
-use crate::entities::{indicator, observation, source};
+use crate::dataset::ProblemKind;
+use crate::entities::{company, country, source};
 use crate::error::Error;
-use crate::seed::{Rows, Seeded, indicator_document, source_document};
+use crate::seed::Seeded;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, SqlErr,
+    QueryFilter, QuerySelect, SqlErr,
 };
 use serde::Serialize;
 
@@ -41,8 +43,16 @@ where
         problems: &mut Vec<Problem>,
     ) -> Result<Option<Self>, Error>;
 
-    /// The record the row was built from: what an update starts from.
-    fn record_of(&self) -> Self::Record;
+    /// The record the row was built from, its references by natural key: what an update
+    /// starts from, and what a revision shows.
+    async fn record_of(&self, db: &impl ConnectionTrait) -> Result<Self::Record, Error>;
+
+    /// The rows that still refer to this one, as "3 observations": a retraction is refused
+    /// while there are any. Foreign keys that restrict deletion refuse it in the database
+    /// too; this covers the ones that cascade, which would take the children silently.
+    async fn dependents(_db: &impl ConnectionTrait, _row: &Self) -> Result<Vec<String>, Error> {
+        Ok(Vec::new())
+    }
 
     /// Rules an update must keep beyond a new row's, given the row it replaces.
     async fn check_update(
@@ -55,7 +65,7 @@ where
     }
 }
 
-fn problem(field: &str, kind: ProblemKind, message: impl Into<String>) -> Problem {
+pub(super) fn problem(field: &str, kind: ProblemKind, message: impl Into<String>) -> Problem {
     Problem {
         field: vec!["input".to_owned(), field.to_owned()],
         message: message.into(),
@@ -63,7 +73,7 @@ fn problem(field: &str, kind: ProblemKind, message: impl Into<String>) -> Proble
     }
 }
 
-fn blank(problems: &mut Vec<Problem>, fields: &[(&str, &str)]) {
+pub(super) fn blank(problems: &mut Vec<Problem>, fields: &[(&str, &str)]) {
     for (field, text) in fields {
         if text.trim().is_empty() {
             problems.push(problem(
@@ -74,6 +84,55 @@ fn blank(problems: &mut Vec<Problem>, fields: &[(&str, &str)]) {
         }
     }
 }
+
+/// The id of the row of `E` whose `key_column` is `key`, or a problem on `field`.
+pub(super) async fn reference<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    (id_column, key_column): (E::Column, E::Column),
+    (field, what, key): (&str, &str, &str),
+    problems: &mut Vec<Problem>,
+) -> Result<Option<i32>, Error> {
+    let found: Option<i32> = E::find()
+        .select_only()
+        .column(id_column)
+        .filter(key_column.eq(key))
+        .into_tuple()
+        .one(db)
+        .await?;
+    if found.is_none() {
+        let message = if key.trim().is_empty() {
+            format!("missing {what}: `{field}` must name one")
+        } else {
+            format!("no {what} has the key {key:?}")
+        };
+        problems.push(problem(field, ProblemKind::UnknownReference, message));
+    }
+    Ok(found)
+}
+
+/// The natural key of the row of `E` with this id: how a record names what it refers to.
+/// An old revision may refer to a row retracted since, which has no live key any more.
+pub(super) async fn key_by_id<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    (id_column, key_column): (E::Column, E::Column),
+    id: i32,
+) -> Result<String, Error> {
+    let found: Option<String> = E::find()
+        .select_only()
+        .column(key_column)
+        .filter(id_column.eq(id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(found.unwrap_or_else(|| format!("(retracted, id {id})")))
+}
+
+pub(super) const COUNTRY: (country::Column, country::Column) =
+    (country::Column::Id, country::Column::Code);
+pub(super) const SOURCE: (source::Column, source::Column) =
+    (source::Column::Id, source::Column::Slug);
+pub(super) const COMPANY: (company::Column, company::Column) =
+    (company::Column::Id, company::Column::Slug);
 
 fn json<R: Serialize>(record: &R) -> Option<serde_json::Value> {
     serde_json::to_value(record).ok()
@@ -123,6 +182,7 @@ where
         });
     }
     let after = json(&record);
+    let key = M::key_of(&record).to_owned();
     let built = M::build(&txn, record, &mut problems).await?;
     let (Some(row), true) = (built, problems.is_empty()) else {
         txn.rollback().await?;
@@ -131,7 +191,6 @@ where
             current: None,
         });
     };
-    let key = M::key_of(&row.record_of()).to_owned();
     M::Entity::insert(row.into_insert())
         .exec_without_returning(&txn)
         .await?;
@@ -176,7 +235,7 @@ where
     };
     let mut problems: Vec<Problem> = blank_reason(author).into_iter().collect();
     problems.extend(stale(before.revision_number(), expected_revision, M::TYPE));
-    let before_record = before.record_of();
+    let before_record = before.record_of(&txn).await?;
     let mut record = before_record.clone();
     patch(&mut record);
     let after_json = json(&record);
@@ -234,6 +293,11 @@ where
         .into_iter()
         .chain(stale(before.revision_number(), expected_revision, M::TYPE))
         .collect();
+    let mut problems = problems;
+    let dependents = M::dependents(&txn, &before).await?;
+    if !dependents.is_empty() {
+        problems.push(in_use::<M>(&dependents.join(", ")));
+    }
     if !problems.is_empty() {
         txn.rollback().await?;
         return Ok(Written::Refused {
@@ -249,7 +313,7 @@ where
             entity_type: M::TYPE,
             entity_id,
             revision: before.revision_number() + 1,
-            before: json(&before.record_of()),
+            before: json(&before.record_of(&txn).await?),
             after: None,
         },
     )
@@ -261,14 +325,7 @@ where
         Err(error) if is_foreign_key_violation(&error) => {
             txn.rollback().await?;
             return Ok(Written::Refused {
-                problems: vec![Problem {
-                    field: vec!["id".to_owned()],
-                    message: format!(
-                        "other rows still refer to this {}: retract or change them first",
-                        M::TYPE
-                    ),
-                    kind: ProblemKind::InUse,
-                }],
+                problems: vec![in_use::<M>("other rows")],
                 current: Some(before),
             });
         }
@@ -280,6 +337,35 @@ where
     Ok(Written::Done(retracted))
 }
 
+fn in_use<M: Curated>(dependents: &str) -> Problem
+where
+    M::Entity: EntityTrait<Model = M>,
+{
+    Problem {
+        field: vec!["id".to_owned()],
+        message: format!(
+            "{dependents} still refer to this {}: retract or change them first",
+            M::TYPE
+        ),
+        kind: ProblemKind::InUse,
+    }
+}
+
+/// How many rows of `E` match `condition`, as "3 observations"; `None` for none.
+pub(super) async fn count_of<E>(
+    db: &impl ConnectionTrait,
+    condition: sea_orm::Condition,
+    what: &str,
+) -> Result<Option<String>, Error>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    use sea_orm::PaginatorTrait;
+    let count = E::find().filter(condition).count(db).await?;
+    Ok((count > 0).then(|| format!("{count} {what}")))
+}
+
 /// Whether a write failed because another row still refers to the one it removes. SQLite
 /// reports a deletion that breaks a foreign key with an extended code (1811) that SeaORM
 /// does not classify, so its message is the test there.
@@ -288,145 +374,4 @@ fn is_foreign_key_violation(error: &DbErr) -> bool {
         error.sql_err(),
         Some(SqlErr::ForeignKeyConstraintViolation(_))
     ) || error.to_string().contains("FOREIGN KEY constraint failed")
-}
-
-#[async_trait::async_trait]
-impl Curated for source::Model {
-    type Record = SourceRecord;
-    const TYPE: &'static str = "Source";
-
-    fn key_of(record: &SourceRecord) -> &str {
-        &record.slug
-    }
-
-    async fn find(db: &(impl ConnectionTrait), key: &str) -> Result<Option<Self>, Error> {
-        Ok(source::Entity::find()
-            .filter(source::Column::Slug.eq(key))
-            .one(db)
-            .await?)
-    }
-
-    async fn build(
-        _db: &(impl ConnectionTrait),
-        record: SourceRecord,
-        problems: &mut Vec<Problem>,
-    ) -> Result<Option<Self>, Error> {
-        let before = problems.len();
-        blank(
-            problems,
-            &[
-                ("slug", &record.slug),
-                ("kind", &record.kind),
-                ("publisher", &record.publisher),
-                ("title", &record.title),
-                ("paperReference", &record.paper_reference),
-            ],
-        );
-        let document = source_document(&record);
-        let rows = Rows {
-            now: history::now(),
-        };
-        Ok((problems.len() == before).then(|| rows.source(record, document)))
-    }
-
-    fn record_of(&self) -> SourceRecord {
-        SourceRecord {
-            slug: self.slug.clone(),
-            kind: self.kind.clone(),
-            publisher: self.publisher.clone(),
-            authors: self.authors.clone(),
-            title: self.title.clone(),
-            container: self.container.clone(),
-            published_on: self.published_on.clone(),
-            accessed_on: self.accessed_on.clone(),
-            url: self.url.clone(),
-            doi: self.doi.clone(),
-            paper_reference: self.paper_reference.clone(),
-            note: self.note.clone(),
-        }
-    }
-}
-
-#[async_trait::async_trait]
-impl Curated for indicator::Model {
-    type Record = IndicatorRecord;
-    const TYPE: &'static str = "Indicator";
-
-    fn key_of(record: &IndicatorRecord) -> &str {
-        &record.code
-    }
-
-    async fn find(db: &(impl ConnectionTrait), key: &str) -> Result<Option<Self>, Error> {
-        Ok(indicator::Entity::find()
-            .filter(indicator::Column::Code.eq(key))
-            .one(db)
-            .await?)
-    }
-
-    async fn build(
-        _db: &(impl ConnectionTrait),
-        record: IndicatorRecord,
-        problems: &mut Vec<Problem>,
-    ) -> Result<Option<Self>, Error> {
-        let before = problems.len();
-        blank(
-            problems,
-            &[
-                ("code", &record.code),
-                ("name", &record.name),
-                ("description", &record.description),
-                ("unit", &record.unit),
-                ("scale", &record.scale),
-                ("measure", &record.measure),
-                ("topic", &record.topic),
-            ],
-        );
-        let document = indicator_document(&record);
-        let rows = Rows {
-            now: history::now(),
-        };
-        Ok((problems.len() == before).then(|| rows.indicator(record, document)))
-    }
-
-    fn record_of(&self) -> IndicatorRecord {
-        IndicatorRecord {
-            code: self.code.clone(),
-            name: self.name.clone(),
-            description: self.description.clone(),
-            unit: self.unit.clone(),
-            scale: self.scale.clone(),
-            measure: self.measure.clone(),
-            topic: self.topic.clone(),
-            caveat: self.caveat.clone(),
-        }
-    }
-
-    /// An indicator's figures are in its unit and scale: those change only while it has
-    /// none.
-    async fn check_update(
-        db: &(impl ConnectionTrait),
-        before: &Self,
-        after: &Self,
-        problems: &mut Vec<Problem>,
-    ) -> Result<(), Error> {
-        if before.unit == after.unit && before.scale == after.scale {
-            return Ok(());
-        }
-        let figures = observation::Entity::find()
-            .filter(observation::Column::IndicatorId.eq(before.id))
-            .count(db)
-            .await?;
-        if figures > 0 {
-            problems.push(problem(
-                "unit",
-                ProblemKind::WrongUnit,
-                format!(
-                    "{figures} observation(s) of {} are in {} ({}): correct or retract them \
-                     before the indicator's unit or scale changes",
-                    before.code, before.unit, before.scale
-                ),
-            ));
-        }
-        Ok(())
-    }
 }

@@ -1,0 +1,322 @@
+//! Each curated table's part: its natural key, how its record is checked and built into
+//! a row (references resolved by slug or code), and how a row reads back as its record.
+
+use super::{COMPANY, COUNTRY, Curated, SOURCE, blank, count_of, key_by_id, problem, reference};
+use crate::dataset::{
+    CompanySanctionRecord, IndicatorRecord, PolicyRecord, ProblemKind, SourceRecord,
+};
+use crate::entities::{
+    company, company_sanction, country, indicator, observation, policy, policy_city,
+    policy_company, source,
+};
+use crate::error::Error;
+use crate::seed::{Rows, indicator_document, policy_document, source_document};
+use crate::store::curation::Problem;
+use crate::store::history;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+#[async_trait::async_trait]
+impl Curated for source::Model {
+    type Record = SourceRecord;
+    const TYPE: &'static str = "Source";
+
+    fn key_of(record: &SourceRecord) -> &str {
+        &record.slug
+    }
+
+    async fn find(db: &(impl ConnectionTrait), key: &str) -> Result<Option<Self>, Error> {
+        Ok(source::Entity::find()
+            .filter(source::Column::Slug.eq(key))
+            .one(db)
+            .await?)
+    }
+
+    async fn build(
+        _db: &(impl ConnectionTrait),
+        record: SourceRecord,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<Self>, Error> {
+        let before = problems.len();
+        blank(
+            problems,
+            &[
+                ("slug", &record.slug),
+                ("kind", &record.kind),
+                ("publisher", &record.publisher),
+                ("title", &record.title),
+                ("paperReference", &record.paper_reference),
+            ],
+        );
+        let document = source_document(&record);
+        let rows = Rows {
+            now: history::now(),
+        };
+        Ok((problems.len() == before).then(|| rows.source(record, document)))
+    }
+
+    async fn record_of(&self, _db: &impl ConnectionTrait) -> Result<SourceRecord, Error> {
+        Ok(SourceRecord {
+            slug: self.slug.clone(),
+            kind: self.kind.clone(),
+            publisher: self.publisher.clone(),
+            authors: self.authors.clone(),
+            title: self.title.clone(),
+            container: self.container.clone(),
+            published_on: self.published_on.clone(),
+            accessed_on: self.accessed_on.clone(),
+            url: self.url.clone(),
+            doi: self.doi.clone(),
+            paper_reference: self.paper_reference.clone(),
+            note: self.note.clone(),
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl Curated for indicator::Model {
+    type Record = IndicatorRecord;
+    const TYPE: &'static str = "Indicator";
+
+    fn key_of(record: &IndicatorRecord) -> &str {
+        &record.code
+    }
+
+    async fn find(db: &(impl ConnectionTrait), key: &str) -> Result<Option<Self>, Error> {
+        Ok(indicator::Entity::find()
+            .filter(indicator::Column::Code.eq(key))
+            .one(db)
+            .await?)
+    }
+
+    async fn build(
+        _db: &(impl ConnectionTrait),
+        record: IndicatorRecord,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<Self>, Error> {
+        let before = problems.len();
+        blank(
+            problems,
+            &[
+                ("code", &record.code),
+                ("name", &record.name),
+                ("description", &record.description),
+                ("unit", &record.unit),
+                ("scale", &record.scale),
+                ("measure", &record.measure),
+                ("topic", &record.topic),
+            ],
+        );
+        let document = indicator_document(&record);
+        let rows = Rows {
+            now: history::now(),
+        };
+        Ok((problems.len() == before).then(|| rows.indicator(record, document)))
+    }
+
+    async fn record_of(&self, _db: &impl ConnectionTrait) -> Result<IndicatorRecord, Error> {
+        Ok(IndicatorRecord {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            unit: self.unit.clone(),
+            scale: self.scale.clone(),
+            measure: self.measure.clone(),
+            topic: self.topic.clone(),
+            caveat: self.caveat.clone(),
+        })
+    }
+
+    async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
+        let figures = count_of::<observation::Entity>(
+            db,
+            Condition::all().add(observation::Column::IndicatorId.eq(row.id)),
+            "observations",
+        )
+        .await?;
+        Ok(figures.into_iter().collect())
+    }
+
+    /// An indicator's figures are in its unit and scale: those change only while it has
+    /// none.
+    async fn check_update(
+        db: &(impl ConnectionTrait),
+        before: &Self,
+        after: &Self,
+        problems: &mut Vec<Problem>,
+    ) -> Result<(), Error> {
+        if before.unit == after.unit && before.scale == after.scale {
+            return Ok(());
+        }
+        let figures = observation::Entity::find()
+            .filter(observation::Column::IndicatorId.eq(before.id))
+            .count(db)
+            .await?;
+        if figures > 0 {
+            problems.push(problem(
+                "unit",
+                ProblemKind::WrongUnit,
+                format!(
+                    "{figures} observation(s) of {} are in {} ({}): correct or retract them \
+                     before the indicator's unit or scale changes",
+                    before.code, before.unit, before.scale
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl Curated for policy::Model {
+    type Record = PolicyRecord;
+    const TYPE: &'static str = "Policy";
+
+    fn key_of(record: &PolicyRecord) -> &str {
+        &record.slug
+    }
+
+    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
+        Ok(policy::Entity::find()
+            .filter(policy::Column::Slug.eq(key))
+            .one(db)
+            .await?)
+    }
+
+    async fn build(
+        db: &impl ConnectionTrait,
+        record: PolicyRecord,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<Self>, Error> {
+        let before = problems.len();
+        blank(
+            problems,
+            &[
+                ("slug", &record.slug),
+                ("title", &record.title),
+                ("kind", &record.kind),
+                ("summary", &record.summary),
+                ("citedIn", &record.cited_in),
+            ],
+        );
+        let country = reference::<country::Entity>(
+            db,
+            COUNTRY,
+            ("country", "country", &record.country),
+            problems,
+        )
+        .await?;
+        let source =
+            reference::<source::Entity>(db, SOURCE, ("source", "source", &record.source), problems)
+                .await?;
+        let (Some(country), Some(source), true) = (country, source, problems.len() == before)
+        else {
+            return Ok(None);
+        };
+        let document = policy_document(&record);
+        let rows = Rows {
+            now: history::now(),
+        };
+        Ok(Some(rows.policy(record, country, source, document)))
+    }
+
+    async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
+        let cities = count_of::<policy_city::Entity>(
+            db,
+            Condition::all().add(policy_city::Column::PolicyId.eq(row.id)),
+            "links to cities",
+        )
+        .await?;
+        let companies = count_of::<policy_company::Entity>(
+            db,
+            Condition::all().add(policy_company::Column::PolicyId.eq(row.id)),
+            "links to companies",
+        )
+        .await?;
+        Ok(cities.into_iter().chain(companies).collect())
+    }
+
+    async fn record_of(&self, db: &impl ConnectionTrait) -> Result<PolicyRecord, Error> {
+        Ok(PolicyRecord {
+            slug: self.slug.clone(),
+            title: self.title.clone(),
+            country: key_by_id::<country::Entity>(db, COUNTRY, self.country_id).await?,
+            kind: self.kind.clone(),
+            issuer: self.issuer.clone(),
+            year: self.year,
+            start_year: self.start_year,
+            end_year: self.end_year,
+            target_year: self.target_year,
+            summary: self.summary.clone(),
+            source: key_by_id::<source::Entity>(db, SOURCE, self.source_id).await?,
+            cited_in: self.cited_in.clone(),
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl Curated for company_sanction::Model {
+    type Record = CompanySanctionRecord;
+    const TYPE: &'static str = "Sanction";
+
+    fn key_of(record: &CompanySanctionRecord) -> &str {
+        &record.slug
+    }
+
+    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
+        Ok(company_sanction::Entity::find()
+            .filter(company_sanction::Column::Slug.eq(key))
+            .one(db)
+            .await?)
+    }
+
+    async fn build(
+        db: &impl ConnectionTrait,
+        record: CompanySanctionRecord,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<Self>, Error> {
+        let before = problems.len();
+        blank(
+            problems,
+            &[
+                ("slug", &record.slug),
+                ("authority", &record.authority),
+                ("listName", &record.list_name),
+                ("action", &record.action),
+                ("description", &record.description),
+                ("citedIn", &record.cited_in),
+            ],
+        );
+        let company = reference::<company::Entity>(
+            db,
+            COMPANY,
+            ("company", "company", &record.company),
+            problems,
+        )
+        .await?;
+        let source =
+            reference::<source::Entity>(db, SOURCE, ("source", "source", &record.source), problems)
+                .await?;
+        let (Some(company), Some(source), true) = (company, source, problems.len() == before)
+        else {
+            return Ok(None);
+        };
+        let rows = Rows {
+            now: history::now(),
+        };
+        Ok(Some(rows.company_sanction(record, company, source)))
+    }
+
+    async fn record_of(&self, db: &impl ConnectionTrait) -> Result<CompanySanctionRecord, Error> {
+        Ok(CompanySanctionRecord {
+            slug: self.slug.clone(),
+            company: key_by_id::<company::Entity>(db, COMPANY, self.company_id).await?,
+            authority: self.authority.clone(),
+            list_name: self.list_name.clone(),
+            action: self.action.clone(),
+            year: self.year,
+            description: self.description.clone(),
+            source: key_by_id::<source::Entity>(db, SOURCE, self.source_id).await?,
+            cited_in: self.cited_in.clone(),
+        })
+    }
+}
