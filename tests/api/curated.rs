@@ -3,31 +3,9 @@
 //! revisions and audit events, a retraction refused while figures still cite the row, and
 //! admins making and revoking tokens.
 
-use crate::helpers::{TestApp, backends, spawn_app};
+use crate::helpers::{backends, send, spawn_app, token};
 use cityatlas::auth::Role;
-use cityatlas::store::tokens;
-use reqwest::header::AUTHORIZATION;
 use serde_json::{Value, json};
-
-async fn token(app: &TestApp, name: &str, role: Role) -> String {
-    let (_, secret) = tokens::create(&app.db, name, role, None)
-        .await
-        .expect("a token");
-    secret.expose().to_owned()
-}
-
-async fn send(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
-    let mut request = app
-        .client
-        .post(format!("{}/graphql", app.address))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(token) = token {
-        request = request.header(AUTHORIZATION, format!("Bearer {token}"));
-    }
-    let response = request.send().await.expect("request sent");
-    let status = response.status().as_u16();
-    (status, response.json().await.expect("a JSON body"))
-}
 
 const CREATE_SOURCE: &str = r#"mutation($input: CreateSourceInput!, $reason: String!) {
   createSource(input: $input, reason: $reason) {

@@ -2,7 +2,7 @@
 //! expected revisions, the revisions and audit log they leave, the response cache they
 //! clear, and edits that survive a restart.
 
-use crate::helpers::{TestApp, backends, spawn_app_on, spawn_app_with};
+use crate::helpers::{TestApp, backends, send, spawn_app_on, spawn_app_with, token};
 use cityatlas::auth::Role;
 use cityatlas::store::tokens;
 use reqwest::header::{AUTHORIZATION, ETAG, WWW_AUTHENTICATE};
@@ -27,27 +27,6 @@ const CREATE: &str = r#"mutation($input: CreateObservationInput!, $reason: Strin
 const RETRACT: &str = r#"mutation($id: ID!, $rev: Int!, $reason: String!) {
   retractObservation(id: $id, expectedRevision: $rev, reason: $reason) {
     observation { revision } retractedObservationId userErrors { field message code } } }"#;
-
-async fn token(app: &TestApp, name: &str, role: Role) -> String {
-    let (_, secret) = tokens::create(&app.db, name, role, None)
-        .await
-        .expect("a token");
-    secret.expose().to_owned()
-}
-
-/// POSTs a document with a bearer token (or none); the status and the body.
-async fn send(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
-    let mut request = app
-        .client
-        .post(format!("{}/graphql", app.address))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(token) = token {
-        request = request.header(AUTHORIZATION, format!("Bearer {token}"));
-    }
-    let response = request.send().await.expect("request sent");
-    let status = response.status().as_u16();
-    (status, response.json().await.expect("a JSON body"))
-}
 
 async fn china_2024(app: &TestApp) -> Value {
     app.data(CHINA_2024).await["observations"]["nodes"][0].clone()

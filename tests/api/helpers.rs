@@ -441,3 +441,30 @@ impl Drop for ServerProcess {
         let _ = std::fs::remove_file(&self.database);
     }
 }
+
+/// Makes an API token of `role` straight in the database; its secret.
+pub async fn token(app: &TestApp, name: &str, role: cityatlas::auth::Role) -> String {
+    let (_, secret) = cityatlas::store::tokens::create(&app.db, name, role, None)
+        .await
+        .expect("a token");
+    secret.expose().to_owned()
+}
+
+/// POSTs a document with a bearer token (or none); the status and the body.
+pub async fn send(
+    app: &TestApp,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> (u16, Value) {
+    let mut request = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.header(reqwest::header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let response = request.send().await.expect("request sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("a JSON body"))
+}
