@@ -31,6 +31,8 @@ pub enum ProblemKind {
     StaleRevision,
     /// Other rows still refer to the row to retract.
     InUse,
+    /// A code of the wrong form, e.g. a country code that is not ISO 3166-1 alpha-2.
+    InvalidCode,
 }
 
 /// One rule an observation breaks, with the dataset column it concerns.

@@ -19,6 +19,18 @@ impl StrategicDimension {
         self.0.revision
     }
 
+    /// Every state this row has had, oldest first, each with who changed it, when and why.
+    async fn revisions(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> async_graphql::Result<Vec<super::revisions::Revision>> {
+        let revisions = super::loaders(ctx)?
+            .load_one(super::loaders::RevisionsOfDimension(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(super::revisions::Revision::all_of(super::writer(ctx)?, revisions).await?)
+    }
+
     /// When this row was first recorded here.
     async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.created_at

@@ -524,6 +524,30 @@ pub struct RevisionsOfPolicy(pub i32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RevisionsOfSanction(pub i32);
 
+/// Every state a region has had, oldest first: `RevisionsOfRegion(id)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RevisionsOfRegion(pub i32);
+
+/// Every state a country has had, oldest first: `RevisionsOfCountry(id)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RevisionsOfCountry(pub i32);
+
+/// Every state a city has had, oldest first: `RevisionsOfCity(id)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RevisionsOfCity(pub i32);
+
+/// Every state a company has had, oldest first: `RevisionsOfCompany(id)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RevisionsOfCompany(pub i32);
+
+/// Every state a project has had, oldest first: `RevisionsOfProject(id)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RevisionsOfProject(pub i32);
+
+/// Every state a row of Table 1 has had, oldest first: `RevisionsOfDimension(id)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RevisionsOfDimension(pub i32);
+
 macro_rules! revisions_loader {
     ($key:ident, $entity:ident) => {
         impl Loader<$key> for AtlasLoader {
@@ -546,6 +570,12 @@ revisions_loader!(RevisionsOfSource, source);
 revisions_loader!(RevisionsOfIndicator, indicator);
 revisions_loader!(RevisionsOfPolicy, policy);
 revisions_loader!(RevisionsOfSanction, company_sanction);
+revisions_loader!(RevisionsOfRegion, region);
+revisions_loader!(RevisionsOfCountry, country);
+revisions_loader!(RevisionsOfCity, city);
+revisions_loader!(RevisionsOfCompany, company);
+revisions_loader!(RevisionsOfProject, project);
+revisions_loader!(RevisionsOfDimension, strategic_dimension);
 
 /// Every release, oldest first: `AllReleases` once per request, however many figures cite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

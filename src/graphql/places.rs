@@ -28,6 +28,18 @@ impl Country {
         self.0.revision
     }
 
+    /// Every state this row has had, oldest first, each with who changed it, when and why.
+    async fn revisions(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> async_graphql::Result<Vec<super::revisions::Revision>> {
+        let revisions = super::loaders(ctx)?
+            .load_one(super::loaders::RevisionsOfCountry(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(super::revisions::Revision::all_of(super::writer(ctx)?, revisions).await?)
+    }
+
     /// When this row was first recorded here.
     async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.created_at
@@ -194,6 +206,18 @@ impl Region {
         self.0.revision
     }
 
+    /// Every state this row has had, oldest first, each with who changed it, when and why.
+    async fn revisions(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> async_graphql::Result<Vec<super::revisions::Revision>> {
+        let revisions = super::loaders(ctx)?
+            .load_one(super::loaders::RevisionsOfRegion(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(super::revisions::Revision::all_of(super::writer(ctx)?, revisions).await?)
+    }
+
     /// When this row was first recorded here.
     async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.created_at
@@ -290,6 +314,18 @@ impl City {
     /// How many states this row has had: 1 as first recorded, one more for each change.
     async fn revision(&self) -> i32 {
         self.0.revision
+    }
+
+    /// Every state this row has had, oldest first, each with who changed it, when and why.
+    async fn revisions(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> async_graphql::Result<Vec<super::revisions::Revision>> {
+        let revisions = super::loaders(ctx)?
+            .load_one(super::loaders::RevisionsOfCity(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(super::revisions::Revision::all_of(super::writer(ctx)?, revisions).await?)
     }
 
     /// When this row was first recorded here.

@@ -17,7 +17,10 @@ pub struct Revision {
 }
 
 impl Revision {
-    /// Every state of a row, its references named by their live keys.
+    /// Every state of a row. A curated change's own record of it (the audit event's
+    /// `after`, or `before` for a retraction) is the state as written, rows it owns
+    /// included; a dataset import keeps none per row, so its states are read back from the
+    /// revision, references named by their live keys.
     pub async fn all_of<M>(
         db: &DatabaseConnection,
         revisions: Vec<history::Revision<M>>,
@@ -28,9 +31,20 @@ impl Revision {
     {
         let mut all = Vec::with_capacity(revisions.len());
         for revision in revisions {
-            let record = revision.state.record_of(db).await?;
+            let written = if revision.retracted {
+                revision.event.before.as_deref()
+            } else {
+                revision.event.after.as_deref()
+            };
+            let state = match written.and_then(|text| serde_json::from_str(text).ok()) {
+                Some(state) => state,
+                None => {
+                    let record = revision.state.record_at(db, revision.event.id).await?;
+                    serde_json::to_value(record).unwrap_or_default()
+                }
+            };
             all.push(Self {
-                state: serde_json::to_value(record).unwrap_or_default(),
+                state,
                 revision: revision.state.revision_number(),
                 retracted: revision.retracted,
                 event: revision.event,

@@ -3,7 +3,10 @@
 
 use super::rows::{CompanyIds, ObservationIds, ProjectIds, Rows, parse_enum};
 use super::seeded::Seeded;
-use crate::dataset::{Dataset, IndicatorRecord, ObservationRecord, PolicyRecord, SourceRecord};
+use crate::dataset::{
+    CityRecord, CompanyRecord, CountryRecord, Dataset, IndicatorRecord, ObservationRecord,
+    PolicyRecord, ProjectRecord, RegionRecord, SourceRecord,
+};
 use crate::entities::subject::SubjectKind as Kind;
 use crate::entities::{
     city, company, company_sanction, country, indicator, observation, policy, policy_city,
@@ -58,14 +61,7 @@ impl Desired<'_> {
 
     pub fn regions(self, subjects: &Stored<subject::Model>) -> Built<region::Model> {
         each(&self.data.regions, |r| {
-            let search_text = document(
-                &r.name,
-                [
-                    r.code.as_str(),
-                    &r.kind,
-                    r.description.as_deref().unwrap_or_default(),
-                ],
-            );
+            let search_text = region_document(r);
             let subject = subject_id(subjects, Kind::Region, &r.code)?;
             Ok(self.rows.region(r.clone(), subject, search_text))
         })
@@ -77,14 +73,7 @@ impl Desired<'_> {
         regions: &Stored<region::Model>,
     ) -> Built<country::Model> {
         each(&self.data.countries, |c| {
-            let search_text = document(
-                &c.name,
-                [
-                    c.code.as_str(),
-                    &c.iso3,
-                    c.advantages.as_deref().unwrap_or_default(),
-                ],
-            );
+            let search_text = country_document(c);
             let subject = subject_id(subjects, Kind::Country, &c.code)?;
             let region = optional(regions, &c.region, "region")?.map(|r| r.id);
             Ok(self.rows.country(c.clone(), subject, region, search_text))
@@ -97,7 +86,7 @@ impl Desired<'_> {
         countries: &Stored<country::Model>,
     ) -> Built<city::Model> {
         each(&self.data.cities, |c| {
-            let search_text = document(&c.name, [c.slug.as_str(), &c.description]);
+            let search_text = city_document(c);
             let subject = subject_id(subjects, Kind::City, &c.slug)?;
             let country = lookup(countries, &c.country, "country")?.id;
             Ok(self.rows.city(c.clone(), subject, country, search_text))
@@ -113,7 +102,7 @@ impl Desired<'_> {
         parent_ids: &HashMap<String, i32>,
     ) -> Built<company::Model> {
         each(&self.data.companies, |c| {
-            let search_text = document(&c.name, [c.slug.as_str(), &c.sector, &c.description]);
+            let search_text = company_document(c);
             let ids = CompanyIds {
                 subject: subject_id(subjects, Kind::Company, &c.slug)?,
                 country: lookup(countries, &c.country, "country")?.id,
@@ -132,7 +121,7 @@ impl Desired<'_> {
         sources: &Stored<source::Model>,
     ) -> Built<project::Model> {
         each(&self.data.projects, |p| {
-            let search_text = document(&p.name, [p.slug.as_str(), &p.kind, &p.description]);
+            let search_text = project_document(p);
             let ids = ProjectIds {
                 subject: subject_id(subjects, Kind::Project, &p.slug)?,
                 city: optional(cities, &p.city, "city")?.map(|c| c.id),
@@ -262,6 +251,45 @@ impl Desired<'_> {
         }
         Ok(positions)
     }
+}
+
+/// What a region's `text` filter matches.
+pub(crate) fn region_document(r: &RegionRecord) -> String {
+    document(
+        &r.name,
+        [
+            r.code.as_str(),
+            &r.kind,
+            r.description.as_deref().unwrap_or_default(),
+        ],
+    )
+}
+
+/// What a country's `text` filter matches.
+pub(crate) fn country_document(c: &CountryRecord) -> String {
+    document(
+        &c.name,
+        [
+            c.code.as_str(),
+            &c.iso3,
+            c.advantages.as_deref().unwrap_or_default(),
+        ],
+    )
+}
+
+/// What a city's `text` filter matches.
+pub(crate) fn city_document(c: &CityRecord) -> String {
+    document(&c.name, [c.slug.as_str(), &c.description])
+}
+
+/// What a company's `text` filter matches.
+pub(crate) fn company_document(c: &CompanyRecord) -> String {
+    document(&c.name, [c.slug.as_str(), &c.sector, &c.description])
+}
+
+/// What a project's `text` filter matches.
+pub(crate) fn project_document(p: &ProjectRecord) -> String {
+    document(&p.name, [p.slug.as_str(), &p.kind, &p.description])
 }
 
 /// What a source's `text` filter matches.

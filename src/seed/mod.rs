@@ -12,9 +12,10 @@ pub(crate) mod rows;
 mod seeded;
 
 pub(crate) use desired::{
-    indicator_document, observation_document, policy_document, source_document,
+    city_document, company_document, country_document, indicator_document, observation_document,
+    policy_document, project_document, region_document, source_document,
 };
-pub(crate) use rows::{ObservationIds, Rows};
+pub(crate) use rows::{CompanyIds, ObservationIds, ProjectIds, Rows};
 use seeded::Names;
 pub(crate) use seeded::Seeded;
 

@@ -208,6 +208,37 @@ pub struct Revision<M> {
     pub event: audit_event::Model,
 }
 
+/// The rows of `E` that `condition` picks (on unqualified columns) as they stood once
+/// `event` had committed: what a row owns, read beside one of the row's revisions.
+pub async fn states_at<E>(
+    db: &impl ConnectionTrait,
+    condition: SimpleExpr,
+    event: i32,
+) -> Result<Vec<E::Model>, Error>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult,
+{
+    let superseded = Alias::new("superseded_by_event");
+    let mut select = Query::select();
+    select
+        .columns(E::Column::iter().map(|column| Alias::new(column.as_str())))
+        .from(revisions_table::<E>())
+        .and_where(condition)
+        .and_where(Expr::col(Alias::new("event_id")).lte(event))
+        .and_where(
+            Expr::col(superseded.clone())
+                .is_null()
+                .or(Expr::col(superseded).gt(event)),
+        )
+        .and_where(Expr::col(Alias::new("retracted")).eq(false));
+    let rows = db.query_all(&select).await?;
+    Ok(rows
+        .iter()
+        .map(|row| E::Model::from_query_result(row, ""))
+        .collect::<Result<_, _>>()?)
+}
+
 /// Every state of the rows with these ids, oldest first, grouped by id.
 pub async fn revisions_by_id<E>(
     db: &impl ConnectionTrait,

@@ -3,7 +3,7 @@
 
 use crate::entities::{
     city, company, company_sanction, country, indicator, observation, policy, policy_city,
-    policy_company, project, project_company, release, source, strategic_dimension,
+    policy_company, project, project_company, region, release, source, strategic_dimension,
     strategic_position,
 };
 use sea_orm::sea_query::{
@@ -51,12 +51,24 @@ pub enum Relation {
     RevisionsOfPolicy,
     /// The states one sanction has had.
     RevisionsOfSanction,
+    /// The states one region has had.
+    RevisionsOfRegion,
+    /// The states one country has had.
+    RevisionsOfCountry,
+    /// The states one city has had.
+    RevisionsOfCity,
+    /// The states one company has had.
+    RevisionsOfCompany,
+    /// The states one project has had.
+    RevisionsOfProject,
+    /// The states one row of Table 1 has had.
+    RevisionsOfDimension,
     /// Every release of the dataset.
     Releases,
 }
 
 impl Relation {
-    pub const ALL: [Relation; 28] = [
+    pub const ALL: [Relation; 34] = [
         Relation::CountriesOfRegion,
         Relation::CitiesOfCountry,
         Relation::CompaniesOfCountry,
@@ -84,6 +96,12 @@ impl Relation {
         Relation::RevisionsOfIndicator,
         Relation::RevisionsOfPolicy,
         Relation::RevisionsOfSanction,
+        Relation::RevisionsOfRegion,
+        Relation::RevisionsOfCountry,
+        Relation::RevisionsOfCity,
+        Relation::RevisionsOfCompany,
+        Relation::RevisionsOfProject,
+        Relation::RevisionsOfDimension,
         Relation::Releases,
     ];
 }
@@ -145,6 +163,12 @@ fn largest_group_of(relation: Relation) -> SelectStatement {
         RevisionsOfIndicator => revisions_per_row(indicator::Entity),
         RevisionsOfPolicy => revisions_per_row(policy::Entity),
         RevisionsOfSanction => revisions_per_row(company_sanction::Entity),
+        RevisionsOfRegion => revisions_per_row(region::Entity),
+        RevisionsOfCountry => revisions_per_row(country::Entity),
+        RevisionsOfCity => revisions_per_row(city::Entity),
+        RevisionsOfCompany => revisions_per_row(company::Entity),
+        RevisionsOfProject => revisions_per_row(project::Entity),
+        RevisionsOfDimension => revisions_per_row(strategic_dimension::Entity),
         Releases => rows_per::<_, release::Column>(release::Entity, []),
     }
 }

@@ -7,6 +7,7 @@ mod cli;
 mod contract;
 mod cost;
 mod curated;
+mod curated_places;
 mod curation;
 mod dataloaders;
 mod derived;

@@ -217,6 +217,12 @@ fn list_source(parent: &str, field: &str) -> Option<ListSource> {
         ("Indicator", "revisions") => Data(RevisionsOfIndicator),
         ("Policy", "revisions") => Data(RevisionsOfPolicy),
         ("Sanction", "revisions") => Data(RevisionsOfSanction),
+        ("Region", "revisions") => Data(RevisionsOfRegion),
+        ("Country", "revisions") => Data(RevisionsOfCountry),
+        ("City", "revisions") => Data(RevisionsOfCity),
+        ("Company", "revisions") => Data(RevisionsOfCompany),
+        ("Project", "revisions") => Data(RevisionsOfProject),
+        ("StrategicDimension", "revisions") => Data(RevisionsOfDimension),
         // One per check a write makes, at most.
         (payload, "userErrors") if payload.ends_with("Payload") => Fixed(16),
         ("Query", "releases") => Data(Releases),

@@ -9,9 +9,9 @@ use crate::error::GraphqlResultExt;
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::indicators::Indicator;
 use crate::graphql::sources::Source;
-use crate::store::curated::{self, Curated};
+use crate::store::curated::{self, Curated, link_key};
 use crate::store::curation::Written;
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Result, SimpleObject};
 use sea_orm::EntityTrait;
 
 /// What a write gave back: the row (new, changed, retracted, or as it stands when
@@ -22,7 +22,10 @@ pub(super) struct Outcome<M> {
     pub(super) user_errors: Vec<UserError>,
 }
 
-impl<M> Outcome<M> {
+impl<M: Curated> Outcome<M>
+where
+    M::Entity: EntityTrait<Model = M>,
+{
     fn refused(error: UserError) -> Self {
         Self {
             row: None,
@@ -31,7 +34,7 @@ impl<M> Outcome<M> {
         }
     }
 
-    fn from_written(written: Written<M>, id: &ID, node: NodeType) -> Self {
+    fn from_written(written: Written<M>, id: &ID) -> Self {
         match written {
             Written::Done(row) => Self {
                 row: Some(row),
@@ -50,7 +53,8 @@ impl<M> Outcome<M> {
                 &["id"],
                 UserErrorCode::NotFound,
                 format!(
-                    "no live {node:?} has the ID {:?}; it may have been retracted",
+                    "no live {} has the ID {:?}; it may have been retracted",
+                    M::TYPE,
                     id.as_str()
                 ),
             )),
@@ -58,10 +62,17 @@ impl<M> Outcome<M> {
     }
 }
 
-/// The natural key inside a global ID of `node`'s type, or the user error to report.
-fn key_of(id: &ID, node: NodeType) -> Result<String, UserError> {
-    match ids::decode(id) {
-        Ok((found, key)) if found == node => Ok(key),
+/// The row a mutation names: its natural key, and the ID the audit log and the change
+/// feed name it by.
+pub(super) struct Target {
+    pub(super) key: String,
+    pub(super) id: ID,
+}
+
+/// The row a global ID of `node`'s type names.
+pub(super) fn node(id: ID, node: NodeType) -> Result<Target, UserError> {
+    match ids::decode(&id) {
+        Ok((found, key)) if found == node => Ok(Target { key, id }),
         _ => Err(UserError::new(
             &["id"],
             UserErrorCode::InvalidId,
@@ -70,6 +81,34 @@ fn key_of(id: &ID, node: NodeType) -> Result<String, UserError> {
     }
 }
 
+/// The link between the rows two global IDs name, as `(argument, ID, type)`: its key is
+/// their two keys joined by `/`, and its ID their two IDs (which never hold a `/`).
+pub(super) fn link(
+    first: (&str, ID, NodeType),
+    second: (&str, ID, NodeType),
+) -> Result<Target, UserError> {
+    let end = |(argument, id, node): (&str, ID, NodeType)| match ids::decode(&id) {
+        Ok((found, key)) if found == node => Ok((key, id)),
+        _ => Err(UserError::new(
+            &[argument],
+            UserErrorCode::InvalidId,
+            format!("{:?} is not the ID of a {node:?}", id.as_str()),
+        )),
+    };
+    let (first_key, first_id) = end(first)?;
+    let (second_key, second_id) = end(second)?;
+    Ok(Target {
+        key: link_key(&first_key, &second_key),
+        id: link_id(&first_id, &second_id),
+    })
+}
+
+/// The ID a link answers to in the audit log and the change feed.
+pub(super) fn link_id(first: &ID, second: &ID) -> ID {
+    ID(format!("{}/{}", first.as_str(), second.as_str()))
+}
+
+/// Creates a node of `node`'s type.
 pub(super) async fn create<M>(
     ctx: &Context<'_>,
     node: NodeType,
@@ -80,18 +119,31 @@ where
     M: Curated,
     M::Entity: EntityTrait<Model = M>,
 {
+    let id = ids::encode(node, &M::key_of(&record));
+    create_at(ctx, id, record, reason).await
+}
+
+/// Creates a row that will answer to `id`.
+pub(super) async fn create_at<M>(
+    ctx: &Context<'_>,
+    id: ID,
+    record: M::Record,
+    reason: String,
+) -> Result<Outcome<M>>
+where
+    M: Curated,
+    M::Entity: EntityTrait<Model = M>,
+{
     let author = require(ctx, Role::Editor, reason)?;
-    let id = ids::encode(node, M::key_of(&record));
     let written = curated::create::<M>(super::database(ctx)?, record, &author, id.to_string())
         .await
         .into_graphql()?;
-    Ok(Outcome::from_written(written, &id, node))
+    Ok(Outcome::from_written(written, &id))
 }
 
 pub(super) async fn update<M>(
     ctx: &Context<'_>,
-    node: NodeType,
-    id: ID,
+    target: Result<Target, UserError>,
     expected_revision: i32,
     patch: impl FnOnce(&mut M::Record) + Send,
     reason: String,
@@ -101,27 +153,26 @@ where
     M::Entity: EntityTrait<Model = M>,
 {
     let author = require(ctx, Role::Editor, reason)?;
-    let key = match key_of(&id, node) {
-        Ok(key) => key,
+    let target = match target {
+        Ok(target) => target,
         Err(error) => return Ok(Outcome::refused(error)),
     };
     let written = curated::update::<M>(
         super::database(ctx)?,
-        &key,
+        &target.key,
         expected_revision,
         patch,
         &author,
-        id.to_string(),
+        target.id.to_string(),
     )
     .await
     .into_graphql()?;
-    Ok(Outcome::from_written(written, &id, node))
+    Ok(Outcome::from_written(written, &target.id))
 }
 
 pub(super) async fn retract<M>(
     ctx: &Context<'_>,
-    node: NodeType,
-    id: ID,
+    target: Result<Target, UserError>,
     expected_revision: i32,
     reason: String,
 ) -> Result<Outcome<M>>
@@ -130,30 +181,30 @@ where
     M::Entity: EntityTrait<Model = M>,
 {
     let author = require(ctx, Role::Editor, reason)?;
-    let key = match key_of(&id, node) {
-        Ok(key) => key,
+    let target = match target {
+        Ok(target) => target,
         Err(error) => return Ok(Outcome::refused(error)),
     };
     let written = curated::retract::<M>(
         super::database(ctx)?,
-        &key,
+        &target.key,
         expected_revision,
         &author,
-        id.to_string(),
+        target.id.to_string(),
     )
     .await
     .into_graphql()?;
     let done = matches!(written, Written::Done(_));
-    let mut outcome = Outcome::from_written(written, &id, node);
+    let mut outcome = Outcome::from_written(written, &target.id);
     if done {
-        outcome.retracted = Some(id);
+        outcome.retracted = Some(target.id);
     }
     Ok(outcome)
 }
 
 /// Sets an optional field the way GraphQL clients expect: omitted keeps it, `null`
 /// clears it.
-pub(super) fn set_optional(field: &mut Option<String>, given: MaybeUndefined<String>) {
+pub(super) fn set_optional<T>(field: &mut Option<T>, given: MaybeUndefined<T>) {
     match given {
         MaybeUndefined::Undefined => {}
         MaybeUndefined::Null => *field = None,
@@ -161,7 +212,7 @@ pub(super) fn set_optional(field: &mut Option<String>, given: MaybeUndefined<Str
     }
 }
 
-pub(super) fn set(field: &mut String, given: Option<String>) {
+pub(super) fn set<T>(field: &mut T, given: Option<T>) {
     if let Some(value) = given {
         *field = value;
     }
@@ -328,134 +379,31 @@ impl UpdateIndicatorInput {
     }
 }
 
-payloads!(
-    Source,
-    source,
-    CreateSourcePayload,
-    UpdateSourcePayload,
-    RetractSourcePayload,
-    retracted_source_id
-);
-payloads!(
-    Indicator,
-    indicator,
-    CreateIndicatorPayload,
-    UpdateIndicatorPayload,
-    RetractIndicatorPayload,
-    retracted_indicator_id
+node_mutations!(
+    SourceMutation: Source over crate::entities::source::Model as Source,
+    record SourceRecord,
+    field source, retracted retracted_source_id,
+    create create_source(CreateSourceInput) -> CreateSourcePayload:
+        "Adds a source that figures can then cite. Takes an editor's token.",
+    update update_source(UpdateSourceInput) -> UpdateSourcePayload:
+        "Corrects a source at the revision the client read. Takes an editor's token.",
+    retract retract_source -> RetractSourcePayload:
+        "Retracts a source that no figure, project, policy or sanction cites any more. \
+         Takes an editor's token.",
+    described "The source.", "The source's global ID.",
+        "The source's `revision` when it was read.",
 );
 
-#[derive(Default)]
-pub struct CuratedMutation;
-
-#[Object]
-impl CuratedMutation {
-    /// Adds a source that figures can then cite. Takes an editor's token.
-    async fn create_source(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The source.")] input: CreateSourceInput,
-        #[graphql(desc = "Why it is added; the audit log keeps it.")] reason: String,
-    ) -> Result<CreateSourcePayload> {
-        let done = create(ctx, NodeType::Source, SourceRecord::from(input), reason).await?;
-        Ok(CreateSourcePayload {
-            source: done.row.map(Source),
-            user_errors: done.user_errors,
-        })
-    }
-
-    /// Corrects a source at the revision the client read. Takes an editor's token.
-    async fn update_source(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The source's global ID.")] id: ID,
-        #[graphql(desc = "The source's `revision` when it was read.")] expected_revision: i32,
-        #[graphql(desc = "The fields to change; the others stay.")] input: UpdateSourceInput,
-        #[graphql(desc = "Why it changes; the audit log keeps it.")] reason: String,
-    ) -> Result<UpdateSourcePayload> {
-        let patch = |record: &mut SourceRecord| input.apply(record);
-        let done = update(ctx, NodeType::Source, id, expected_revision, patch, reason).await?;
-        Ok(UpdateSourcePayload {
-            source: done.row.map(Source),
-            user_errors: done.user_errors,
-        })
-    }
-
-    /// Retracts a source that no figure, project, policy or sanction cites any more.
-    /// Takes an editor's token.
-    async fn retract_source(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The source's global ID.")] id: ID,
-        #[graphql(desc = "The source's `revision` when it was read.")] expected_revision: i32,
-        #[graphql(desc = "Why it is retracted; the audit log keeps it.")] reason: String,
-    ) -> Result<RetractSourcePayload> {
-        let done = retract(ctx, NodeType::Source, id, expected_revision, reason).await?;
-        Ok(RetractSourcePayload {
-            source: done.row.map(Source),
-            retracted_source_id: done.retracted,
-            user_errors: done.user_errors,
-        })
-    }
-
-    /// Adds an indicator that figures can then be recorded for. Takes an editor's token.
-    async fn create_indicator(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The indicator.")] input: CreateIndicatorInput,
-        #[graphql(desc = "Why it is added; the audit log keeps it.")] reason: String,
-    ) -> Result<CreateIndicatorPayload> {
-        let done = create(
-            ctx,
-            NodeType::Indicator,
-            IndicatorRecord::from(input),
-            reason,
-        )
-        .await?;
-        Ok(CreateIndicatorPayload {
-            indicator: done.row.map(Indicator),
-            user_errors: done.user_errors,
-        })
-    }
-
-    /// Corrects an indicator at the revision the client read. Takes an editor's token.
-    async fn update_indicator(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The indicator's global ID.")] id: ID,
-        #[graphql(desc = "The indicator's `revision` when it was read.")] expected_revision: i32,
-        #[graphql(desc = "The fields to change; the others stay.")] input: UpdateIndicatorInput,
-        #[graphql(desc = "Why it changes; the audit log keeps it.")] reason: String,
-    ) -> Result<UpdateIndicatorPayload> {
-        let patch = |record: &mut IndicatorRecord| input.apply(record);
-        let done = update(
-            ctx,
-            NodeType::Indicator,
-            id,
-            expected_revision,
-            patch,
-            reason,
-        )
-        .await?;
-        Ok(UpdateIndicatorPayload {
-            indicator: done.row.map(Indicator),
-            user_errors: done.user_errors,
-        })
-    }
-
-    /// Retracts an indicator that has no figures any more. Takes an editor's token.
-    async fn retract_indicator(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The indicator's global ID.")] id: ID,
-        #[graphql(desc = "The indicator's `revision` when it was read.")] expected_revision: i32,
-        #[graphql(desc = "Why it is retracted; the audit log keeps it.")] reason: String,
-    ) -> Result<RetractIndicatorPayload> {
-        let done = retract(ctx, NodeType::Indicator, id, expected_revision, reason).await?;
-        Ok(RetractIndicatorPayload {
-            indicator: done.row.map(Indicator),
-            retracted_indicator_id: done.retracted,
-            user_errors: done.user_errors,
-        })
-    }
-}
+node_mutations!(
+    IndicatorMutation: Indicator over crate::entities::indicator::Model as Indicator,
+    record IndicatorRecord,
+    field indicator, retracted retracted_indicator_id,
+    create create_indicator(CreateIndicatorInput) -> CreateIndicatorPayload:
+        "Adds an indicator that figures can then be recorded for. Takes an editor's token.",
+    update update_indicator(UpdateIndicatorInput) -> UpdateIndicatorPayload:
+        "Corrects an indicator at the revision the client read. Takes an editor's token.",
+    retract retract_indicator -> RetractIndicatorPayload:
+        "Retracts an indicator that has no figures any more. Takes an editor's token.",
+    described "The indicator.", "The indicator's global ID.",
+        "The indicator's `revision` when it was read.",
+);

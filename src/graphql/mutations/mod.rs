@@ -39,7 +39,100 @@ macro_rules! payloads {
     };
 }
 
+/// The create, update and retract mutations of one curated node type, with their
+/// payloads, in an object of their own for `Mutation` to merge. The type's file gives its
+/// inputs (the create input converts into the table's record; the update input has
+/// `apply`, which edits it) and the words of its documentation.
+macro_rules! node_mutations {
+    (
+        $mutation:ident: $ty:ident over $model:ty as $node:ident, record $record:ty,
+        field $field:ident, retracted $retracted:ident,
+        create $create:ident($create_input:ty) -> $create_payload:ident: $create_doc:literal,
+        update $update:ident($update_input:ty) -> $update_payload:ident: $update_doc:literal,
+        retract $retract:ident -> $retract_payload:ident: $retract_doc:literal,
+        described $input_doc:literal, $id_doc:literal, $revision_doc:literal $(,)?
+    ) => {
+        payloads!(
+            $ty,
+            $field,
+            $create_payload,
+            $update_payload,
+            $retract_payload,
+            $retracted
+        );
+
+        #[derive(Default)]
+        pub struct $mutation;
+
+        #[async_graphql::Object]
+        impl $mutation {
+            #[doc = $create_doc]
+            async fn $create(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(desc = $input_doc)] input: $create_input,
+                #[graphql(desc = "Why it is added; the audit log keeps it.")] reason: String,
+            ) -> async_graphql::Result<$create_payload> {
+                let record = <$record>::from(input);
+                let done = super::curated::create::<$model>(
+                    ctx,
+                    crate::graphql::ids::NodeType::$node,
+                    record,
+                    reason,
+                )
+                .await?;
+                Ok($create_payload {
+                    $field: done.row.map($ty),
+                    user_errors: done.user_errors,
+                })
+            }
+
+            #[doc = $update_doc]
+            async fn $update(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(desc = $id_doc)] id: async_graphql::ID,
+                #[graphql(desc = $revision_doc)] expected_revision: i32,
+                #[graphql(desc = "The fields to change; the others stay.")] input: $update_input,
+                #[graphql(desc = "Why it changes; the audit log keeps it.")] reason: String,
+            ) -> async_graphql::Result<$update_payload> {
+                let target = super::curated::node(id, crate::graphql::ids::NodeType::$node);
+                let patch = |record: &mut $record| input.apply(record);
+                let done =
+                    super::curated::update::<$model>(ctx, target, expected_revision, patch, reason)
+                        .await?;
+                Ok($update_payload {
+                    $field: done.row.map($ty),
+                    user_errors: done.user_errors,
+                })
+            }
+
+            #[doc = $retract_doc]
+            async fn $retract(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(desc = $id_doc)] id: async_graphql::ID,
+                #[graphql(desc = $revision_doc)] expected_revision: i32,
+                #[graphql(desc = "Why it is retracted; the audit log keeps it.")] reason: String,
+            ) -> async_graphql::Result<$retract_payload> {
+                let target = super::curated::node(id, crate::graphql::ids::NodeType::$node);
+                let done =
+                    super::curated::retract::<$model>(ctx, target, expected_revision, reason)
+                        .await?;
+                Ok($retract_payload {
+                    $field: done.row.map($ty),
+                    $retracted: done.retracted,
+                    user_errors: done.user_errors,
+                })
+            }
+        }
+    };
+}
+
+mod comparison;
 mod curated;
+mod links;
+mod places;
 mod policies;
 mod tokens;
 
@@ -87,6 +180,8 @@ pub enum UserErrorCode {
     InvalidId,
     /// Other rows still refer to the row to retract: retract or change them first.
     InUse,
+    /// A code of the wrong form, e.g. a country code that is not ISO 3166-1 alpha-2.
+    InvalidCode,
 }
 
 impl From<ProblemKind> for UserErrorCode {
@@ -101,6 +196,7 @@ impl From<ProblemKind> for UserErrorCode {
             ProblemKind::WrongUnit => UserErrorCode::WrongUnit,
             ProblemKind::StaleRevision => UserErrorCode::StaleRevision,
             ProblemKind::InUse => UserErrorCode::InUse,
+            ProblemKind::InvalidCode => UserErrorCode::InvalidCode,
         }
     }
 }
@@ -249,8 +345,17 @@ pub struct CreateReleasePayload {
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     ObservationMutation,
-    curated::CuratedMutation,
+    curated::SourceMutation,
+    curated::IndicatorMutation,
+    places::RegionMutation,
+    places::CountryMutation,
+    places::CityMutation,
+    places::CompanyMutation,
+    places::ProjectMutation,
+    links::LinkMutation,
     policies::PolicyMutation,
+    policies::SanctionMutation,
+    comparison::StrategicDimensionMutation,
     tokens::TokenMutation,
 );
 

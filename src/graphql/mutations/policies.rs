@@ -2,19 +2,10 @@
 //! like every curated row (see `curated`), their references given by slug or code.
 
 use super::UserError;
-use super::curated::{create, retract, set, set_optional, update};
+use super::curated::{set, set_optional};
 use crate::dataset::{CompanySanctionRecord, PolicyRecord};
-use crate::graphql::ids::NodeType;
 use crate::graphql::organisations::{Policy, Sanction};
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
-
-fn set_year(field: &mut Option<i32>, given: MaybeUndefined<i32>) {
-    match given {
-        MaybeUndefined::Undefined => {}
-        MaybeUndefined::Null => *field = None,
-        MaybeUndefined::Value(value) => *field = Some(value),
-    }
-}
+use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
 
 /// A new policy, plan, law or initiative.
 #[derive(InputObject, Clone, Debug)]
@@ -97,10 +88,10 @@ impl UpdatePolicyInput {
         set(&mut record.country, self.country);
         set(&mut record.kind, self.kind);
         set_optional(&mut record.issuer, self.issuer);
-        set_year(&mut record.year, self.year);
-        set_year(&mut record.start_year, self.start_year);
-        set_year(&mut record.end_year, self.end_year);
-        set_year(&mut record.target_year, self.target_year);
+        set_optional(&mut record.year, self.year);
+        set_optional(&mut record.start_year, self.start_year);
+        set_optional(&mut record.end_year, self.end_year);
+        set_optional(&mut record.target_year, self.target_year);
         set(&mut record.summary, self.summary);
         set(&mut record.source, self.source);
         set(&mut record.cited_in, self.cited_in);
@@ -173,136 +164,38 @@ impl UpdateSanctionInput {
         set(&mut record.authority, self.authority);
         set(&mut record.list_name, self.list_name);
         set(&mut record.action, self.action);
-        set_year(&mut record.year, self.year);
+        set_optional(&mut record.year, self.year);
         set(&mut record.description, self.description);
         set(&mut record.source, self.source);
         set(&mut record.cited_in, self.cited_in);
     }
 }
 
-payloads!(
-    Policy,
-    policy,
-    CreatePolicyPayload,
-    UpdatePolicyPayload,
-    RetractPolicyPayload,
-    retracted_policy_id
-);
-payloads!(
-    Sanction,
-    sanction,
-    CreateSanctionPayload,
-    UpdateSanctionPayload,
-    RetractSanctionPayload,
-    retracted_sanction_id
+node_mutations!(
+    PolicyMutation: Policy over crate::entities::policy::Model as Policy,
+    record PolicyRecord,
+    field policy, retracted retracted_policy_id,
+    create create_policy(CreatePolicyInput) -> CreatePolicyPayload:
+        "Adds a policy. Takes an editor's token.",
+    update update_policy(UpdatePolicyInput) -> UpdatePolicyPayload:
+        "Corrects a policy at the revision the client read. Takes an editor's token.",
+    retract retract_policy -> RetractPolicyPayload:
+        "Retracts a policy that no city or company is linked to any more. Takes an \
+         editor's token.",
+    described "The policy.", "The policy's global ID.",
+        "The policy's `revision` when it was read.",
 );
 
-#[derive(Default)]
-pub struct PolicyMutation;
-
-#[Object]
-impl PolicyMutation {
-    /// Adds a policy. Takes an editor's token.
-    async fn create_policy(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The policy.")] input: CreatePolicyInput,
-        #[graphql(desc = "Why it is added; the audit log keeps it.")] reason: String,
-    ) -> Result<CreatePolicyPayload> {
-        let done = create(ctx, NodeType::Policy, PolicyRecord::from(input), reason).await?;
-        Ok(CreatePolicyPayload {
-            policy: done.row.map(Policy),
-            user_errors: done.user_errors,
-        })
-    }
-
-    /// Corrects a policy at the revision the client read. Takes an editor's token.
-    async fn update_policy(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The policy's global ID.")] id: ID,
-        #[graphql(desc = "The policy's `revision` when it was read.")] expected_revision: i32,
-        #[graphql(desc = "The fields to change; the others stay.")] input: UpdatePolicyInput,
-        #[graphql(desc = "Why it changes; the audit log keeps it.")] reason: String,
-    ) -> Result<UpdatePolicyPayload> {
-        let patch = |record: &mut PolicyRecord| input.apply(record);
-        let done = update(ctx, NodeType::Policy, id, expected_revision, patch, reason).await?;
-        Ok(UpdatePolicyPayload {
-            policy: done.row.map(Policy),
-            user_errors: done.user_errors,
-        })
-    }
-
-    /// Retracts a policy that no city or company is linked to any more. Takes an editor's
-    /// token.
-    async fn retract_policy(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The policy's global ID.")] id: ID,
-        #[graphql(desc = "The policy's `revision` when it was read.")] expected_revision: i32,
-        #[graphql(desc = "Why it is retracted; the audit log keeps it.")] reason: String,
-    ) -> Result<RetractPolicyPayload> {
-        let done = retract(ctx, NodeType::Policy, id, expected_revision, reason).await?;
-        Ok(RetractPolicyPayload {
-            policy: done.row.map(Policy),
-            retracted_policy_id: done.retracted,
-            user_errors: done.user_errors,
-        })
-    }
-
-    /// Adds a sanction of a company. Takes an editor's token.
-    async fn create_sanction(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The sanction.")] input: CreateSanctionInput,
-        #[graphql(desc = "Why it is added; the audit log keeps it.")] reason: String,
-    ) -> Result<CreateSanctionPayload> {
-        let record = CompanySanctionRecord::from(input);
-        let done = create(ctx, NodeType::Sanction, record, reason).await?;
-        Ok(CreateSanctionPayload {
-            sanction: done.row.map(Sanction),
-            user_errors: done.user_errors,
-        })
-    }
-
-    /// Corrects a sanction at the revision the client read. Takes an editor's token.
-    async fn update_sanction(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The sanction's global ID.")] id: ID,
-        #[graphql(desc = "The sanction's `revision` when it was read.")] expected_revision: i32,
-        #[graphql(desc = "The fields to change; the others stay.")] input: UpdateSanctionInput,
-        #[graphql(desc = "Why it changes; the audit log keeps it.")] reason: String,
-    ) -> Result<UpdateSanctionPayload> {
-        let patch = |record: &mut CompanySanctionRecord| input.apply(record);
-        let done = update(
-            ctx,
-            NodeType::Sanction,
-            id,
-            expected_revision,
-            patch,
-            reason,
-        )
-        .await?;
-        Ok(UpdateSanctionPayload {
-            sanction: done.row.map(Sanction),
-            user_errors: done.user_errors,
-        })
-    }
-
-    /// Retracts a sanction. Takes an editor's token.
-    async fn retract_sanction(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The sanction's global ID.")] id: ID,
-        #[graphql(desc = "The sanction's `revision` when it was read.")] expected_revision: i32,
-        #[graphql(desc = "Why it is retracted; the audit log keeps it.")] reason: String,
-    ) -> Result<RetractSanctionPayload> {
-        let done = retract(ctx, NodeType::Sanction, id, expected_revision, reason).await?;
-        Ok(RetractSanctionPayload {
-            sanction: done.row.map(Sanction),
-            retracted_sanction_id: done.retracted,
-            user_errors: done.user_errors,
-        })
-    }
-}
+node_mutations!(
+    SanctionMutation: Sanction over crate::entities::company_sanction::Model as Sanction,
+    record CompanySanctionRecord,
+    field sanction, retracted retracted_sanction_id,
+    create create_sanction(CreateSanctionInput) -> CreateSanctionPayload:
+        "Adds a sanction of a company. Takes an editor's token.",
+    update update_sanction(UpdateSanctionInput) -> UpdateSanctionPayload:
+        "Corrects a sanction at the revision the client read. Takes an editor's token.",
+    retract retract_sanction -> RetractSanctionPayload:
+        "Retracts a sanction. Takes an editor's token.",
+    described "The sanction.", "The sanction's global ID.",
+        "The sanction's `revision` when it was read.",
+);

@@ -4,17 +4,22 @@
 //! revision, and the row, its revision and its audit event committed together.
 //! A table's row is given as its dataset record, as a folder for `import` holds it.
 
+mod comparison;
+mod links;
+mod subjects;
 mod tables;
+
+pub(crate) use links::link_key;
 
 use super::curation::{Problem, Written};
 use super::history::{self, Action, Author, Change};
 use crate::dataset::ProblemKind;
-use crate::entities::{company, country, source};
+use crate::entities::{city, company, country, policy, project, region, source};
 use crate::error::Error;
-use crate::seed::Seeded;
+use crate::seed::{Rows, Seeded};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QuerySelect, SqlErr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter, QuerySelect, SqlErr,
 };
 use serde::Serialize;
 
@@ -29,8 +34,9 @@ where
     /// The type the schema and the audit log name the row by.
     const TYPE: &'static str;
 
-    /// The record's natural key (a slug or a code), which its global ID encodes.
-    fn key_of(record: &Self::Record) -> &str;
+    /// The record's natural key (a slug or a code; a link's two slugs joined by `/`),
+    /// which its global ID encodes.
+    fn key_of(record: &Self::Record) -> String;
 
     /// The live row with this natural key.
     async fn find(db: &(impl ConnectionTrait), key: &str) -> Result<Option<Self>, Error>;
@@ -47,11 +53,50 @@ where
     /// starts from, and what a revision shows.
     async fn record_of(&self, db: &impl ConnectionTrait) -> Result<Self::Record, Error>;
 
+    /// The record of one of the row's past states, which `event` made: as `record_of`,
+    /// with what the row owns read as it stood then.
+    async fn record_at(
+        &self,
+        db: &impl ConnectionTrait,
+        _event: i32,
+    ) -> Result<Self::Record, Error> {
+        self.record_of(db).await
+    }
+
     /// The rows that still refer to this one, as "3 observations": a retraction is refused
     /// while there are any. Foreign keys that restrict deletion refuse it in the database
     /// too; this covers the ones that cascade, which would take the children silently.
     async fn dependents(_db: &impl ConnectionTrait, _row: &Self) -> Result<Vec<String>, Error> {
         Ok(Vec::new())
+    }
+
+    /// Writes what the row owns beside it, once the row itself is written: a place's
+    /// subject on creation, a Table 1 row's positions. Their revisions share the row's
+    /// audit event.
+    async fn write_owned(
+        _txn: &DatabaseTransaction,
+        _row: &Self,
+        _record: &Self::Record,
+        _event: i32,
+        _created: bool,
+    ) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// Removes the live row and what it owns, their last states already recorded by the
+    /// caller for the row and here for what it owns. The inner error is the deletion's, so
+    /// that a row still referred to is told apart from a failure.
+    async fn remove(
+        txn: &DatabaseTransaction,
+        row: &Self,
+        _event: i32,
+    ) -> Result<Result<(), DbErr>, Error> {
+        Ok(row
+            .clone()
+            .into_active_model()
+            .delete(txn)
+            .await
+            .map(|_| ()))
     }
 
     /// Rules an update must keep beyond a new row's, given the row it replaces.
@@ -62,6 +107,13 @@ where
         _problems: &mut Vec<Problem>,
     ) -> Result<(), Error> {
         Ok(())
+    }
+}
+
+/// Row builders stamped now.
+pub(super) fn rows() -> Rows {
+    Rows {
+        now: history::now(),
     }
 }
 
@@ -133,6 +185,13 @@ pub(super) const SOURCE: (source::Column, source::Column) =
     (source::Column::Id, source::Column::Slug);
 pub(super) const COMPANY: (company::Column, company::Column) =
     (company::Column::Id, company::Column::Slug);
+pub(super) const REGION: (region::Column, region::Column) =
+    (region::Column::Id, region::Column::Code);
+pub(super) const CITY: (city::Column, city::Column) = (city::Column::Id, city::Column::Slug);
+pub(super) const PROJECT: (project::Column, project::Column) =
+    (project::Column::Id, project::Column::Slug);
+pub(super) const POLICY: (policy::Column, policy::Column) =
+    (policy::Column::Id, policy::Column::Slug);
 
 fn json<R: Serialize>(record: &R) -> Option<serde_json::Value> {
     serde_json::to_value(record).ok()
@@ -170,20 +229,20 @@ where
 {
     let txn = history::begin_write(db).await?;
     let mut problems: Vec<Problem> = blank_reason(author).into_iter().collect();
-    if M::find(&txn, M::key_of(&record)).await?.is_some() {
+    let key = M::key_of(&record);
+    if M::find(&txn, &key).await?.is_some() {
         problems.push(Problem {
             field: vec!["input".to_owned()],
             message: format!(
                 "a {} with the key {:?} exists already; change it with its update mutation",
                 M::TYPE,
-                M::key_of(&record)
+                key
             ),
             kind: ProblemKind::Duplicate,
         });
     }
     let after = json(&record);
-    let key = M::key_of(&record).to_owned();
-    let built = M::build(&txn, record, &mut problems).await?;
+    let built = M::build(&txn, record.clone(), &mut problems).await?;
     let (Some(row), true) = (built, problems.is_empty()) else {
         txn.rollback().await?;
         return Ok(Written::Refused {
@@ -211,6 +270,7 @@ where
     )
     .await?;
     history::record::<M::Entity>(&txn, &row.primary_key(), event, false).await?;
+    M::write_owned(&txn, &row, &record, event, true).await?;
     txn.commit().await?;
     Ok(Written::Done(row))
 }
@@ -239,7 +299,7 @@ where
     let mut record = before_record.clone();
     patch(&mut record);
     let after_json = json(&record);
-    let built = M::build(&txn, record, &mut problems).await?;
+    let built = M::build(&txn, record.clone(), &mut problems).await?;
     if let Some(after) = &built {
         M::check_update(&txn, &before, after, &mut problems).await?;
     }
@@ -267,6 +327,7 @@ where
     )
     .await?;
     history::record::<M::Entity>(&txn, &row.primary_key(), event, false).await?;
+    M::write_owned(&txn, &row, &record, event, false).await?;
     txn.commit().await?;
     Ok(Written::Done(row))
 }
@@ -319,9 +380,8 @@ where
     )
     .await?;
     history::record::<M::Entity>(&txn, &before.primary_key(), event, true).await?;
-    let deleted = before.clone().into_active_model().delete(&txn).await;
-    match deleted {
-        Ok(_) => {}
+    match M::remove(&txn, &before, event).await? {
+        Ok(()) => {}
         Err(error) if is_foreign_key_violation(&error) => {
             txn.rollback().await?;
             return Ok(Written::Refused {

@@ -1,7 +1,9 @@
 //! Each curated table's part: its natural key, how its record is checked and built into
 //! a row (references resolved by slug or code), and how a row reads back as its record.
 
-use super::{COMPANY, COUNTRY, Curated, SOURCE, blank, count_of, key_by_id, problem, reference};
+use super::{
+    COMPANY, COUNTRY, Curated, SOURCE, blank, count_of, key_by_id, problem, reference, rows,
+};
 use crate::dataset::{
     CompanySanctionRecord, IndicatorRecord, PolicyRecord, ProblemKind, SourceRecord,
 };
@@ -10,9 +12,8 @@ use crate::entities::{
     policy_company, source,
 };
 use crate::error::Error;
-use crate::seed::{Rows, indicator_document, policy_document, source_document};
+use crate::seed::{indicator_document, policy_document, source_document};
 use crate::store::curation::Problem;
-use crate::store::history;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 #[async_trait::async_trait]
@@ -20,8 +21,8 @@ impl Curated for source::Model {
     type Record = SourceRecord;
     const TYPE: &'static str = "Source";
 
-    fn key_of(record: &SourceRecord) -> &str {
-        &record.slug
+    fn key_of(record: &SourceRecord) -> String {
+        record.slug.clone()
     }
 
     async fn find(db: &(impl ConnectionTrait), key: &str) -> Result<Option<Self>, Error> {
@@ -48,10 +49,7 @@ impl Curated for source::Model {
             ],
         );
         let document = source_document(&record);
-        let rows = Rows {
-            now: history::now(),
-        };
-        Ok((problems.len() == before).then(|| rows.source(record, document)))
+        Ok((problems.len() == before).then(|| rows().source(record, document)))
     }
 
     async fn record_of(&self, _db: &impl ConnectionTrait) -> Result<SourceRecord, Error> {
@@ -77,8 +75,8 @@ impl Curated for indicator::Model {
     type Record = IndicatorRecord;
     const TYPE: &'static str = "Indicator";
 
-    fn key_of(record: &IndicatorRecord) -> &str {
-        &record.code
+    fn key_of(record: &IndicatorRecord) -> String {
+        record.code.clone()
     }
 
     async fn find(db: &(impl ConnectionTrait), key: &str) -> Result<Option<Self>, Error> {
@@ -107,10 +105,7 @@ impl Curated for indicator::Model {
             ],
         );
         let document = indicator_document(&record);
-        let rows = Rows {
-            now: history::now(),
-        };
-        Ok((problems.len() == before).then(|| rows.indicator(record, document)))
+        Ok((problems.len() == before).then(|| rows().indicator(record, document)))
     }
 
     async fn record_of(&self, _db: &impl ConnectionTrait) -> Result<IndicatorRecord, Error> {
@@ -171,8 +166,8 @@ impl Curated for policy::Model {
     type Record = PolicyRecord;
     const TYPE: &'static str = "Policy";
 
-    fn key_of(record: &PolicyRecord) -> &str {
-        &record.slug
+    fn key_of(record: &PolicyRecord) -> String {
+        record.slug.clone()
     }
 
     async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
@@ -213,10 +208,7 @@ impl Curated for policy::Model {
             return Ok(None);
         };
         let document = policy_document(&record);
-        let rows = Rows {
-            now: history::now(),
-        };
-        Ok(Some(rows.policy(record, country, source, document)))
+        Ok(Some(rows().policy(record, country, source, document)))
     }
 
     async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
@@ -258,8 +250,8 @@ impl Curated for company_sanction::Model {
     type Record = CompanySanctionRecord;
     const TYPE: &'static str = "Sanction";
 
-    fn key_of(record: &CompanySanctionRecord) -> &str {
-        &record.slug
+    fn key_of(record: &CompanySanctionRecord) -> String {
+        record.slug.clone()
     }
 
     async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
@@ -300,10 +292,7 @@ impl Curated for company_sanction::Model {
         else {
             return Ok(None);
         };
-        let rows = Rows {
-            now: history::now(),
-        };
-        Ok(Some(rows.company_sanction(record, company, source)))
+        Ok(Some(rows().company_sanction(record, company, source)))
     }
 
     async fn record_of(&self, db: &impl ConnectionTrait) -> Result<CompanySanctionRecord, Error> {

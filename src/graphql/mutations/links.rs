@@ -1,0 +1,338 @@
+//! The mutations of the links between rows: a company's part in a project, a policy's
+//! concern with a company, and a policy's with a city. A link is named by the global IDs
+//! of the two rows it joins; the audit log and the change feed name it by both, joined by
+//! `/`.
+
+use super::UserError;
+use super::curated::{create_at, link, retract, update};
+use crate::dataset::{PolicyCityRecord, PolicyCompanyRecord, ProjectCompanyRecord};
+use crate::entities::{policy_city, policy_company, project_company};
+use crate::graphql::ids::NodeType;
+use crate::graphql::loaders::{CityById, PolicyById};
+use crate::graphql::organisations::{Policy, PolicyInvolvement, ProjectParticipation};
+use crate::graphql::places::City;
+use crate::graphql::referenced;
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+
+/// A policy's concern with a city.
+#[derive(Clone)]
+pub struct PolicyCityLink(pub policy_city::Model);
+
+/// That a policy concerns a city, as a row of its own: what `createPolicyCityLink` makes.
+#[Object]
+impl PolicyCityLink {
+    /// How many states this row has had: 1 as first recorded, one more for each change.
+    async fn revision(&self) -> i32 {
+        self.0.revision
+    }
+
+    /// When this row was first recorded here.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+
+    /// When this row last changed here.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+
+    /// The policy.
+    async fn policy(&self, ctx: &Context<'_>) -> Result<Policy> {
+        Ok(Policy(
+            referenced(ctx, PolicyById(self.0.policy_id), "link's policy").await?,
+        ))
+    }
+
+    /// The city.
+    async fn city(&self, ctx: &Context<'_>) -> Result<City> {
+        Ok(City(
+            referenced(ctx, CityById(self.0.city_id), "link's city").await?,
+        ))
+    }
+}
+
+/// A company's new part in a project.
+#[derive(InputObject, Clone, Debug)]
+pub struct CreateProjectParticipationInput {
+    /// The project's global ID.
+    pub project: ID,
+    /// The company's global ID.
+    pub company: ID,
+    /// The company's role, e.g. "technology provider".
+    pub role: String,
+}
+
+/// A policy's new concern with a company.
+#[derive(InputObject, Clone, Debug)]
+pub struct CreatePolicyInvolvementInput {
+    /// The policy's global ID.
+    pub policy: ID,
+    /// The company's global ID.
+    pub company: ID,
+    /// How the policy concerns the company, e.g. `partner` or `target`.
+    pub relation: String,
+}
+
+/// A policy's new concern with a city.
+#[derive(InputObject, Clone, Debug)]
+pub struct CreatePolicyCityLinkInput {
+    /// The policy's global ID.
+    pub policy: ID,
+    /// The city's global ID.
+    pub city: ID,
+}
+
+payloads!(
+    ProjectParticipation,
+    project_participation,
+    CreateProjectParticipationPayload,
+    UpdateProjectParticipationPayload,
+    RetractProjectParticipationPayload,
+    retracted_project_participation_id
+);
+payloads!(
+    PolicyInvolvement,
+    policy_involvement,
+    CreatePolicyInvolvementPayload,
+    UpdatePolicyInvolvementPayload,
+    RetractPolicyInvolvementPayload,
+    retracted_policy_involvement_id
+);
+
+/// The result of `createPolicyCityLink`.
+#[derive(SimpleObject)]
+pub struct CreatePolicyCityLinkPayload {
+    /// The new link; `null` when nothing was written.
+    pub policy_city_link: Option<PolicyCityLink>,
+    /// Why nothing was written; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// The result of `retractPolicyCityLink`.
+#[derive(SimpleObject)]
+pub struct RetractPolicyCityLinkPayload {
+    /// The link's last state, now retracted (its revisions keep it); or, when nothing was
+    /// written, the link as it stands.
+    pub policy_city_link: Option<PolicyCityLink>,
+    /// The ID of the retracted link: the policy's and the city's, joined by `/`.
+    pub retracted_policy_city_link_id: Option<ID>,
+    /// Why nothing was written; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+fn participation(project: ID, company: ID) -> Result<super::curated::Target, UserError> {
+    link(
+        ("project", project, NodeType::Project),
+        ("company", company, NodeType::Company),
+    )
+}
+
+fn involvement(policy: ID, company: ID) -> Result<super::curated::Target, UserError> {
+    link(
+        ("policy", policy, NodeType::Policy),
+        ("company", company, NodeType::Company),
+    )
+}
+
+fn policy_city(policy: ID, city: ID) -> Result<super::curated::Target, UserError> {
+    link(
+        ("policy", policy, NodeType::Policy),
+        ("city", city, NodeType::City),
+    )
+}
+
+/// The slugs a link's key holds, in its order.
+fn ends(key: &str) -> (String, String) {
+    let (first, second) = key.split_once('/').unwrap_or((key, ""));
+    (first.to_owned(), second.to_owned())
+}
+
+#[derive(Default)]
+pub struct LinkMutation;
+
+#[Object]
+impl LinkMutation {
+    /// Records a company's part in a project. Takes an editor's token.
+    async fn create_project_participation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project, the company and the role.")]
+        input: CreateProjectParticipationInput,
+        #[graphql(desc = "Why it is added; the audit log keeps it.")] reason: String,
+    ) -> Result<CreateProjectParticipationPayload> {
+        let target = match participation(input.project, input.company) {
+            Ok(target) => target,
+            Err(error) => {
+                return Ok(CreateProjectParticipationPayload {
+                    project_participation: None,
+                    user_errors: vec![error],
+                });
+            }
+        };
+        let (project, company) = ends(&target.key);
+        let record = ProjectCompanyRecord {
+            project,
+            company,
+            role: input.role,
+        };
+        let done = create_at::<project_company::Model>(ctx, target.id, record, reason).await?;
+        Ok(CreateProjectParticipationPayload {
+            project_participation: done.row.map(ProjectParticipation),
+            user_errors: done.user_errors,
+        })
+    }
+
+    /// Corrects a company's role in a project at the revision the client read. Takes an
+    /// editor's token.
+    async fn update_project_participation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project's global ID.")] project: ID,
+        #[graphql(desc = "The company's global ID.")] company: ID,
+        #[graphql(desc = "The participation's `revision` when it was read.")]
+        expected_revision: i32,
+        #[graphql(desc = "The company's role in the project.")] role: String,
+        #[graphql(desc = "Why it changes; the audit log keeps it.")] reason: String,
+    ) -> Result<UpdateProjectParticipationPayload> {
+        let target = participation(project, company);
+        let patch = |record: &mut ProjectCompanyRecord| record.role = role;
+        let done =
+            update::<project_company::Model>(ctx, target, expected_revision, patch, reason).await?;
+        Ok(UpdateProjectParticipationPayload {
+            project_participation: done.row.map(ProjectParticipation),
+            user_errors: done.user_errors,
+        })
+    }
+
+    /// Retracts a company's part in a project. Takes an editor's token.
+    async fn retract_project_participation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project's global ID.")] project: ID,
+        #[graphql(desc = "The company's global ID.")] company: ID,
+        #[graphql(desc = "The participation's `revision` when it was read.")]
+        expected_revision: i32,
+        #[graphql(desc = "Why it is retracted; the audit log keeps it.")] reason: String,
+    ) -> Result<RetractProjectParticipationPayload> {
+        let target = participation(project, company);
+        let done =
+            retract::<project_company::Model>(ctx, target, expected_revision, reason).await?;
+        Ok(RetractProjectParticipationPayload {
+            project_participation: done.row.map(ProjectParticipation),
+            retracted_project_participation_id: done.retracted,
+            user_errors: done.user_errors,
+        })
+    }
+
+    /// Records how a policy concerns a company. Takes an editor's token.
+    async fn create_policy_involvement(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The policy, the company and the relation.")]
+        input: CreatePolicyInvolvementInput,
+        #[graphql(desc = "Why it is added; the audit log keeps it.")] reason: String,
+    ) -> Result<CreatePolicyInvolvementPayload> {
+        let target = match involvement(input.policy, input.company) {
+            Ok(target) => target,
+            Err(error) => {
+                return Ok(CreatePolicyInvolvementPayload {
+                    policy_involvement: None,
+                    user_errors: vec![error],
+                });
+            }
+        };
+        let (policy, company) = ends(&target.key);
+        let record = PolicyCompanyRecord {
+            policy,
+            company,
+            relation: input.relation,
+        };
+        let done = create_at::<policy_company::Model>(ctx, target.id, record, reason).await?;
+        Ok(CreatePolicyInvolvementPayload {
+            policy_involvement: done.row.map(PolicyInvolvement),
+            user_errors: done.user_errors,
+        })
+    }
+
+    /// Corrects how a policy concerns a company at the revision the client read. Takes an
+    /// editor's token.
+    async fn update_policy_involvement(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The policy's global ID.")] policy: ID,
+        #[graphql(desc = "The company's global ID.")] company: ID,
+        #[graphql(desc = "The involvement's `revision` when it was read.")] expected_revision: i32,
+        #[graphql(desc = "How the policy concerns the company.")] relation: String,
+        #[graphql(desc = "Why it changes; the audit log keeps it.")] reason: String,
+    ) -> Result<UpdatePolicyInvolvementPayload> {
+        let target = involvement(policy, company);
+        let patch = |record: &mut PolicyCompanyRecord| record.relation = relation;
+        let done =
+            update::<policy_company::Model>(ctx, target, expected_revision, patch, reason).await?;
+        Ok(UpdatePolicyInvolvementPayload {
+            policy_involvement: done.row.map(PolicyInvolvement),
+            user_errors: done.user_errors,
+        })
+    }
+
+    /// Retracts how a policy concerns a company. Takes an editor's token.
+    async fn retract_policy_involvement(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The policy's global ID.")] policy: ID,
+        #[graphql(desc = "The company's global ID.")] company: ID,
+        #[graphql(desc = "The involvement's `revision` when it was read.")] expected_revision: i32,
+        #[graphql(desc = "Why it is retracted; the audit log keeps it.")] reason: String,
+    ) -> Result<RetractPolicyInvolvementPayload> {
+        let target = involvement(policy, company);
+        let done = retract::<policy_company::Model>(ctx, target, expected_revision, reason).await?;
+        Ok(RetractPolicyInvolvementPayload {
+            policy_involvement: done.row.map(PolicyInvolvement),
+            retracted_policy_involvement_id: done.retracted,
+            user_errors: done.user_errors,
+        })
+    }
+
+    /// Records that a policy concerns a city. Takes an editor's token.
+    async fn create_policy_city_link(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The policy and the city.")] input: CreatePolicyCityLinkInput,
+        #[graphql(desc = "Why it is added; the audit log keeps it.")] reason: String,
+    ) -> Result<CreatePolicyCityLinkPayload> {
+        let target = match policy_city(input.policy, input.city) {
+            Ok(target) => target,
+            Err(error) => {
+                return Ok(CreatePolicyCityLinkPayload {
+                    policy_city_link: None,
+                    user_errors: vec![error],
+                });
+            }
+        };
+        let (policy, city) = ends(&target.key);
+        let record = PolicyCityRecord { policy, city };
+        let done = create_at::<policy_city::Model>(ctx, target.id, record, reason).await?;
+        Ok(CreatePolicyCityLinkPayload {
+            policy_city_link: done.row.map(PolicyCityLink),
+            user_errors: done.user_errors,
+        })
+    }
+
+    /// Retracts that a policy concerns a city. Takes an editor's token.
+    async fn retract_policy_city_link(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The policy's global ID.")] policy: ID,
+        #[graphql(desc = "The city's global ID.")] city: ID,
+        #[graphql(desc = "The link's `revision` when it was read.")] expected_revision: i32,
+        #[graphql(desc = "Why it is retracted; the audit log keeps it.")] reason: String,
+    ) -> Result<RetractPolicyCityLinkPayload> {
+        let target = policy_city(policy, city);
+        let done = retract::<policy_city::Model>(ctx, target, expected_revision, reason).await?;
+        Ok(RetractPolicyCityLinkPayload {
+            policy_city_link: done.row.map(PolicyCityLink),
+            retracted_policy_city_link_id: done.retracted,
+            user_errors: done.user_errors,
+        })
+    }
+}

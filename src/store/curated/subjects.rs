@@ -1,0 +1,682 @@
+//! The places and organisations figures are about (regions, countries, cities, companies,
+//! projects): each is a subject too, whose row observations refer to. A new one gets its
+//! subject in the same transaction; a retracted one takes its subject with it, refused
+//! while figures, or rows that would lose it, still refer to it.
+
+use super::{
+    CITY, COMPANY, COUNTRY, Curated, REGION, SOURCE, blank, count_of, key_by_id, problem,
+    reference, rows,
+};
+use crate::dataset::{
+    CityRecord, CompanyRecord, CountryRecord, ProblemKind, ProjectRecord, RegionRecord,
+};
+use crate::entities::subject::SubjectKind;
+use crate::entities::{
+    city, company, country, observation, policy, policy_city, policy_company, project,
+    project_company, region, source, strategic_position, subject,
+};
+use crate::error::Error;
+use crate::seed::{
+    CompanyIds, ProjectIds, Seeded, city_document, company_document, country_document,
+    project_document, region_document,
+};
+use crate::store::curation::Problem;
+use crate::store::history;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter,
+};
+
+/// The id of the subject a place is observed as; a new place's is inserted here, and
+/// rolled back with the rest if a rule fails.
+async fn subject_for(
+    db: &impl ConnectionTrait,
+    kind: SubjectKind,
+    key: &str,
+) -> Result<i32, Error> {
+    let find = || {
+        subject::Entity::find()
+            .filter(subject::Column::Kind.eq(kind))
+            .filter(subject::Column::Key.eq(key))
+    };
+    if let Some(found) = find().one(db).await? {
+        return Ok(found.id);
+    }
+    subject::Entity::insert(rows().subject(kind, key.to_owned()).into_insert())
+        .exec_without_returning(db)
+        .await?;
+    let inserted = find().one(db).await?.ok_or_else(|| Error::Internal {
+        detail: format!("the subject {key:?} just inserted is not there"),
+    })?;
+    Ok(inserted.id)
+}
+
+/// A new place's subject gets its first revision with the place's.
+async fn record_new_subject(
+    txn: &DatabaseTransaction,
+    subject_id: i32,
+    event: i32,
+    created: bool,
+) -> Result<(), Error> {
+    if created {
+        history::record::<subject::Entity>(txn, &[("id", subject_id.into())], event, false).await?;
+    }
+    Ok(())
+}
+
+/// Removes a place, then its subject, whose last state the revisions keep.
+async fn remove_with_subject<M>(
+    txn: &DatabaseTransaction,
+    row: &M,
+    subject_id: i32,
+    event: i32,
+) -> Result<Result<(), DbErr>, Error>
+where
+    M: Curated,
+    M::Entity: EntityTrait<Model = M>,
+{
+    if let Err(error) = row.clone().into_active_model().delete(txn).await {
+        return Ok(Err(error));
+    }
+    history::record::<subject::Entity>(txn, &[("id", subject_id.into())], event, true).await?;
+    Ok(subject::Entity::delete_by_id(subject_id)
+        .exec(txn)
+        .await
+        .map(|_| ()))
+}
+
+/// The figures about a subject, which its retraction would take with it.
+async fn figures_about(
+    db: &impl ConnectionTrait,
+    subject_id: i32,
+) -> Result<Option<String>, Error> {
+    count_of::<observation::Entity>(
+        db,
+        Condition::all().add(observation::Column::SubjectId.eq(subject_id)),
+        "observations",
+    )
+    .await
+}
+
+/// A reference that may be absent: `None` given is no reference, not a problem.
+async fn optional_reference<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    columns: (E::Column, E::Column),
+    (field, what, key): (&str, &str, Option<&str>),
+    problems: &mut Vec<Problem>,
+) -> Result<Option<i32>, Error> {
+    match key {
+        None => Ok(None),
+        Some(key) => reference::<E>(db, columns, (field, what, key), problems).await,
+    }
+}
+
+async fn optional_key<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    columns: (E::Column, E::Column),
+    id: Option<i32>,
+) -> Result<Option<String>, Error> {
+    match id {
+        None => Ok(None),
+        Some(id) => Ok(Some(key_by_id::<E>(db, columns, id).await?)),
+    }
+}
+
+#[async_trait::async_trait]
+impl Curated for region::Model {
+    type Record = RegionRecord;
+    const TYPE: &'static str = "Region";
+
+    fn key_of(record: &RegionRecord) -> String {
+        record.code.clone()
+    }
+
+    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
+        Ok(region::Entity::find()
+            .filter(region::Column::Code.eq(key))
+            .one(db)
+            .await?)
+    }
+
+    async fn build(
+        db: &impl ConnectionTrait,
+        record: RegionRecord,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<Self>, Error> {
+        let before = problems.len();
+        blank(
+            problems,
+            &[
+                ("code", &record.code),
+                ("name", &record.name),
+                ("kind", &record.kind),
+            ],
+        );
+        if problems.len() > before {
+            return Ok(None);
+        }
+        let subject = subject_for(db, SubjectKind::Region, &record.code).await?;
+        let document = region_document(&record);
+        Ok(Some(rows().region(record, subject, document)))
+    }
+
+    async fn record_of(&self, _db: &impl ConnectionTrait) -> Result<RegionRecord, Error> {
+        Ok(RegionRecord {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            description: self.description.clone(),
+        })
+    }
+
+    async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
+        let countries = count_of::<country::Entity>(
+            db,
+            Condition::all().add(country::Column::RegionId.eq(row.id)),
+            "countries",
+        )
+        .await?;
+        let figures = figures_about(db, row.subject_id).await?;
+        Ok(countries.into_iter().chain(figures).collect())
+    }
+
+    async fn write_owned(
+        txn: &DatabaseTransaction,
+        row: &Self,
+        _record: &RegionRecord,
+        event: i32,
+        created: bool,
+    ) -> Result<(), Error> {
+        record_new_subject(txn, row.subject_id, event, created).await
+    }
+
+    async fn remove(
+        txn: &DatabaseTransaction,
+        row: &Self,
+        event: i32,
+    ) -> Result<Result<(), DbErr>, Error> {
+        remove_with_subject(txn, row, row.subject_id, event).await
+    }
+}
+
+#[async_trait::async_trait]
+impl Curated for country::Model {
+    type Record = CountryRecord;
+    const TYPE: &'static str = "Country";
+
+    fn key_of(record: &CountryRecord) -> String {
+        record.code.clone()
+    }
+
+    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
+        Ok(country::Entity::find()
+            .filter(country::Column::Code.eq(key))
+            .one(db)
+            .await?)
+    }
+
+    async fn build(
+        db: &impl ConnectionTrait,
+        record: CountryRecord,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<Self>, Error> {
+        let before = problems.len();
+        blank(
+            problems,
+            &[
+                ("code", &record.code),
+                ("iso3", &record.iso3),
+                ("name", &record.name),
+            ],
+        );
+        let is_code = |text: &str, length: usize| {
+            text.len() == length && text.bytes().all(|b| b.is_ascii_uppercase())
+        };
+        if !record.code.trim().is_empty() && !is_code(&record.code, 2) {
+            problems.push(problem(
+                "code",
+                ProblemKind::InvalidCode,
+                format!(
+                    "{:?} is not an ISO 3166-1 alpha-2 code, e.g. `CN`",
+                    record.code
+                ),
+            ));
+        }
+        if !record.iso3.trim().is_empty() && !is_code(&record.iso3, 3) {
+            problems.push(problem(
+                "iso3",
+                ProblemKind::InvalidCode,
+                format!(
+                    "{:?} is not an ISO 3166-1 alpha-3 code, e.g. `CHN`",
+                    record.iso3
+                ),
+            ));
+        }
+        let region = optional_reference::<region::Entity>(
+            db,
+            REGION,
+            ("region", "region", record.region.as_deref()),
+            problems,
+        )
+        .await?;
+        if problems.len() > before {
+            return Ok(None);
+        }
+        let subject = subject_for(db, SubjectKind::Country, &record.code).await?;
+        let document = country_document(&record);
+        Ok(Some(rows().country(record, subject, region, document)))
+    }
+
+    async fn record_of(&self, db: &impl ConnectionTrait) -> Result<CountryRecord, Error> {
+        Ok(CountryRecord {
+            code: self.code.clone(),
+            iso3: self.iso3.clone(),
+            name: self.name.clone(),
+            region: optional_key::<region::Entity>(db, REGION, self.region_id).await?,
+            advantages: self.advantages.clone(),
+            advantages_cited_in: self.advantages_cited_in.clone(),
+        })
+    }
+
+    async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
+        let cities = count_of::<city::Entity>(
+            db,
+            Condition::all().add(city::Column::CountryId.eq(row.id)),
+            "cities",
+        )
+        .await?;
+        let companies = count_of::<company::Entity>(
+            db,
+            Condition::all().add(company::Column::CountryId.eq(row.id)),
+            "companies",
+        )
+        .await?;
+        let projects = count_of::<project::Entity>(
+            db,
+            Condition::all().add(project::Column::CountryId.eq(row.id)),
+            "projects",
+        )
+        .await?;
+        let policies = count_of::<policy::Entity>(
+            db,
+            Condition::all().add(policy::Column::CountryId.eq(row.id)),
+            "policies",
+        )
+        .await?;
+        let positions = count_of::<strategic_position::Entity>(
+            db,
+            Condition::all().add(strategic_position::Column::CountryId.eq(row.id)),
+            "Table 1 positions",
+        )
+        .await?;
+        let figures = figures_about(db, row.subject_id).await?;
+        Ok([cities, companies, projects, policies, positions, figures]
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+
+    async fn write_owned(
+        txn: &DatabaseTransaction,
+        row: &Self,
+        _record: &CountryRecord,
+        event: i32,
+        created: bool,
+    ) -> Result<(), Error> {
+        record_new_subject(txn, row.subject_id, event, created).await
+    }
+
+    async fn remove(
+        txn: &DatabaseTransaction,
+        row: &Self,
+        event: i32,
+    ) -> Result<Result<(), DbErr>, Error> {
+        remove_with_subject(txn, row, row.subject_id, event).await
+    }
+}
+
+#[async_trait::async_trait]
+impl Curated for city::Model {
+    type Record = CityRecord;
+    const TYPE: &'static str = "City";
+
+    fn key_of(record: &CityRecord) -> String {
+        record.slug.clone()
+    }
+
+    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
+        Ok(city::Entity::find()
+            .filter(city::Column::Slug.eq(key))
+            .one(db)
+            .await?)
+    }
+
+    async fn build(
+        db: &impl ConnectionTrait,
+        record: CityRecord,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<Self>, Error> {
+        let before = problems.len();
+        blank(
+            problems,
+            &[
+                ("slug", &record.slug),
+                ("name", &record.name),
+                ("description", &record.description),
+                ("citedIn", &record.cited_in),
+            ],
+        );
+        let country = reference::<country::Entity>(
+            db,
+            COUNTRY,
+            ("country", "country", &record.country),
+            problems,
+        )
+        .await?;
+        let (Some(country), true) = (country, problems.len() == before) else {
+            return Ok(None);
+        };
+        let subject = subject_for(db, SubjectKind::City, &record.slug).await?;
+        let document = city_document(&record);
+        Ok(Some(rows().city(record, subject, country, document)))
+    }
+
+    async fn record_of(&self, db: &impl ConnectionTrait) -> Result<CityRecord, Error> {
+        Ok(CityRecord {
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            country: key_by_id::<country::Entity>(db, COUNTRY, self.country_id).await?,
+            description: self.description.clone(),
+            cited_in: self.cited_in.clone(),
+        })
+    }
+
+    async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
+        let companies = count_of::<company::Entity>(
+            db,
+            Condition::all().add(company::Column::HqCityId.eq(row.id)),
+            "companies headquartered there",
+        )
+        .await?;
+        let projects = count_of::<project::Entity>(
+            db,
+            Condition::all().add(project::Column::CityId.eq(row.id)),
+            "projects",
+        )
+        .await?;
+        let policies = count_of::<policy_city::Entity>(
+            db,
+            Condition::all().add(policy_city::Column::CityId.eq(row.id)),
+            "links to policies",
+        )
+        .await?;
+        let figures = figures_about(db, row.subject_id).await?;
+        Ok([companies, projects, policies, figures]
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+
+    async fn write_owned(
+        txn: &DatabaseTransaction,
+        row: &Self,
+        _record: &CityRecord,
+        event: i32,
+        created: bool,
+    ) -> Result<(), Error> {
+        record_new_subject(txn, row.subject_id, event, created).await
+    }
+
+    async fn remove(
+        txn: &DatabaseTransaction,
+        row: &Self,
+        event: i32,
+    ) -> Result<Result<(), DbErr>, Error> {
+        remove_with_subject(txn, row, row.subject_id, event).await
+    }
+}
+
+#[async_trait::async_trait]
+impl Curated for company::Model {
+    type Record = CompanyRecord;
+    const TYPE: &'static str = "Company";
+
+    fn key_of(record: &CompanyRecord) -> String {
+        record.slug.clone()
+    }
+
+    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
+        Ok(company::Entity::find()
+            .filter(company::Column::Slug.eq(key))
+            .one(db)
+            .await?)
+    }
+
+    async fn build(
+        db: &impl ConnectionTrait,
+        record: CompanyRecord,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<Self>, Error> {
+        let before = problems.len();
+        blank(
+            problems,
+            &[
+                ("slug", &record.slug),
+                ("name", &record.name),
+                ("sector", &record.sector),
+                ("description", &record.description),
+                ("citedIn", &record.cited_in),
+            ],
+        );
+        if record.parent.as_deref() == Some(record.slug.as_str()) {
+            problems.push(problem(
+                "parent",
+                ProblemKind::UnknownReference,
+                "a company cannot be its own parent",
+            ));
+        }
+        let country = reference::<country::Entity>(
+            db,
+            COUNTRY,
+            ("country", "country", &record.country),
+            problems,
+        )
+        .await?;
+        let hq_city = optional_reference::<city::Entity>(
+            db,
+            CITY,
+            ("hqCity", "city", record.hq_city.as_deref()),
+            problems,
+        )
+        .await?;
+        let parent = optional_reference::<company::Entity>(
+            db,
+            COMPANY,
+            ("parent", "company", record.parent.as_deref()),
+            problems,
+        )
+        .await?;
+        let (Some(country), true) = (country, problems.len() == before) else {
+            return Ok(None);
+        };
+        let ids = CompanyIds {
+            subject: subject_for(db, SubjectKind::Company, &record.slug).await?,
+            country,
+            hq_city,
+            parent,
+        };
+        let document = company_document(&record);
+        Ok(Some(rows().company(record, ids, document)))
+    }
+
+    async fn record_of(&self, db: &impl ConnectionTrait) -> Result<CompanyRecord, Error> {
+        Ok(CompanyRecord {
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            country: key_by_id::<country::Entity>(db, COUNTRY, self.country_id).await?,
+            hq_city: optional_key::<city::Entity>(db, CITY, self.hq_city_id).await?,
+            parent: optional_key::<company::Entity>(db, COMPANY, self.parent_company_id).await?,
+            sector: self.sector.clone(),
+            leading_enterprise: self.leading_enterprise,
+            description: self.description.clone(),
+            cited_in: self.cited_in.clone(),
+        })
+    }
+
+    async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
+        let subsidiaries = count_of::<company::Entity>(
+            db,
+            Condition::all().add(company::Column::ParentCompanyId.eq(row.id)),
+            "subsidiaries",
+        )
+        .await?;
+        let projects = count_of::<project_company::Entity>(
+            db,
+            Condition::all().add(project_company::Column::CompanyId.eq(row.id)),
+            "project participations",
+        )
+        .await?;
+        let policies = count_of::<policy_company::Entity>(
+            db,
+            Condition::all().add(policy_company::Column::CompanyId.eq(row.id)),
+            "policy involvements",
+        )
+        .await?;
+        let sanctions = count_of::<crate::entities::company_sanction::Entity>(
+            db,
+            Condition::all().add(crate::entities::company_sanction::Column::CompanyId.eq(row.id)),
+            "sanctions",
+        )
+        .await?;
+        let figures = figures_about(db, row.subject_id).await?;
+        Ok([subsidiaries, projects, policies, sanctions, figures]
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+
+    async fn write_owned(
+        txn: &DatabaseTransaction,
+        row: &Self,
+        _record: &CompanyRecord,
+        event: i32,
+        created: bool,
+    ) -> Result<(), Error> {
+        record_new_subject(txn, row.subject_id, event, created).await
+    }
+
+    async fn remove(
+        txn: &DatabaseTransaction,
+        row: &Self,
+        event: i32,
+    ) -> Result<Result<(), DbErr>, Error> {
+        remove_with_subject(txn, row, row.subject_id, event).await
+    }
+}
+
+#[async_trait::async_trait]
+impl Curated for project::Model {
+    type Record = ProjectRecord;
+    const TYPE: &'static str = "Project";
+
+    fn key_of(record: &ProjectRecord) -> String {
+        record.slug.clone()
+    }
+
+    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
+        Ok(project::Entity::find()
+            .filter(project::Column::Slug.eq(key))
+            .one(db)
+            .await?)
+    }
+
+    async fn build(
+        db: &impl ConnectionTrait,
+        record: ProjectRecord,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<Self>, Error> {
+        let before = problems.len();
+        blank(
+            problems,
+            &[
+                ("slug", &record.slug),
+                ("name", &record.name),
+                ("kind", &record.kind),
+                ("description", &record.description),
+                ("citedIn", &record.cited_in),
+            ],
+        );
+        let country = reference::<country::Entity>(
+            db,
+            COUNTRY,
+            ("country", "country", &record.country),
+            problems,
+        )
+        .await?;
+        let city = optional_reference::<city::Entity>(
+            db,
+            CITY,
+            ("city", "city", record.city.as_deref()),
+            problems,
+        )
+        .await?;
+        let source =
+            reference::<source::Entity>(db, SOURCE, ("source", "source", &record.source), problems)
+                .await?;
+        let (Some(country), Some(source), true) = (country, source, problems.len() == before)
+        else {
+            return Ok(None);
+        };
+        let ids = ProjectIds {
+            subject: subject_for(db, SubjectKind::Project, &record.slug).await?,
+            city,
+            country,
+            source,
+        };
+        let document = project_document(&record);
+        Ok(Some(rows().project(record, ids, document)))
+    }
+
+    async fn record_of(&self, db: &impl ConnectionTrait) -> Result<ProjectRecord, Error> {
+        Ok(ProjectRecord {
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            city: optional_key::<city::Entity>(db, CITY, self.city_id).await?,
+            country: key_by_id::<country::Entity>(db, COUNTRY, self.country_id).await?,
+            kind: self.kind.clone(),
+            start_year: self.start_year,
+            description: self.description.clone(),
+            source: key_by_id::<source::Entity>(db, SOURCE, self.source_id).await?,
+            cited_in: self.cited_in.clone(),
+        })
+    }
+
+    async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
+        let companies = count_of::<project_company::Entity>(
+            db,
+            Condition::all().add(project_company::Column::ProjectId.eq(row.id)),
+            "company participations",
+        )
+        .await?;
+        let figures = figures_about(db, row.subject_id).await?;
+        Ok(companies.into_iter().chain(figures).collect())
+    }
+
+    async fn write_owned(
+        txn: &DatabaseTransaction,
+        row: &Self,
+        _record: &ProjectRecord,
+        event: i32,
+        created: bool,
+    ) -> Result<(), Error> {
+        record_new_subject(txn, row.subject_id, event, created).await
+    }
+
+    async fn remove(
+        txn: &DatabaseTransaction,
+        row: &Self,
+        event: i32,
+    ) -> Result<Result<(), DbErr>, Error> {
+        remove_with_subject(txn, row, row.subject_id, event).await
+    }
+}
