@@ -577,6 +577,55 @@ revisions_loader!(RevisionsOfCompany, company);
 revisions_loader!(RevisionsOfProject, project);
 revisions_loader!(RevisionsOfDimension, strategic_dimension);
 
+/// Every state a company's part in a project has had, oldest first: `RevisionsOfParticipation(project_id, company_id)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RevisionsOfParticipation(pub i32, pub i32);
+
+/// Every state a policy's concern with a company has had, oldest first: `RevisionsOfInvolvement(policy_id, company_id)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RevisionsOfInvolvement(pub i32, pub i32);
+
+/// Every state a policy's concern with a city has had, oldest first: `RevisionsOfPolicyCity(policy_id, city_id)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RevisionsOfPolicyCity(pub i32, pub i32);
+
+macro_rules! link_revisions_loader {
+    ($key:ident, $entity:ident, $first:literal, $second:literal) => {
+        impl Loader<$key> for AtlasLoader {
+            type Value = Vec<history::Revision<$entity::Model>>;
+            type Error = Error;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Error> {
+                let pairs = keys.iter().map(|key| (key.0, key.1));
+                let found = history::revisions_by_pair::<$entity::Entity>(
+                    &self.db,
+                    ($first, $second),
+                    pairs,
+                )
+                .await?;
+                Ok(found
+                    .into_iter()
+                    .map(|((a, b), revisions)| ($key(a, b), revisions))
+                    .collect())
+            }
+        }
+    };
+}
+
+link_revisions_loader!(
+    RevisionsOfParticipation,
+    project_company,
+    "project_id",
+    "company_id"
+);
+link_revisions_loader!(
+    RevisionsOfInvolvement,
+    policy_company,
+    "policy_id",
+    "company_id"
+);
+link_revisions_loader!(RevisionsOfPolicyCity, policy_city, "policy_id", "city_id");
+
 /// Every release, oldest first: `AllReleases` once per request, however many figures cite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct AllReleases;

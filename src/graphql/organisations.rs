@@ -434,6 +434,22 @@ impl ProjectParticipation {
         self.0.revision
     }
 
+    /// Every state this link has had, oldest first, each with who changed it, when and why.
+    async fn revisions(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> async_graphql::Result<Vec<super::revisions::Revision>> {
+        let revisions = super::loaders(ctx)?
+            .load_one(super::loaders::RevisionsOfParticipation(
+                self.0.project_id,
+                self.0.company_id,
+            ))
+            .await?
+            .unwrap_or_default();
+        let writer = super::writer(ctx)?;
+        Ok(super::revisions::Revision::all_of(writer, revisions).await?)
+    }
+
     /// When this row was first recorded here.
     async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.created_at
@@ -620,6 +636,22 @@ impl PolicyInvolvement {
     /// How many states this row has had: 1 as first recorded, one more for each change.
     async fn revision(&self) -> i32 {
         self.0.revision
+    }
+
+    /// Every state this link has had, oldest first, each with who changed it, when and why.
+    async fn revisions(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> async_graphql::Result<Vec<super::revisions::Revision>> {
+        let revisions = super::loaders(ctx)?
+            .load_one(super::loaders::RevisionsOfInvolvement(
+                self.0.policy_id,
+                self.0.company_id,
+            ))
+            .await?
+            .unwrap_or_default();
+        let writer = super::writer(ctx)?;
+        Ok(super::revisions::Revision::all_of(writer, revisions).await?)
     }
 
     /// When this row was first recorded here.

@@ -24,7 +24,6 @@ use crate::entities::{city, company, country, subject};
 use crate::error::Error;
 use crate::store::history::{self, Action, Author, Change};
 use crate::store::releases::{self, NewRelease};
-use chrono::Utc;
 use desired::{Desired, Stored, optional};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, EntityTrait};
 use std::collections::HashMap;
@@ -304,7 +303,9 @@ impl<'a> Seeder<'a> {
     fn new(txn: &'a DatabaseTransaction, author: Author, name: &'a str) -> Self {
         Self {
             txn,
-            rows: Rows { now: Utc::now() },
+            rows: Rows {
+                now: history::now(),
+            },
             report: SeedReport::default(),
             deletions: Vec::new(),
             event: None,
@@ -329,6 +330,7 @@ impl<'a> Seeder<'a> {
         let event = history::append(
             self.txn,
             Change {
+                at: self.rows.now,
                 author: &self.author,
                 action: self.action,
                 entity_type: "Dataset",

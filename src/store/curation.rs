@@ -275,6 +275,7 @@ pub async fn create_observation(
 ) -> Result<Written<(ObservationKey, observation::Model)>, Error> {
     let record = new.record;
     let txn = history::begin_write(db).await?;
+    let at = history::now();
     let mut problems: Vec<Problem> = blank_reason(author).into_iter().collect();
     let references = check(&txn, &record, &mut problems).await?;
     let key = references
@@ -304,6 +305,7 @@ pub async fn create_observation(
     let event = history::append(
         &txn,
         Change {
+            at,
             author,
             action: Action::Created,
             entity_type: "Observation",
@@ -361,6 +363,7 @@ pub async fn update_observation(
     entity_id: String,
 ) -> Result<Written<observation::Model>, Error> {
     let txn = history::begin_write(db).await?;
+    let at = history::now();
     let Some(before) = current(&txn, key).await? else {
         txn.rollback().await?;
         return Ok(Written::NotFound);
@@ -385,6 +388,7 @@ pub async fn update_observation(
     let event = history::append(
         &txn,
         Change {
+            at,
             author,
             action: Action::Updated,
             entity_type: "Observation",
@@ -410,6 +414,7 @@ pub async fn retract_observation(
     entity_id: String,
 ) -> Result<Written<observation::Model>, Error> {
     let txn = history::begin_write(db).await?;
+    let at = history::now();
     let Some(before) = current(&txn, key).await? else {
         txn.rollback().await?;
         return Ok(Written::NotFound);
@@ -433,6 +438,7 @@ pub async fn retract_observation(
     let event = history::append(
         &txn,
         Change {
+            at,
             author,
             action: Action::Retracted,
             entity_type: "Observation",

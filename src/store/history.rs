@@ -15,8 +15,8 @@ use sea_orm::sea_query::JoinType;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, FromQueryResult, IdenStatic, Iterable, Select, Statement,
-    TransactionTrait, Value,
+    DatabaseTransaction, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable, Select,
+    Statement, TransactionTrait, Value,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -62,6 +62,10 @@ pub struct Author {
 
 /// One row's change, as the audit log records it.
 pub struct Change<'a> {
+    /// When it happened: taken once the writer holds the write lock and before it stamps
+    /// any row, so that an instant a row shows (`updatedAt`) reads, as `asOf`, the data
+    /// with this change in it.
+    pub at: DateTime<Utc>,
     pub author: &'a Author,
     pub action: Action,
     pub entity_type: &'static str,
@@ -99,7 +103,7 @@ pub async fn append(txn: &DatabaseTransaction, change: Change<'_>) -> Result<i32
     let json = |value: Option<serde_json::Value>| value.map(|value| value.to_string());
     let event = audit_event::ActiveModel {
         id: ActiveValue::NotSet,
-        at: ActiveValue::Set(now()),
+        at: ActiveValue::Set(change.at),
         actor: ActiveValue::Set(change.author.actor.clone()),
         action: ActiveValue::Set(change.action.as_str().to_owned()),
         entity_type: ActiveValue::Set(change.entity_type.to_owned()),
@@ -239,15 +243,9 @@ where
         .collect::<Result<_, _>>()?)
 }
 
-/// Every state of the rows with these ids, oldest first, grouped by id.
-pub async fn revisions_by_id<E>(
-    db: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = i32>,
-) -> Result<HashMap<i32, Vec<Revision<E::Model>>>, Error>
-where
-    E: EntityTrait,
-    E::Model: FromQueryResult,
-{
+/// The revisions of `E` (as `r`) with the audit events that made them, oldest first; the
+/// caller says which rows.
+fn revisions_select<E: EntityTrait>(rows: SimpleExpr) -> sea_orm::sea_query::SelectStatement {
     let revisions = Alias::new("r");
     let events = Alias::new("e");
     let mut select = Query::select();
@@ -273,23 +271,73 @@ where
             Expr::col((events.clone(), audit_event::Column::Id))
                 .equals((revisions.clone(), Alias::new("event_id"))),
         )
-        .and_where(Expr::col((revisions.clone(), Alias::new("id"))).is_in(ids))
-        .order_by(
-            (revisions.clone(), Alias::new("event_id")),
-            sea_orm::Order::Asc,
-        );
-    let rows = db.query_all(&select).await?;
-    let mut grouped: HashMap<i32, Vec<Revision<E::Model>>> = HashMap::new();
+        .and_where(rows)
+        .order_by((revisions, Alias::new("event_id")), sea_orm::Order::Asc);
+    select
+}
+
+/// Every state of the rows `rows` picks, oldest first, grouped by `key` (columns of `r`).
+async fn revisions_grouped<E, K>(
+    db: &impl ConnectionTrait,
+    rows: SimpleExpr,
+    key: impl Fn(&sea_orm::QueryResult) -> Result<K, DbErr>,
+) -> Result<HashMap<K, Vec<Revision<E::Model>>>, Error>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult,
+    K: std::hash::Hash + Eq,
+{
+    let rows = db.query_all(&revisions_select::<E>(rows)).await?;
+    let mut grouped: HashMap<K, Vec<Revision<E::Model>>> = HashMap::new();
     for row in rows {
-        let id: i32 = row.try_get("", "id")?;
         let revision = Revision {
             state: E::Model::from_query_result(&row, "")?,
             retracted: row.try_get("", "revision_retracted")?,
             event: audit_event::Model::from_query_result(&row, "audit_")?,
         };
-        grouped.entry(id).or_default().push(revision);
+        grouped.entry(key(&row)?).or_default().push(revision);
     }
     Ok(grouped)
+}
+
+/// Every state of the rows with these ids, oldest first, grouped by id.
+pub async fn revisions_by_id<E>(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, Vec<Revision<E::Model>>>, Error>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult,
+{
+    let rows = Expr::col((Alias::new("r"), Alias::new("id"))).is_in(ids);
+    revisions_grouped::<E, i32>(db, rows, |row| row.try_get("", "id")).await
+}
+
+/// Every state of the links between these pairs of rows, oldest first, grouped by pair;
+/// `columns` name the link's two ends.
+pub async fn revisions_by_pair<E>(
+    db: &impl ConnectionTrait,
+    (first, second): (&'static str, &'static str),
+    pairs: impl IntoIterator<Item = (i32, i32)>,
+) -> Result<HashMap<(i32, i32), Vec<Revision<E::Model>>>, Error>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult,
+{
+    let revisions = Alias::new("r");
+    let rows = pairs
+        .into_iter()
+        .map(|(a, b)| {
+            Expr::col((revisions.clone(), Alias::new(first)))
+                .eq(a)
+                .and(Expr::col((revisions.clone(), Alias::new(second))).eq(b))
+        })
+        .reduce(ExprTrait::or)
+        .unwrap_or_else(|| Expr::val(false));
+    revisions_grouped::<E, (i32, i32)>(db, rows, |row| {
+        Ok((row.try_get("", first)?, row.try_get("", second)?))
+    })
+    .await
 }
 
 /// Narrows the audit log, which lists in commit order.
@@ -365,6 +413,7 @@ pub async fn record_dataset(
     let event = append(
         txn,
         Change {
+            at: now(),
             author,
             action: Action::Imported,
             entity_type: "Dataset",

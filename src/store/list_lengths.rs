@@ -63,12 +63,18 @@ pub enum Relation {
     RevisionsOfProject,
     /// The states one row of Table 1 has had.
     RevisionsOfDimension,
+    /// The states a company's part in a project has had.
+    RevisionsOfParticipation,
+    /// The states a policy's concern with a company has had.
+    RevisionsOfInvolvement,
+    /// The states a policy's concern with a city has had.
+    RevisionsOfPolicyCity,
     /// Every release of the dataset.
     Releases,
 }
 
 impl Relation {
-    pub const ALL: [Relation; 34] = [
+    pub const ALL: [Relation; 37] = [
         Relation::CountriesOfRegion,
         Relation::CitiesOfCountry,
         Relation::CompaniesOfCountry,
@@ -102,6 +108,9 @@ impl Relation {
         Relation::RevisionsOfCompany,
         Relation::RevisionsOfProject,
         Relation::RevisionsOfDimension,
+        Relation::RevisionsOfParticipation,
+        Relation::RevisionsOfInvolvement,
+        Relation::RevisionsOfPolicyCity,
         Relation::Releases,
     ];
 }
@@ -169,6 +178,13 @@ fn largest_group_of(relation: Relation) -> SelectStatement {
         RevisionsOfCompany => revisions_per_row(company::Entity),
         RevisionsOfProject => revisions_per_row(project::Entity),
         RevisionsOfDimension => revisions_per_row(strategic_dimension::Entity),
+        RevisionsOfParticipation => {
+            revisions_per_link(project_company::Entity, ["project_id", "company_id"])
+        }
+        RevisionsOfInvolvement => {
+            revisions_per_link(policy_company::Entity, ["policy_id", "company_id"])
+        }
+        RevisionsOfPolicyCity => revisions_per_link(policy_city::Entity, ["policy_id", "city_id"]),
         Releases => rows_per::<_, release::Column>(release::Entity, []),
     }
 }
@@ -190,6 +206,15 @@ fn revisions_per_row<E: EntityTrait>(entity: E) -> SelectStatement {
         Alias::new(migration::revisions_table(entity.table_name())),
         Expr::col(Asterisk).count(),
         [Alias::new("id")],
+    )
+}
+
+/// The most states any one link of `entity` (keyed by its two ends) has had.
+fn revisions_per_link<E: EntityTrait>(entity: E, ends: [&'static str; 2]) -> SelectStatement {
+    largest(
+        Alias::new(migration::revisions_table(entity.table_name())),
+        Expr::col(Asterisk).count(),
+        ends.map(Alias::new),
     )
 }
 

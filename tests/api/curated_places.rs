@@ -13,7 +13,7 @@ const CREATE_CITY: &str = r#"mutation($input: CreateCityInput!, $reason: String!
 
 const UPDATE_CITY: &str = r#"mutation($id: ID!, $rev: Int!, $input: UpdateCityInput!, $reason: String!) {
   updateCity(id: $id, expectedRevision: $rev, input: $input, reason: $reason) {
-    city { name revision revisions { revision action changedBy changedAt reason state } }
+    city { name revision updatedAt revisions { revision action changedBy reason state } }
     userErrors { field code message } } }"#;
 
 const RETRACT_CITY: &str = r#"mutation($id: ID!, $rev: Int!, $reason: String!) {
@@ -135,7 +135,8 @@ async fn a_new_city_is_a_subject_at_once_and_leaves_with_its_history() {
         assert_eq!(revisions[0]["state"]["name"], "Beijing");
         assert_eq!(revisions[1]["state"]["name"], "Beijing (Peking)");
         assert_eq!(revisions[1]["changedBy"], "curator");
-        let as_updated = revisions[1]["changedAt"].clone();
+        // The instant a row shows as changed reads, as `asOf`, the row with that change.
+        let as_updated = updated["city"]["updatedAt"].clone();
 
         let (_, body) = send(
             &app,
@@ -252,7 +253,8 @@ const CREATE_PARTICIPATION: &str = r#"mutation($input: CreateProjectParticipatio
 
 const UPDATE_PARTICIPATION: &str = r#"mutation($p: ID!, $c: ID!, $rev: Int!, $role: String!, $reason: String!) {
   updateProjectParticipation(project: $p, company: $c, expectedRevision: $rev, role: $role, reason: $reason) {
-    projectParticipation { role revision } userErrors { field code message } } }"#;
+    projectParticipation { role revision revisions { revision action state } }
+    userErrors { field code message } } }"#;
 
 const RETRACT_PARTICIPATION: &str = r#"mutation($p: ID!, $c: ID!, $rev: Int!, $reason: String!) {
   retractProjectParticipation(project: $p, company: $c, expectedRevision: $rev, reason: $reason) {
@@ -333,6 +335,13 @@ async fn links_are_named_by_the_rows_they_join() {
         assert_eq!(updated["userErrors"], json!([]), "{backend:?}: {body}");
         assert_eq!(updated["projectParticipation"]["revision"], 2);
         assert_eq!(updated["projectParticipation"]["role"], "test integrator");
+        let states = updated["projectParticipation"]["revisions"]
+            .as_array()
+            .expect("revisions");
+        assert_eq!(states.len(), 2, "{body}");
+        assert_eq!(states[0]["state"]["role"], "test supplier");
+        assert_eq!(states[1]["state"]["role"], "test integrator");
+        assert_eq!(states[1]["action"], "updated");
 
         let (_, body) = send(
             &app,

@@ -223,6 +223,9 @@ fn list_source(parent: &str, field: &str) -> Option<ListSource> {
         ("Company", "revisions") => Data(RevisionsOfCompany),
         ("Project", "revisions") => Data(RevisionsOfProject),
         ("StrategicDimension", "revisions") => Data(RevisionsOfDimension),
+        ("ProjectParticipation", "revisions") => Data(RevisionsOfParticipation),
+        ("PolicyInvolvement", "revisions") => Data(RevisionsOfInvolvement),
+        ("PolicyCityLink", "revisions") => Data(RevisionsOfPolicyCity),
         // One per check a write makes, at most.
         (payload, "userErrors") if payload.ends_with("Payload") => Fixed(16),
         ("Query", "releases") => Data(Releases),

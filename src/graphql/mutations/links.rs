@@ -26,6 +26,22 @@ impl PolicyCityLink {
         self.0.revision
     }
 
+    /// Every state this link has had, oldest first, each with who changed it, when and why.
+    async fn revisions(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::graphql::revisions::Revision>> {
+        let revisions = crate::graphql::loaders(ctx)?
+            .load_one(crate::graphql::loaders::RevisionsOfPolicyCity(
+                self.0.policy_id,
+                self.0.city_id,
+            ))
+            .await?
+            .unwrap_or_default();
+        let writer = crate::graphql::writer(ctx)?;
+        Ok(crate::graphql::revisions::Revision::all_of(writer, revisions).await?)
+    }
+
     /// When this row was first recorded here.
     async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.created_at

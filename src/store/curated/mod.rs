@@ -228,6 +228,7 @@ where
     M::Entity: EntityTrait<Model = M>,
 {
     let txn = history::begin_write(db).await?;
+    let at = history::now();
     let mut problems: Vec<Problem> = blank_reason(author).into_iter().collect();
     let key = M::key_of(&record);
     if M::find(&txn, &key).await?.is_some() {
@@ -259,6 +260,7 @@ where
     let event = history::append(
         &txn,
         Change {
+            at,
             author,
             action: Action::Created,
             entity_type: M::TYPE,
@@ -289,6 +291,7 @@ where
     M::Entity: EntityTrait<Model = M>,
 {
     let txn = history::begin_write(db).await?;
+    let at = history::now();
     let Some(before) = M::find(&txn, key).await? else {
         txn.rollback().await?;
         return Ok(Written::NotFound);
@@ -316,6 +319,7 @@ where
     let event = history::append(
         &txn,
         Change {
+            at,
             author,
             action: Action::Updated,
             entity_type: M::TYPE,
@@ -346,6 +350,7 @@ where
     M::Entity: EntityTrait<Model = M>,
 {
     let txn = history::begin_write(db).await?;
+    let at = history::now();
     let Some(before) = M::find(&txn, key).await? else {
         txn.rollback().await?;
         return Ok(Written::NotFound);
@@ -369,6 +374,7 @@ where
     let event = history::append(
         &txn,
         Change {
+            at,
             author,
             action: Action::Retracted,
             entity_type: M::TYPE,
