@@ -10,6 +10,7 @@ pub mod entities;
 pub mod error;
 pub mod formatting;
 pub mod graphql;
+pub mod ids;
 pub mod rate_limit;
 pub mod response_cache;
 pub mod routes;

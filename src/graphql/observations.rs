@@ -1,6 +1,5 @@
 //! Observations: each published figure with its unit, status, source and place in the paper.
 
-use super::ids::{self, KEY_SEPARATOR, NodeType};
 use super::indicators::Indicator;
 use super::inputs::{ObservationFilter, ObservationOrder};
 use super::interfaces::Subject;
@@ -21,7 +20,6 @@ use crate::store::lookups::ObservationKey;
 use crate::store::observations::{ObservationQuery, Scope};
 use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{DateTime, Utc};
-use sea_orm::ActiveEnum;
 
 /// How far a figure is from a measured fact.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -268,20 +266,9 @@ impl Observation {
     }
 }
 
-/// The global ID of the observation with this natural key: its indicator, subject, period,
-/// category and source, so it survives reloads of the data.
+/// The global ID of the observation with this natural key.
 pub fn global_id(key: &ObservationKey) -> ID {
-    let kind = key.subject_kind.to_value();
-    let key = [
-        key.indicator_code.as_str(),
-        &kind,
-        &key.subject_key,
-        &key.period,
-        key.category.as_deref().unwrap_or_default(),
-        &key.source_slug,
-    ]
-    .join(&KEY_SEPARATOR.to_string());
-    ids::encode(NodeType::Observation, &key)
+    ID(key.global_id())
 }
 
 /// One state an observation has had.

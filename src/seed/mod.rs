@@ -6,11 +6,13 @@
 //! `desired` reads the dataset into each table's rows, which `rows` builds (the synthetic
 //! generator builds its rows there too); `seeded` says how each table's rows match.
 
+mod audited;
 pub mod corrections;
 mod desired;
 pub(crate) mod rows;
 mod seeded;
 
+use audited::Audited;
 pub(crate) use desired::{
     city_document, company_document, country_document, indicator_document, observation_document,
     policy_document, project_document, region_document, source_document,
@@ -246,6 +248,11 @@ pub async fn seed(db: &DatabaseConnection, dataset: &Dataset) -> Result<SeedRepo
     Ok(report)
 }
 
+/// How a row inserted while not recording is remembered until the recording pass.
+fn unrecorded<M: Seeded>(row: &M) -> String {
+    format!("{}:{:?}", M::TABLE, row.key())
+}
+
 /// The columns a dataset's row changes, as `column: before → after`; the stamps of a
 /// change (time, revision) and the derived search text are left out.
 fn differences<M: Seeded>(before: &M, after: &M) -> String {
@@ -281,6 +288,43 @@ fn shown(value: &sea_orm::Value) -> String {
 /// Deletes the rows that left the dataset; run after every upsert, children first.
 type PendingDelete<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'a>>;
 
+/// A row the run wrote, whose audit event waits for the end of the run: its record may
+/// hold rows it owns that later tables sync (a Table 1 row's positions).
+struct Written<M> {
+    row: M,
+    action: Action,
+    before: Option<serde_json::Value>,
+}
+
+#[async_trait::async_trait]
+trait PendingAudit<'a>: Send {
+    async fn record(self: Box<Self>, seeder: &mut Seeder<'a>) -> Result<(), Error>;
+}
+
+#[async_trait::async_trait]
+impl<'a, M> PendingAudit<'a> for Written<M>
+where
+    M: Audited + 'a,
+    M::Entity: EntityTrait<Model = M>,
+{
+    async fn record(self: Box<Self>, seeder: &mut Seeder<'a>) -> Result<(), Error> {
+        let Written {
+            row,
+            action,
+            before,
+        } = *self;
+        let event = match row.entry(seeder.txn, &seeder.names).await? {
+            Some(entry) => {
+                seeder
+                    .append_for(action, entry, row.revision_number(), before, true)
+                    .await?
+            }
+            None => seeder.event().await?,
+        };
+        history::record::<M::Entity>(seeder.txn, &row.primary_key(), event, false).await
+    }
+}
+
 struct Seeder<'a> {
     txn: &'a DatabaseTransaction,
     rows: Rows,
@@ -297,6 +341,11 @@ struct Seeder<'a> {
     name: &'a str,
     action: Action,
     names: Names,
+    /// The rows written, whose audit events the end of the run appends.
+    written: Vec<Box<dyn PendingAudit<'a> + 'a>>,
+    /// The rows written while not recording (the companies' first pass), by natural key,
+    /// with what was done to them: the recording pass records them so.
+    unrecorded: HashMap<String, (Action, Option<serde_json::Value>)>,
 }
 
 impl<'a> Seeder<'a> {
@@ -315,6 +364,8 @@ impl<'a> Seeder<'a> {
             name,
             action: Action::Imported,
             names: Names::default(),
+            written: Vec::new(),
+            unrecorded: HashMap::new(),
         }
     }
 
@@ -322,7 +373,39 @@ impl<'a> Seeder<'a> {
         Self { action, ..self }
     }
 
-    /// The audit event every change of this run is recorded under.
+    /// One row's audit event: what was done to it, by whom and why, its state before and
+    /// (unless retracted) after.
+    async fn append_for(
+        &mut self,
+        action: Action,
+        entry: audited::Entry,
+        revision: i32,
+        before: Option<serde_json::Value>,
+        live: bool,
+    ) -> Result<i32, Error> {
+        let (before, after) = if live {
+            (before, Some(entry.state))
+        } else {
+            (Some(entry.state), None)
+        };
+        history::append(
+            self.txn,
+            Change {
+                at: self.rows.now,
+                author: &self.author,
+                action,
+                entity_type: entry.entity_type,
+                entity_id: entry.entity_id,
+                revision,
+                before,
+                after,
+            },
+        )
+        .await
+    }
+
+    /// The run's own audit event: the dataset loaded, which the revisions of rows that
+    /// others own are recorded under.
     async fn event(&mut self) -> Result<i32, Error> {
         if let Some(event) = self.event {
             return Ok(event);
@@ -349,15 +432,16 @@ impl<'a> Seeder<'a> {
     /// returns the stored rows by key.
     async fn sync<M>(&mut self, desired: Vec<M>) -> Result<Stored<M>, Error>
     where
-        M: Seeded + 'a,
+        M: Audited + 'a,
         <M::Entity as EntityTrait>::Model: Into<M>,
         M::Entity: EntityTrait<Model = M>,
     {
         let stored = M::Entity::find().all(self.txn).await?;
-        // A first import's rows are all new: one revision each, whatever the passes.
+        // A first import's rows are all new, whatever the passes.
         let fresh = stored.is_empty() || self.fresh_companies;
         let mut stale: HashMap<M::Key, M> = stored.into_iter().map(|m| (m.key(), m)).collect();
-        let (mut inserted, mut changed, mut changed_keys) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut inserted, mut changed_keys) = (Vec::new(), Vec::new());
+        let mut changed: Vec<(M::Key, Action, Option<serde_json::Value>)> = Vec::new();
         let total = desired.len();
         for mut row in desired {
             match stale.remove(&row.key()) {
@@ -368,12 +452,29 @@ impl<'a> Seeder<'a> {
                         if fresh {
                             row.adopt_identity(&existing);
                         }
-                        changed.push(row.primary_key());
+                        let earlier = self.unrecorded.remove(&unrecorded(&row));
+                        let (action, before) = match earlier {
+                            Some(earlier) => earlier,
+                            None if fresh => (Action::Created, None),
+                            None => {
+                                let before = existing.entry(self.txn, &self.names).await?;
+                                (Action::Updated, before.map(|entry| entry.state))
+                            }
+                        };
+                        if !self.recording {
+                            self.unrecorded
+                                .insert(unrecorded(&row), (action, before.clone()));
+                        }
+                        changed.push((row.key(), action, before));
                         changed_keys.push((row.key(), differences(&existing, &row)));
                         row.into_active_model().reset_all().update(self.txn).await?;
                     }
                 }
                 None => {
+                    if !self.recording {
+                        self.unrecorded
+                            .insert(unrecorded(&row), (Action::Created, None));
+                    }
                     inserted.push(row.key());
                     M::Entity::insert(row.into_insert())
                         .exec_without_returning(self.txn)
@@ -388,18 +489,42 @@ impl<'a> Seeder<'a> {
             .map(|m| (m.key(), m))
             .collect();
         let updated = changed.len();
-        if self.recording && !(inserted.is_empty() && changed.is_empty() && stale.is_empty()) {
-            let event = self.event().await?;
-            if fresh {
-                history::record_all::<M::Entity>(self.txn, event).await?;
-            } else {
-                let new_keys = inserted.iter().filter_map(|key| rows.get(key));
-                for key in changed.into_iter().chain(new_keys.map(Seeded::primary_key)) {
-                    history::record::<M::Entity>(self.txn, &key, event, false).await?;
-                }
-            }
+        if self.recording {
             for row in stale.values() {
+                let event = match row.entry(self.txn, &self.names).await? {
+                    Some(entry) => {
+                        let revision = row.revision_number() + 1;
+                        self.append_for(Action::Retracted, entry, revision, None, false)
+                            .await?
+                    }
+                    None => self.event().await?,
+                };
                 history::record::<M::Entity>(self.txn, &row.primary_key(), event, true).await?;
+            }
+            let mut written: Vec<(M::Key, Action, Option<serde_json::Value>)> = if fresh {
+                rows.keys()
+                    .map(|key| (key.clone(), Action::Created, None))
+                    .collect()
+            } else {
+                let first_pass = rows.values().filter_map(|row| {
+                    let (action, before) = self.unrecorded.remove(&unrecorded(row))?;
+                    Some((row.key(), action, before))
+                });
+                let first_pass: Vec<_> = first_pass.collect();
+                let new = inserted
+                    .iter()
+                    .map(|key| (key.clone(), Action::Created, None));
+                new.chain(changed).chain(first_pass).collect()
+            };
+            written.sort_by_key(|(key, ..)| format!("{key:?}"));
+            for (key, action, before) in written {
+                if let Some(row) = rows.get(&key) {
+                    self.written.push(Box::new(Written {
+                        row: row.clone(),
+                        action,
+                        before,
+                    }));
+                }
             }
         }
         let label = |key: &M::Key| {
@@ -465,6 +590,12 @@ impl<'a> Seeder<'a> {
         self.sync(want.strategic_positions(&dimensions, &countries)?)
             .await?;
 
+        for written in std::mem::take(&mut self.written) {
+            written.record(&mut self).await?;
+        }
+        if self.report.changed_rows() > 0 {
+            self.event().await?;
+        }
         // Children were synced after their parents, so deleting in reverse order never
         // trips a foreign key.
         while let Some(delete) = self.deletions.pop() {

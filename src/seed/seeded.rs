@@ -53,7 +53,7 @@ impl Names {
         }
     }
 
-    fn of(&self, table: &'static str, id: i32) -> String {
+    pub(super) fn of(&self, table: &'static str, id: i32) -> String {
         self.0
             .get(&(table, id))
             .cloned()
@@ -146,6 +146,7 @@ seeded!(
     n | m.slug.clone()
 );
 
+// `audited` reads a subject's label back as its kind and key.
 seeded!(
     subject,
     "subjects",

@@ -267,6 +267,24 @@ pub struct ObservationKey {
     pub source_slug: String,
 }
 
+impl ObservationKey {
+    /// The observation's global ID: its indicator, subject, period, category and source,
+    /// so it survives reloads of the data.
+    pub fn global_id(&self) -> String {
+        let kind = sea_orm::ActiveEnum::to_value(&self.subject_kind);
+        let key = [
+            self.indicator_code.as_str(),
+            &kind,
+            &self.subject_key,
+            &self.period,
+            self.category.as_deref().unwrap_or_default(),
+            &self.source_slug,
+        ]
+        .join(&crate::ids::KEY_SEPARATOR.to_string());
+        crate::ids::encode(crate::ids::NodeType::Observation, &key)
+    }
+}
+
 /// Each key is six bound parameters: 1,000 keys stay far under SQLite's limit of 32,766
 /// where a DataLoader batch of 10,000 would not.
 const OBSERVATION_KEYS_PER_STATEMENT: usize = 1_000;

@@ -124,7 +124,10 @@ async fn sources_are_created_corrected_and_retracted_with_their_history() {
         let gone = app.data(r#"{ source(slug: "caict-2026") { slug } }"#).await;
         assert_eq!(gone["source"], Value::Null, "{backend:?}");
         let log = app
-            .data(r#"{ auditEvents(filter: { entityType: ["Source"] }) { nodes { action actor entityId } } }"#)
+            .data_with(
+                "query($id: [ID!]) { auditEvents(filter: { entityId: $id }) { nodes { action actor entityId } } }",
+                json!({ "id": [id] }),
+            )
             .await;
         let actions: Vec<&str> = log["auditEvents"]["nodes"]
             .as_array()

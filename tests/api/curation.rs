@@ -2,7 +2,9 @@
 //! expected revisions, the revisions and audit log they leave, the response cache they
 //! clear, and edits that survive a restart.
 
-use crate::helpers::{TestApp, backends, send, spawn_app_on, spawn_app_with, token};
+use crate::helpers::{
+    TestApp, backends, first_start, paper_rows, send, spawn_app_on, spawn_app_with, token,
+};
 use cityatlas::auth::Role;
 use cityatlas::store::tokens;
 use reqwest::header::{AUTHORIZATION, ETAG, WWW_AUTHENTICATE};
@@ -388,6 +390,7 @@ async fn two_editors_with_one_revision_exactly_one_wins() {
         let app = spawn_app_with(backend, |_| {}).await;
         let first = token(&app, "first editor", Role::Editor).await;
         let second = token(&app, "second editor", Role::Editor).await;
+        let started = first_start(&app).await;
         let figure = china_2024(&app).await;
         for round in 1..=5_i64 {
             let variables = |value: f64| {
@@ -420,8 +423,8 @@ async fn two_editors_with_one_revision_exactly_one_wins() {
         assert_eq!(after["revision"], CURRENT + 5, "{backend:?}");
         assert_eq!(
             count(&app, "audit_events").await,
-            1 + 4 + 5,
-            "one import, four corrections, five wins"
+            started.imported + started.corrections + 5,
+            "the first start's events, then five wins"
         );
         app.database.drop_now().await;
     }
@@ -477,6 +480,7 @@ async fn edits_survive_a_restart_and_the_first_start_is_release_liu_2025() {
     for backend in backends().await {
         let app = spawn_app_with(backend, |_| {}).await;
         let editor = token(&app, "curator", Role::Editor).await;
+        let started = first_start(&app).await;
         let figure = china_2024(&app).await;
         let (_, body) = send(
             &app,
@@ -504,8 +508,8 @@ async fn edits_survive_a_restart_and_the_first_start_is_release_liu_2025() {
         assert_eq!(figure["revision"], CURRENT + 1);
         assert_eq!(
             count(&restarted, "audit_events").await,
-            1 + 4 + 1,
-            "the restart wrote nothing: liu-2025, four corrections and the edit"
+            started.imported + started.corrections + 1,
+            "the restart wrote nothing: the first start's events and the edit"
         );
         assert_eq!(count(&restarted, "releases").await, 1);
         restarted.database.drop_now().await;
@@ -666,6 +670,7 @@ async fn as_of_and_release_read_the_past_with_the_same_filters_and_paging() {
         let app = spawn_app_with(backend, |_| {}).await;
         let editor = token(&app, "curator", Role::Editor).await;
         let admin = token(&app, "operator", Role::Admin).await;
+        let started = first_start(&app).await;
         let before = all_pages(&app, json!({})).await;
         tokio::time::sleep(Duration::from_millis(20)).await;
         let instant = chrono::Utc::now().to_rfc3339();
@@ -805,10 +810,14 @@ async fn as_of_and_release_read_the_past_with_the_same_filters_and_paging() {
         let releases = releases["releases"].as_array().expect("releases").clone();
         assert_eq!(releases.len(), 2, "{backend:?}");
         assert_eq!(releases[0]["tag"], "liu-2025");
-        assert_eq!(releases[0]["changeCount"], 1, "the import");
+        assert_eq!(
+            releases[0]["changeCount"],
+            paper_rows() + 1,
+            "the import: a creation per row, and the import's own event"
+        );
         assert_eq!(
             releases[1]["changeCount"],
-            4 + 3,
+            started.corrections + 3,
             "the first start's four corrections, then a correction, a creation, a retraction"
         );
         assert_eq!(
@@ -890,6 +899,7 @@ async fn the_change_feed_pages_across_concurrent_writes_without_gaps_or_repeats(
         pageInfo { endCursor } nodes { sequence kind entityType entityId revision } } }"#;
     for backend in backends().await {
         let app = spawn_app_with(backend, |_| {}).await;
+        let started = first_start(&app).await;
         let editors = [
             token(&app, "first editor", Role::Editor).await,
             token(&app, "second editor", Role::Editor).await,
@@ -969,9 +979,9 @@ async fn the_change_feed_pages_across_concurrent_writes_without_gaps_or_repeats(
             );
             since = data["changes"]["pageInfo"]["endCursor"].clone();
         }
-        // liu-2025's import, the four corrections, then the writers' eighteen changes.
-        let first_start = 1 + 4;
-        let expected: Vec<i64> = (1..=first_start + 6 * 3).collect();
+        // The first start's events, then the writers' eighteen changes.
+        let first = started.imported + started.corrections;
+        let expected: Vec<i64> = (1..=first + 6 * 3).collect();
         assert_eq!(
             seen, expected,
             "{backend:?}: every change once, in commit order"

@@ -468,3 +468,44 @@ pub async fn send(
     let status = response.status().as_u16();
     (status, response.json().await.expect("a JSON body"))
 }
+
+/// What a first start wrote to the audit log, read before any other write: the paper's
+/// import as release liu-2025 (an event per row, and one for the import), then the four
+/// corrections (the same).
+pub struct FirstStart {
+    pub imported: i64,
+    pub corrections: i64,
+}
+
+pub async fn first_start(app: &TestApp) -> FirstStart {
+    let data = app
+        .data(r#"{ release(tag: "liu-2025") { changeCount } auditEvents { totalCount } }"#)
+        .await;
+    let imported = data["release"]["changeCount"].as_i64().expect("a count");
+    let total = data["auditEvents"]["totalCount"].as_i64().expect("a count");
+    FirstStart {
+        imported,
+        corrections: total - imported,
+    }
+}
+
+/// The rows of the paper's dataset that are entities of their own: every table but the
+/// subjects and Table 1's positions, which their owners' rows hold.
+pub fn paper_rows() -> i64 {
+    let paper = cityatlas::dataset::Dataset::paper().expect("the built-in dataset");
+    let rows = paper.sources.len()
+        + paper.regions.len()
+        + paper.countries.len()
+        + paper.cities.len()
+        + paper.companies.len()
+        + paper.projects.len()
+        + paper.project_companies.len()
+        + paper.policies.len()
+        + paper.policy_cities.len()
+        + paper.policy_companies.len()
+        + paper.company_sanctions.len()
+        + paper.indicators.len()
+        + paper.observations.len()
+        + paper.strategic_comparison.len();
+    i64::try_from(rows).expect("a small dataset")
+}

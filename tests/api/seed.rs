@@ -1,4 +1,4 @@
-use crate::helpers::{backends, spawn_app};
+use crate::helpers::{backends, first_start, paper_rows, spawn_app};
 use cityatlas::entities::{
     city, company, company_sanction, country, indicator, observation, policy, policy_city,
     policy_company, project, project_company, region, source, strategic_dimension,
@@ -452,8 +452,16 @@ async fn table_one_has_five_dimensions_with_both_countries() {
 async fn the_first_start_makes_the_four_corrections_as_revisions_of_liu_2025() {
     for backend in backends().await {
         let app = spawn_app(backend).await;
+        assert_eq!(
+            first_start(&app).await.imported,
+            paper_rows() + 1,
+            "{backend:?}: liu-2025 is an event per row and the import's own"
+        );
         let events = app
-            .data(r#"{ auditEvents(filter: { action: ["updated"] }) { nodes { actor entityId reason } } }"#)
+            .data(
+                r#"{ auditEvents(filter: { entityType: ["Dataset"], action: ["updated"] }) {
+                         nodes { actor entityId reason } } }"#,
+            )
             .await;
         let corrections = events["auditEvents"]["nodes"].as_array().expect("nodes");
         let names: Vec<&str> = corrections
@@ -476,6 +484,20 @@ async fn the_first_start_makes_the_four_corrections_as_revisions_of_liu_2025() {
                     .as_str()
                     .is_some_and(|reason| reason.len() > 40)
         }));
+
+        // Each row a correction changed has an event of its own: the share that moved off
+        // Hangzhou is retracted there, with the correction's reason.
+        let moved = app
+            .data(
+                r#"{ auditEvents(filter: { action: ["retracted"] }) {
+                         nodes { entityType reason before } } }"#,
+            )
+            .await;
+        let moved = moved["auditEvents"]["nodes"].as_array().expect("nodes");
+        assert_eq!(moved.len(), 1, "{backend:?}: {moved:?}");
+        assert_eq!(moved[0]["entityType"], "Observation");
+        assert_eq!(moved[0]["before"]["subject"], "hangzhou");
+        assert_eq!(moved[0]["reason"], corrections[1]["reason"]);
 
         let carbon = r#"query($release: String) {
             observations(release: $release, filter: { indicator: ["carbon_emissions_reduction"] }) {
