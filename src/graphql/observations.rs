@@ -288,8 +288,9 @@ impl ObservationRevision {
         self.0.retracted
     }
 
-    /// What the change did: `created`, `updated`, `retracted`, or `imported` for a
-    /// dataset loaded at once.
+    /// What the change did: `created`, `updated` or `retracted` (by a curator, or by an
+    /// import, whose every row has its own event), or `imported` for synthetic benchmark
+    /// data, loaded at once.
     async fn action(&self) -> &str {
         &self.0.event.action
     }

@@ -68,8 +68,9 @@ impl Revision {
         self.retracted
     }
 
-    /// What the change did: `created`, `updated`, `retracted`, or `imported` for a
-    /// dataset loaded at once.
+    /// What the change did: `created`, `updated` or `retracted` (by a curator, or by an
+    /// import, whose every row has its own event), or `imported` for synthetic benchmark
+    /// data, loaded at once.
     async fn action(&self) -> &str {
         &self.event.action
     }

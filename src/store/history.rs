@@ -36,7 +36,8 @@ pub enum Action {
     Created,
     Updated,
     Retracted,
-    /// A whole dataset loaded at once: the paper's on a first start, or synthetic data.
+    /// A whole dataset loaded: an import's own event (each row it changes has one of its
+    /// own), or synthetic data, whose rows all share it.
     Imported,
 }
 

@@ -23,6 +23,7 @@ mod migrations;
 mod outage;
 mod paging;
 mod rate_limit;
+mod roles;
 mod seed;
 mod stress;
 mod synthetic;

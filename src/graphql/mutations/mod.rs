@@ -371,7 +371,7 @@ fn require(ctx: &Context<'_>, role: Role, reason: String) -> Result<Author, Erro
     })?;
     if principal.role < role {
         return Err(Error::Forbidden(format!(
-            "the token {:?} is a {}'s; this takes an {}'s",
+            "the token {:?} has the role {}; this takes {}",
             principal.name, principal.role, role
         )));
     }
