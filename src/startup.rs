@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::graphql::GraphqlService;
 use crate::rate_limit::RateLimiter;
 use crate::response_cache::ResponseCache;
-use crate::routes::{graphiql, graphql as graphql_routes, health, releases};
+use crate::routes::{export, graphiql, graphql as graphql_routes, health, releases};
 use crate::{database, seed};
 use actix_cors::Cors;
 use actix_web::dev::{Server, Service};
@@ -146,6 +146,10 @@ fn run(
             .route("/", web::get().to(graphiql::redirect_to_graphiql))
             .route("/graphiql", web::get().to(graphiql::page))
             .route("/releases/{tag}", web::get().to(releases::release))
+            .route(
+                "/export/indicators/{code}.csv",
+                web::get().to(export::indicator_csv),
+            )
             .route("/graphiql/assets/{name}", web::get().to(graphiql::asset))
     })
     .shutdown_timeout(10)

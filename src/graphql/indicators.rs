@@ -93,6 +93,14 @@ impl Indicator {
         self.0.caveat.as_deref()
     }
 
+    /// Where its figures can be downloaded, each with its source's citation: the URLs to
+    /// use rather than build.
+    async fn downloads(&self, ctx: &Context<'_>) -> Result<IndicatorDownloads, Error> {
+        Ok(IndicatorDownloads {
+            csv: super::releases::public_url(ctx)?.indicator_csv(&self.0.code),
+        })
+    }
+
     /// The indicator's observations.
     #[allow(
         clippy::too_many_arguments,
@@ -183,6 +191,16 @@ struct FiguresOf<'a> {
     subjects: (&'a str, &'a str),
     period: Option<&'a str>,
     category: Option<&'a str>,
+}
+
+/// The downloads of an indicator's figures.
+#[derive(async_graphql::SimpleObject)]
+pub struct IndicatorDownloads {
+    /// Every figure as CSV (RFC 4180, UTF-8), one row each with its value as published,
+    /// unit, scale, caveats, source citation and place in the paper. Takes `subjects`
+    /// (comma-separated keys), `from` and `to` (years), `asOf` or `release` as query
+    /// parameters.
+    pub csv: String,
 }
 
 impl Indicator {

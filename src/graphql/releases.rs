@@ -18,6 +18,13 @@ impl PublicUrl {
     pub fn release(&self, tag: &str) -> String {
         format!("{}/releases/{tag}", self.0.trim_end_matches('/'))
     }
+
+    pub fn indicator_csv(&self, code: &str) -> String {
+        format!(
+            "{}/export/indicators/{code}.csv",
+            self.0.trim_end_matches('/')
+        )
+    }
 }
 
 /// The paper every release is built from, as `sources` lists it.
@@ -90,7 +97,7 @@ pub fn permalink(ctx: &Context<'_>, tag: &str) -> Result<String, Error> {
     Ok(public_url(ctx)?.release(tag))
 }
 
-fn public_url<'a>(ctx: &Context<'a>) -> Result<&'a PublicUrl, Error> {
+pub(super) fn public_url<'a>(ctx: &Context<'a>) -> Result<&'a PublicUrl, Error> {
     ctx.data::<PublicUrl>().map_err(|_| Error::Internal {
         detail: "the request was executed without the public URL".to_owned(),
     })

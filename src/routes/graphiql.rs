@@ -148,7 +148,10 @@ const NOT_BUNDLED_PAGE: &str = r#"<!doctype html>
 <body>
 <h1>GraphiQL is not bundled in this build</h1>
 <p>The API itself is available at <a href="/graphql">/graphql</a>.</p>
-<p>To serve the IDE, install its pinned assets from the npm registry and rebuild:</p>
+<p>The build installs the IDE's pinned assets from the npm registry itself when it finds
+npm: install Node.js and npm, then build again (without <code>CITYATLAS_NO_NPM=1</code>):</p>
+<pre>cargo build --release</pre>
+<p>Or install the assets yourself first:</p>
 <pre>npm ci --ignore-scripts --prefix graphiql
 cargo build --release</pre>
 </body>

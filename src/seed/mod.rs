@@ -288,6 +288,9 @@ fn shown(value: &sea_orm::Value) -> String {
 /// Deletes the rows that left the dataset; run after every upsert, children first.
 type PendingDelete<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'a>>;
 
+/// A row a sync wrote, by natural key: what was done to it and its state before.
+type RowChange<K> = (K, Action, Option<serde_json::Value>);
+
 /// A row the run wrote, whose audit event waits for the end of the run: its record may
 /// hold rows it owns that later tables sync (a Table 1 row's positions).
 struct Written<M> {
@@ -441,7 +444,7 @@ impl<'a> Seeder<'a> {
         let fresh = stored.is_empty() || self.fresh_companies;
         let mut stale: HashMap<M::Key, M> = stored.into_iter().map(|m| (m.key(), m)).collect();
         let (mut inserted, mut changed_keys) = (Vec::new(), Vec::new());
-        let mut changed: Vec<(M::Key, Action, Option<serde_json::Value>)> = Vec::new();
+        let mut changed: Vec<RowChange<M::Key>> = Vec::new();
         let total = desired.len();
         for mut row in desired {
             match stale.remove(&row.key()) {
@@ -490,42 +493,8 @@ impl<'a> Seeder<'a> {
             .collect();
         let updated = changed.len();
         if self.recording {
-            for row in stale.values() {
-                let event = match row.entry(self.txn, &self.names).await? {
-                    Some(entry) => {
-                        let revision = row.revision_number() + 1;
-                        self.append_for(Action::Retracted, entry, revision, None, false)
-                            .await?
-                    }
-                    None => self.event().await?,
-                };
-                history::record::<M::Entity>(self.txn, &row.primary_key(), event, true).await?;
-            }
-            let mut written: Vec<(M::Key, Action, Option<serde_json::Value>)> = if fresh {
-                rows.keys()
-                    .map(|key| (key.clone(), Action::Created, None))
-                    .collect()
-            } else {
-                let first_pass = rows.values().filter_map(|row| {
-                    let (action, before) = self.unrecorded.remove(&unrecorded(row))?;
-                    Some((row.key(), action, before))
-                });
-                let first_pass: Vec<_> = first_pass.collect();
-                let new = inserted
-                    .iter()
-                    .map(|key| (key.clone(), Action::Created, None));
-                new.chain(changed).chain(first_pass).collect()
-            };
-            written.sort_by_key(|(key, ..)| format!("{key:?}"));
-            for (key, action, before) in written {
-                if let Some(row) = rows.get(&key) {
-                    self.written.push(Box::new(Written {
-                        row: row.clone(),
-                        action,
-                        before,
-                    }));
-                }
-            }
+            self.record_changes(fresh, &rows, &stale, &inserted, changed)
+                .await?;
         }
         let label = |key: &M::Key| {
             rows.get(key)
@@ -557,6 +526,60 @@ impl<'a> Seeder<'a> {
             Ok(())
         }));
         Ok(rows)
+    }
+
+    /// Records what a table's sync changed: retractions at once, each with its audit event
+    /// (a row another owns under the run's), and the rows written, whose events the end of
+    /// the run appends.
+    async fn record_changes<M>(
+        &mut self,
+        fresh: bool,
+        rows: &Stored<M>,
+        stale: &HashMap<M::Key, M>,
+        inserted: &[M::Key],
+        changed: Vec<RowChange<M::Key>>,
+    ) -> Result<(), Error>
+    where
+        M: Audited + 'a,
+        M::Entity: EntityTrait<Model = M>,
+    {
+        for row in stale.values() {
+            let event = match row.entry(self.txn, &self.names).await? {
+                Some(entry) => {
+                    let revision = row.revision_number() + 1;
+                    self.append_for(Action::Retracted, entry, revision, None, false)
+                        .await?
+                }
+                None => self.event().await?,
+            };
+            history::record::<M::Entity>(self.txn, &row.primary_key(), event, true).await?;
+        }
+        let mut written: Vec<RowChange<M::Key>> = if fresh {
+            rows.keys()
+                .map(|key| (key.clone(), Action::Created, None))
+                .collect()
+        } else {
+            let first_pass = rows.values().filter_map(|row| {
+                let (action, before) = self.unrecorded.remove(&unrecorded(row))?;
+                Some((row.key(), action, before))
+            });
+            let first_pass: Vec<_> = first_pass.collect();
+            let new = inserted
+                .iter()
+                .map(|key| (key.clone(), Action::Created, None));
+            new.chain(changed).chain(first_pass).collect()
+        };
+        written.sort_by_key(|(key, ..)| format!("{key:?}"));
+        for (key, action, before) in written {
+            if let Some(row) = rows.get(&key) {
+                self.written.push(Box::new(Written {
+                    row: row.clone(),
+                    action,
+                    before,
+                }));
+            }
+        }
+        Ok(())
     }
 
     /// Syncs table after table, parents before children, then deletes what left the dataset.

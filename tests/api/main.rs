@@ -12,6 +12,7 @@ mod curation;
 mod dataloaders;
 mod derived;
 mod errors;
+mod export;
 mod filters;
 mod fuzz;
 mod graphql;
