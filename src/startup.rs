@@ -150,6 +150,10 @@ fn run(
                 "/export/indicators/{code}.csv",
                 web::get().to(export::indicator_csv),
             )
+            .route(
+                "/export/indicators/{code}.zip",
+                web::get().to(export::indicator_zip),
+            )
             .route("/graphiql/assets/{name}", web::get().to(graphiql::asset))
     })
     .shutdown_timeout(10)

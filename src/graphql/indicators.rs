@@ -96,8 +96,10 @@ impl Indicator {
     /// Where its figures can be downloaded, each with its source's citation: the URLs to
     /// use rather than build.
     async fn downloads(&self, ctx: &Context<'_>) -> Result<IndicatorDownloads, Error> {
+        let public = super::releases::public_url(ctx)?;
         Ok(IndicatorDownloads {
-            csv: super::releases::public_url(ctx)?.indicator_csv(&self.0.code),
+            csv: public.indicator_download(&self.0.code, "csv"),
+            zip: public.indicator_download(&self.0.code, "zip"),
         })
     }
 
@@ -201,6 +203,10 @@ pub struct IndicatorDownloads {
     /// (comma-separated keys), `from` and `to` (years), `asOf` or `release` as query
     /// parameters.
     pub csv: String,
+    /// The same CSV as a data package: with a Frictionless `datapackage.json` (its fields,
+    /// unit and scale, sources), a `README.md` saying what the data is and how to cite it,
+    /// and a `CITATION.cff`. Takes the same parameters.
+    pub zip: String,
 }
 
 impl Indicator {

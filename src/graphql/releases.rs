@@ -19,9 +19,10 @@ impl PublicUrl {
         format!("{}/releases/{tag}", self.0.trim_end_matches('/'))
     }
 
-    pub fn indicator_csv(&self, code: &str) -> String {
+    /// An indicator's download as `extension` (`csv`, `zip`).
+    pub fn indicator_download(&self, code: &str, extension: &str) -> String {
         format!(
-            "{}/export/indicators/{code}.csv",
+            "{}/export/indicators/{code}.{extension}",
             self.0.trim_end_matches('/')
         )
     }

@@ -1,8 +1,10 @@
 //! `/export/indicators/{code}.csv`: every figure of an indicator as CSV for spreadsheets
 //! (RFC 4180, UTF-8, no comment lines), one row each with its value exactly as published,
-//! its unit and scale, its caveats, its source's citation and its place in the paper. It
-//! answers the `observations` query any client could send, page after page, so filters,
-//! `asOf` and `release` mean what they mean in GraphQL.
+//! its unit and scale, its caveats, its source's citation and its place in the paper; and
+//! `.zip`, the same CSV as a data package, with a Frictionless `datapackage.json`, a
+//! `README.md` and a `CITATION.cff`, so the citation travels with the numbers. Both answer
+//! the `observations` query any client could send, page after page, so filters, `asOf`
+//! and `release` mean what they mean in GraphQL.
 
 use crate::graphql::GraphqlService;
 use crate::rate_limit::{ClientKey, RateLimiter};
@@ -16,12 +18,19 @@ use std::time::SystemTime;
 
 const PAGE: &str = r#"query($code: String!, $subjects: [String!], $from: Int, $to: Int,
     $asOf: DateTime, $release: String, $after: String) {
-  indicator(code: $code, asOf: $asOf, release: $release) { code }
+  indicator(code: $code, asOf: $asOf, release: $release) {
+    code name description unit scale measure topic caveat }
   observations(filter: { indicator: [$code], subject: $subjects, fromYear: $from, toYear: $to },
       first: 100, after: $after, asOf: $asOf, release: $release) {
     pageInfo { hasNextPage endCursor }
     nodes { subject { __typename key name } period category value valueText unit scale
-      qualifier status caveats citedIn updatedAt source { slug citation(style: APA) } } } }"#;
+      qualifier status caveats citedIn updatedAt
+      source { slug title publisher url citation(style: APA) } } } }"#;
+
+/// The release a download is read from (or the newest, for the live data) and the paper,
+/// for the package's README and citation file.
+const ABOUT: &str = r#"{ releases { tag title createdAt permalink apa: citation(style: APA) }
+  paper: source(slug: "liu-2025") { title authors publishedOn doi citation(style: APA) } }"#;
 
 const COLUMNS: [&str; 16] = [
     "indicator",
@@ -60,21 +69,29 @@ fn refusal(status: actix_web::http::StatusCode, code: &str, message: &str) -> Ht
     HttpResponse::build(status).json(json!({ "code": code, "message": message }))
 }
 
-pub async fn indicator_csv(
-    http: HttpRequest,
-    service: web::Data<GraphqlService>,
-    limiter: web::Data<RateLimiter>,
-    code: web::Path<String>,
-) -> HttpResponse {
+/// What a download read: the indicator and its figures.
+struct Read {
+    indicator: Value,
+    rows: Vec<Value>,
+    release: Option<String>,
+}
+
+/// Parses the parameters, takes the client's points, reads the figures; or the refusal.
+async fn read(
+    http: &HttpRequest,
+    service: &GraphqlService,
+    limiter: &RateLimiter,
+    code: &str,
+) -> Result<Read, HttpResponse> {
     use actix_web::http::StatusCode;
     let query = match web::Query::<ExportQuery>::from_query(http.query_string()) {
         Ok(query) => query.into_inner(),
         Err(error) => {
-            return refusal(
+            return Err(refusal(
                 StatusCode::BAD_REQUEST,
                 "BAD_USER_INPUT",
                 &format!("{error}; the parameters are subjects, from, to, asOf and release"),
-            );
+            ));
         }
     };
     let client = limiter.client_key(
@@ -87,34 +104,95 @@ pub async fn indicator_csv(
     if let Some(client) = client
         && limiter.check(client).is_err()
     {
-        return too_many();
+        return Err(too_many());
     }
-    let rows = match read_all(&service, &code, &query).await {
-        Ok(Some(rows)) => rows,
-        Ok(None) => {
-            return refusal(
-                StatusCode::NOT_FOUND,
-                "NOT_FOUND",
-                "no indicator has this code; `indicators` lists them",
-            );
-        }
-        Err(response) => return response,
+    let Some((indicator, rows)) = read_all(service, code, &query).await? else {
+        return Err(refusal(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "no indicator has this code; `indicators` lists them",
+        ));
     };
     if let Some(client) = client
-        && charge(&limiter, client, rows.len()).is_err()
+        && charge(limiter, client, rows.len()).is_err()
     {
-        return too_many();
+        return Err(too_many());
     }
-    let body = match csv(&code, &rows) {
-        Ok(body) => body,
-        Err(_) => {
-            return refusal(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                "the download could not be written",
-            );
-        }
+    Ok(Read {
+        indicator,
+        rows,
+        release: query.release,
+    })
+}
+
+pub async fn indicator_csv(
+    http: HttpRequest,
+    service: web::Data<GraphqlService>,
+    limiter: web::Data<RateLimiter>,
+    code: web::Path<String>,
+) -> HttpResponse {
+    let read = match read(&http, &service, &limiter, &code).await {
+        Ok(read) => read,
+        Err(refused) => return refused,
     };
+    match csv(&code, &read.rows) {
+        Ok(body) => respond(
+            &http,
+            body,
+            "text/csv; charset=utf-8",
+            &format!("{code}.csv"),
+            &read.rows,
+        ),
+        Err(_) => unwritten(),
+    }
+}
+
+pub async fn indicator_zip(
+    http: HttpRequest,
+    service: web::Data<GraphqlService>,
+    limiter: web::Data<RateLimiter>,
+    code: web::Path<String>,
+) -> HttpResponse {
+    let read = match read(&http, &service, &limiter, &code).await {
+        Ok(read) => read,
+        Err(refused) => return refused,
+    };
+    let about = match run(&service, ABOUT, json!({})).await {
+        Ok(about) => about,
+        Err(refused) => return refused,
+    };
+    let package = csv(&code, &read.rows)
+        .map_err(|_| ())
+        .and_then(|table| package(&code, &read, &about, table).map_err(|_| ()));
+    match package {
+        Ok(body) => respond(
+            &http,
+            body,
+            "application/zip",
+            &format!("{code}.zip"),
+            &read.rows,
+        ),
+        Err(()) => unwritten(),
+    }
+}
+
+fn unwritten() -> HttpResponse {
+    refusal(
+        actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL_SERVER_ERROR",
+        "the download could not be written",
+    )
+}
+
+/// A download's answer: its validators (an `ETag` from the body, `Last-Modified` from the
+/// newest figure) and `304` when the client holds it already.
+fn respond(
+    http: &HttpRequest,
+    body: Vec<u8>,
+    content_type: &str,
+    filename: &str,
+    rows: &[Value],
+) -> HttpResponse {
     let tag = EntityTag::new_strong(hex::encode(&Sha256::digest(&body)[..16]));
     let last_modified = rows
         .iter()
@@ -146,10 +224,10 @@ pub async fn indicator_csv(
         return response.finish();
     }
     response
-        .content_type("text/csv; charset=utf-8")
+        .content_type(content_type)
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}.csv\"", code.as_str()),
+            format!("attachment; filename=\"{filename}\""),
         ))
         .body(body)
 }
@@ -168,12 +246,31 @@ fn charge(limiter: &RateLimiter, client: ClientKey, rows: usize) -> Result<(), (
     limiter.charge(client, points).map(|_| ()).map_err(|_| ())
 }
 
-/// Every figure the query asks for, page after page; `None` for an unknown indicator.
+/// Runs a query as any client could send it; a GraphQL error is the download's refusal.
+async fn run(
+    service: &GraphqlService,
+    query: &str,
+    variables: Value,
+) -> Result<Value, HttpResponse> {
+    let request = async_graphql::Request::new(query)
+        .variables(async_graphql::Variables::from_json(variables));
+    let response = match service.prepare(request) {
+        Ok(prepared) => service.execute(prepared, None, None, None).await,
+        Err(refused) => *refused,
+    };
+    if let Some(error) = response.errors.first() {
+        return Err(graphql_refusal(error));
+    }
+    Ok(response.data.into_json().unwrap_or_default())
+}
+
+/// The indicator and every figure the query asks for, page after page; `None` for an
+/// unknown indicator.
 async fn read_all(
     service: &GraphqlService,
     code: &str,
     query: &ExportQuery,
-) -> Result<Option<Vec<Value>>, HttpResponse> {
+) -> Result<Option<(Value, Vec<Value>)>, HttpResponse> {
     let subjects: Option<Vec<&str>> = query.subjects.as_deref().map(|list| {
         list.split(',')
             .map(str::trim)
@@ -187,23 +284,14 @@ async fn read_all(
             "code": code, "subjects": subjects, "from": query.from, "to": query.to,
             "asOf": query.as_of, "release": query.release, "after": after,
         });
-        let request = async_graphql::Request::new(PAGE)
-            .variables(async_graphql::Variables::from_json(variables));
-        let response = match service.prepare(request) {
-            Ok(prepared) => service.execute(prepared, None, None, None).await,
-            Err(refused) => *refused,
-        };
-        if let Some(error) = response.errors.first() {
-            return Err(graphql_refusal(error));
-        }
-        let data = response.data.into_json().unwrap_or_default();
+        let data = run(service, PAGE, variables).await?;
         if data["indicator"].is_null() {
             return Ok(None);
         }
         let page = &data["observations"];
         rows.extend(page["nodes"].as_array().cloned().unwrap_or_default());
         if page["pageInfo"]["hasNextPage"] != true {
-            return Ok(Some(rows));
+            return Ok(Some((data["indicator"].clone(), rows)));
         }
         after = page["pageInfo"]["endCursor"].clone();
     }
@@ -272,4 +360,230 @@ fn csv(code: &str, rows: &[Value]) -> Result<Vec<u8>, csv::Error> {
     writer
         .into_inner()
         .map_err(|error| error.into_error().into())
+}
+
+/// The data package: the CSV, `datapackage.json`, `README.md` and `CITATION.cff`.
+fn package(
+    code: &str,
+    read: &Read,
+    about: &Value,
+    table: Vec<u8>,
+) -> zip::result::ZipResult<Vec<u8>> {
+    use std::io::Write;
+    let releases = about["releases"].as_array().cloned().unwrap_or_default();
+    let release = match &read.release {
+        Some(tag) => releases.iter().find(|r| r["tag"] == tag.as_str()).cloned(),
+        None => releases.last().cloned(),
+    }
+    .unwrap_or_default();
+    let files = [
+        (format!("{code}.csv"), table),
+        (
+            "datapackage.json".to_owned(),
+            datapackage(code, read, &release),
+        ),
+        (
+            "README.md".to_owned(),
+            readme(code, read, &release, &about["paper"]).into_bytes(),
+        ),
+        (
+            "CITATION.cff".to_owned(),
+            citation_cff(read, &release, &about["paper"]).into_bytes(),
+        ),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in files {
+        zip.start_file(name, options)?;
+        zip.write_all(&bytes)?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
+/// The distinct sources of the rows, in the order they first appear.
+fn sources(rows: &[Value]) -> Vec<&Value> {
+    let mut seen = Vec::new();
+    for row in rows {
+        let source = &row["source"];
+        if !seen.iter().any(|s: &&Value| s["slug"] == source["slug"]) {
+            seen.push(source);
+        }
+    }
+    seen
+}
+
+/// Whether the download is a release's, or the live data as it stood when read.
+fn version(read: &Read) -> String {
+    read.release.clone().unwrap_or_else(|| "live".to_owned())
+}
+
+/// A Frictionless tabular data package describing the CSV: its fields and types, the
+/// unit and scale of `value`, and the sources.
+fn datapackage(code: &str, read: &Read, release: &Value) -> Vec<u8> {
+    let indicator = &read.indicator;
+    let field = |name: &str, kind: &str, description: &str| json!({ "name": name, "type": kind, "description": description });
+    let mut value = field("value", "number", "The figure exactly as published.");
+    value["unit"] = indicator["unit"].clone();
+    value["scale"] = indicator["scale"].clone();
+    let fields = vec![
+        field("indicator", "string", "The indicator's code."),
+        field(
+            "subject_kind",
+            "string",
+            "What the figure is about: country, region, city, company or project.",
+        ),
+        field("subject", "string", "The subject's code or slug."),
+        field("subject_name", "string", "The subject's name."),
+        field("period", "string", "The year (YYYY) or quarter (YYYY-Qn)."),
+        field(
+            "category",
+            "string",
+            "The breakdown the figure belongs to, if any.",
+        ),
+        value,
+        field(
+            "value_text",
+            "string",
+            "The figure as printed, e.g. \"39,32\".",
+        ),
+        field("unit", "string", "The unit of value."),
+        field("scale", "string", "The scale of the unit, e.g. billion."),
+        field(
+            "qualifier",
+            "string",
+            "exact, approximately, more_than or at_least.",
+        ),
+        field("status", "string", "reported, estimate or forecast."),
+        field(
+            "caveats",
+            "string",
+            "Warnings on the figure, joined by \" | \".",
+        ),
+        field("source", "string", "The slug of the original source."),
+        field(
+            "source_citation",
+            "string",
+            "The original source, cited in APA style.",
+        ),
+        field(
+            "cited_in",
+            "string",
+            "Where the figure stands in the paper or its source.",
+        ),
+    ];
+    let sources: Vec<Value> = sources(&read.rows)
+        .into_iter()
+        .map(|s| json!({ "title": s["citation"], "path": s["url"] }))
+        .collect();
+    let package = json!({
+        "profile": "tabular-data-package",
+        "name": format!("city-atlas-{}", code.replace('_', "-")),
+        "title": indicator["name"],
+        "description": indicator["description"],
+        "version": version(read),
+        "homepage": release["permalink"],
+        "sources": sources,
+        "resources": [{
+            "profile": "tabular-data-resource",
+            "name": code.replace('_', "-"),
+            "path": format!("{code}.csv"),
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "dialect": { "delimiter": ",", "lineTerminator": "\r\n", "header": true },
+            "schema": { "fields": fields },
+        }],
+    });
+    serde_json::to_vec_pretty(&package).unwrap_or_default()
+}
+
+fn readme(code: &str, read: &Read, release: &Value, paper: &Value) -> String {
+    let indicator = &read.indicator;
+    let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
+    let mut readme = format!(
+        "# {name}\n\n{description}\n\n- Indicator: `{code}`\n- Unit: {unit}, scale: {scale}\n\
+         - Figures: {count}, in `{code}.csv`, values exactly as published (`value_text` as \
+         printed)\n- Read from: {version}\n",
+        name = text(&indicator["name"]),
+        description = text(&indicator["description"]),
+        unit = text(&indicator["unit"]),
+        scale = text(&indicator["scale"]),
+        count = read.rows.len(),
+        version = match &read.release {
+            Some(tag) => format!("release `{tag}` of City Atlas"),
+            None => "the live City Atlas data, as it stood when downloaded".to_owned(),
+        },
+    );
+    if let Some(caveat) = indicator["caveat"].as_str() {
+        readme.push_str(&format!("\n## Caveat\n\n{caveat}\n"));
+    }
+    readme.push_str("\n## How to cite\n\nCite each figure's original source (the `source_citation` column), and the dataset:\n\n");
+    if let Some(citation) = release["apa"].as_str() {
+        readme.push_str(&format!("> {citation}\n\n"));
+    }
+    if read.release.is_none() {
+        readme.push_str(&format!(
+            "These are the live data, which may have changed since that release, `{}`, the \
+             newest; to cite a version that never changes, download it with \
+             `?release=TAG`.\n\n",
+            text(&release["tag"])
+        ));
+    }
+    readme.push_str(&format!(
+        "City Atlas is built from the paper:\n\n> {}\n\n## Sources\n\n",
+        text(&paper["citation"])
+    ));
+    for source in sources(&read.rows) {
+        readme.push_str(&format!("- {}\n", text(&source["citation"])));
+    }
+    readme.push_str(
+        "\nThe figures are quoted from these sources and stay under their terms; City Atlas \
+         adds no licence of its own.\n",
+    );
+    readme
+}
+
+/// `CITATION.cff` (Citation File Format 1.2.0); its strings are written as JSON strings,
+/// which YAML reads as the same double-quoted scalars.
+fn citation_cff(read: &Read, release: &Value, paper: &Value) -> String {
+    let quoted = |value: &Value| {
+        serde_json::to_string(value.as_str().unwrap_or_default()).unwrap_or_default()
+    };
+    let date = release["createdAt"]
+        .as_str()
+        .map(|at| at.get(..10).unwrap_or(at).to_owned());
+    let mut cff = format!(
+        "cff-version: 1.2.0\nmessage: {}\ntype: dataset\ntitle: {}\nversion: {}\n",
+        quoted(&json!(
+            "Cite each figure's original source, and this dataset as below."
+        )),
+        quoted(&json!(format!(
+            "City Atlas: {}",
+            read.indicator["name"].as_str().unwrap_or_default()
+        ))),
+        quoted(&json!(version(read))),
+    );
+    cff.push_str("authors:\n  - name: \"City Atlas\"\n");
+    // Live data have no release to point at: only a release's package names one.
+    if read.release.is_some() {
+        if let Some(date) = date {
+            cff.push_str(&format!("date-released: {}\n", quoted(&json!(date))));
+        }
+        if release["permalink"].is_string() {
+            cff.push_str(&format!("url: {}\n", quoted(&release["permalink"])));
+        }
+    }
+    cff.push_str(&format!(
+        "references:\n  - type: article\n    title: {}\n    authors:\n      - name: {}\n",
+        quoted(&paper["title"]),
+        quoted(&paper["authors"]),
+    ));
+    if let Some(year) = paper["publishedOn"].as_str().and_then(|on| on.get(..4)) {
+        cff.push_str(&format!("    year: {year}\n"));
+    }
+    if paper["doi"].is_string() {
+        cff.push_str(&format!("    doi: {}\n", quoted(&paper["doi"])));
+    }
+    cff
 }

@@ -193,3 +193,77 @@ async fn a_bad_download_is_refused_with_a_code() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_indicator_downloads_as_a_data_package_with_its_citation() {
+    use std::io::Read;
+    for backend in backends().await {
+        let app = spawn_app(backend).await;
+        let path = "/export/indicators/ai_market_size.zip?release=liu-2025";
+        let response = download(&app, path).await;
+        assert_eq!(response.status(), 200, "{backend:?}");
+        assert_eq!(response.headers()[CONTENT_TYPE], "application/zip");
+        let bytes = response.bytes().await.expect("a body");
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+        let mut read = |name: &str| {
+            let mut text = String::new();
+            archive
+                .by_name(name)
+                .unwrap_or_else(|_| panic!("{name} in the package"))
+                .read_to_string(&mut text)
+                .expect("UTF-8");
+            text
+        };
+        let table = read("ai_market_size.csv");
+        let package: Value = serde_json::from_str(&read("datapackage.json")).expect("JSON");
+        let readme = read("README.md");
+        let cff = read("CITATION.cff");
+
+        let alone = download(
+            &app,
+            "/export/indicators/ai_market_size.csv?release=liu-2025",
+        )
+        .await
+        .text()
+        .await
+        .expect("a body");
+        assert_eq!(table, alone, "{backend:?}: the package holds the same CSV");
+        let resource = &package["resources"][0];
+        assert_eq!(resource["path"], "ai_market_size.csv");
+        let fields = resource["schema"]["fields"].as_array().expect("fields");
+        let header: Vec<&str> = table.lines().next().expect("a header").split(',').collect();
+        let names: Vec<&str> = fields
+            .iter()
+            .map(|f| f["name"].as_str().expect("a name"))
+            .collect();
+        assert_eq!(names, header, "every column described, in order");
+        let value = fields.iter().find(|f| f["name"] == "value").expect("value");
+        assert_eq!(
+            (&value["unit"], &value["scale"]),
+            (&json!("USD"), &json!("billion"))
+        );
+        assert_eq!(package["version"], "liu-2025");
+        assert!(
+            package["sources"]
+                .as_array()
+                .expect("sources")
+                .iter()
+                .any(|s| s["title"].as_str().is_some_and(|t| t.contains("Statista"))),
+            "{package}"
+        );
+
+        assert!(readme.starts_with("# AI market size"), "{readme}");
+        assert!(
+            readme.contains("## Caveat"),
+            "the indicator's caveat travels along"
+        );
+        assert!(
+            readme.contains("## How to cite") && readme.contains("liu-2025"),
+            "{readme}"
+        );
+        assert!(readme.contains("Smart cities driven by artificial intelligence"));
+        assert!(cff.starts_with("cff-version: 1.2.0\n"), "{cff}");
+        assert!(cff.contains("version: \"liu-2025\""), "{cff}");
+        assert!(cff.contains("/releases/liu-2025\""), "{cff}");
+    }
+}
