@@ -154,6 +154,10 @@ fn run(
                 "/export/indicators/{code}.zip",
                 web::get().to(export::indicator_zip),
             )
+            .route(
+                "/export/releases/{tag}.zip",
+                web::get().to(export::release_zip),
+            )
             .route("/graphiql/assets/{name}", web::get().to(graphiql::asset))
     })
     .shutdown_timeout(10)

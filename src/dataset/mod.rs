@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::Path;
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct SourceRecord {
     pub slug: String,
     pub kind: String,
@@ -30,7 +30,7 @@ pub struct SourceRecord {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct RegionRecord {
     pub code: String,
     pub name: String,
@@ -38,7 +38,7 @@ pub struct RegionRecord {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct CountryRecord {
     pub code: String,
     pub iso3: String,
@@ -48,7 +48,7 @@ pub struct CountryRecord {
     pub advantages_cited_in: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct CityRecord {
     pub slug: String,
     pub name: String,
@@ -57,7 +57,7 @@ pub struct CityRecord {
     pub cited_in: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct CompanyRecord {
     pub slug: String,
     pub name: String,
@@ -70,7 +70,7 @@ pub struct CompanyRecord {
     pub cited_in: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct ProjectRecord {
     pub slug: String,
     pub name: String,
@@ -83,14 +83,14 @@ pub struct ProjectRecord {
     pub cited_in: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct ProjectCompanyRecord {
     pub project: String,
     pub company: String,
     pub role: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct PolicyRecord {
     pub slug: String,
     pub title: String,
@@ -106,20 +106,20 @@ pub struct PolicyRecord {
     pub cited_in: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct PolicyCityRecord {
     pub policy: String,
     pub city: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct PolicyCompanyRecord {
     pub policy: String,
     pub company: String,
     pub relation: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct CompanySanctionRecord {
     pub slug: String,
     pub company: String,
@@ -132,7 +132,7 @@ pub struct CompanySanctionRecord {
     pub cited_in: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct IndicatorRecord {
     pub code: String,
     pub name: String,
@@ -144,7 +144,7 @@ pub struct IndicatorRecord {
     pub caveat: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct ObservationRecord {
     pub indicator: String,
     pub subject_kind: String,
@@ -163,7 +163,7 @@ pub struct ObservationRecord {
 }
 
 /// A row of Table 1, as wide as the printed table: one column per country.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct StrategicComparisonRecord {
     pub slug: String,
     pub ordinal: i32,
@@ -177,7 +177,7 @@ pub struct StrategicComparisonRecord {
     pub cited_in: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
     pub sources: Vec<SourceRecord>,
     pub regions: Vec<RegionRecord>,
@@ -295,12 +295,22 @@ impl Dataset {
 
     /// Writes the dataset as a folder in the `data/` format, which `import` reads back.
     pub fn write_dir(&self, dir: &Path) -> Result<(), Error> {
+        let failed = |error: std::io::Error| Error::Internal {
+            detail: format!("writing a dataset folder: {error}"),
+        };
+        std::fs::create_dir_all(dir).map_err(failed)?;
+        for (file, bytes) in self.to_files()? {
+            std::fs::write(dir.join(file), bytes).map_err(failed)?;
+        }
+        Ok(())
+    }
+
+    /// Every file of the dataset's folder, by name, as CSV.
+    pub fn to_files(&self) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
         fn write<T: Serialize + serde::de::DeserializeOwned>(
-            dir: &Path,
-            file: &str,
             rows: &[T],
-        ) -> Result<(), csv::Error> {
-            let mut writer = csv::Writer::from_path(dir.join(file))?;
+        ) -> Result<Vec<u8>, csv::Error> {
+            let mut writer = csv::Writer::from_writer(Vec::new());
             // The header comes with the first row; an empty table still has one.
             if rows.is_empty() {
                 writer.write_record(serde_aux::serde_introspection::serde_introspect::<T>())?;
@@ -308,28 +318,47 @@ impl Dataset {
             for row in rows {
                 writer.serialize(row)?;
             }
-            writer.flush()?;
-            Ok(())
+            writer
+                .into_inner()
+                .map_err(|error| error.into_error().into())
         }
         let failed = |error: csv::Error| Error::Internal {
-            detail: format!("writing a dataset folder: {error}"),
+            detail: format!("writing a dataset: {error}"),
         };
-        std::fs::create_dir_all(dir).map_err(|error| failed(error.into()))?;
-        write(dir, "sources.csv", &self.sources).map_err(failed)?;
-        write(dir, "regions.csv", &self.regions).map_err(failed)?;
-        write(dir, "countries.csv", &self.countries).map_err(failed)?;
-        write(dir, "cities.csv", &self.cities).map_err(failed)?;
-        write(dir, "companies.csv", &self.companies).map_err(failed)?;
-        write(dir, "projects.csv", &self.projects).map_err(failed)?;
-        write(dir, "project_companies.csv", &self.project_companies).map_err(failed)?;
-        write(dir, "policies.csv", &self.policies).map_err(failed)?;
-        write(dir, "policy_cities.csv", &self.policy_cities).map_err(failed)?;
-        write(dir, "policy_companies.csv", &self.policy_companies).map_err(failed)?;
-        write(dir, "company_sanctions.csv", &self.company_sanctions).map_err(failed)?;
-        write(dir, "indicators.csv", &self.indicators).map_err(failed)?;
-        write(dir, "observations.csv", &self.observations).map_err(failed)?;
-        write(dir, "strategic_comparison.csv", &self.strategic_comparison).map_err(failed)?;
-        Ok(())
+        Ok(vec![
+            ("sources.csv", write(&self.sources).map_err(failed)?),
+            ("regions.csv", write(&self.regions).map_err(failed)?),
+            ("countries.csv", write(&self.countries).map_err(failed)?),
+            ("cities.csv", write(&self.cities).map_err(failed)?),
+            ("companies.csv", write(&self.companies).map_err(failed)?),
+            ("projects.csv", write(&self.projects).map_err(failed)?),
+            (
+                "project_companies.csv",
+                write(&self.project_companies).map_err(failed)?,
+            ),
+            ("policies.csv", write(&self.policies).map_err(failed)?),
+            (
+                "policy_cities.csv",
+                write(&self.policy_cities).map_err(failed)?,
+            ),
+            (
+                "policy_companies.csv",
+                write(&self.policy_companies).map_err(failed)?,
+            ),
+            (
+                "company_sanctions.csv",
+                write(&self.company_sanctions).map_err(failed)?,
+            ),
+            ("indicators.csv", write(&self.indicators).map_err(failed)?),
+            (
+                "observations.csv",
+                write(&self.observations).map_err(failed)?,
+            ),
+            (
+                "strategic_comparison.csv",
+                write(&self.strategic_comparison).map_err(failed)?,
+            ),
+        ])
     }
 
     /// The names of a dataset folder's files.

@@ -19,6 +19,10 @@ impl PublicUrl {
         format!("{}/releases/{tag}", self.0.trim_end_matches('/'))
     }
 
+    pub fn release_download(&self, tag: &str) -> String {
+        format!("{}/export/releases/{tag}.zip", self.0.trim_end_matches('/'))
+    }
+
     /// An indicator's download as `extension` (`csv`, `zip`).
     pub fn indicator_download(&self, code: &str, extension: &str) -> String {
         format!(
@@ -30,6 +34,15 @@ impl PublicUrl {
 
 /// The paper every release is built from, as `sources` lists it.
 const PAPER_SOURCE: &str = "liu-2025";
+
+/// The downloads of a release.
+#[derive(async_graphql::SimpleObject)]
+pub struct ReleaseDownloads {
+    /// Every table of the release in the `data/` format (`cityatlas import` of the
+    /// unpacked folder loads the same dataset), with a `datapackage.json`, a `README.md`
+    /// saying how to cite it, and a `CITATION.cff`.
+    pub zip: String,
+}
 
 pub struct Release {
     pub row: release::Model,
@@ -80,6 +93,13 @@ impl Release {
     /// Where the release can be read for good.
     async fn permalink(&self, ctx: &Context<'_>) -> Result<String, Error> {
         Ok(public_url(ctx)?.release(&self.row.tag))
+    }
+
+    /// Where the release's whole dataset can be downloaded.
+    async fn downloads(&self, ctx: &Context<'_>) -> Result<ReleaseDownloads, Error> {
+        Ok(ReleaseDownloads {
+            zip: public_url(ctx)?.release_download(&self.row.tag),
+        })
     }
 
     /// The release as a ready-to-paste citation: the dataset, its version, date and

@@ -3,6 +3,7 @@
 
 pub mod curated;
 pub mod curation;
+pub mod export;
 pub mod filters;
 pub mod history;
 mod keys;

@@ -6,15 +6,13 @@
 //! the `observations` query any client could send, page after page, so filters, `asOf`
 //! and `release` mean what they mean in GraphQL.
 
+use super::{ABOUT, charge, citation_cff, client, refusal, respond, run, too_many, unwritten};
 use crate::graphql::GraphqlService;
-use crate::rate_limit::{ClientKey, RateLimiter};
-use actix_web::http::header::{self, EntityTag, HttpDate};
+use crate::rate_limit::RateLimiter;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
-use std::time::SystemTime;
 
 const PAGE: &str = r#"query($code: String!, $subjects: [String!], $from: Int, $to: Int,
     $asOf: DateTime, $release: String, $after: String) {
@@ -26,11 +24,6 @@ const PAGE: &str = r#"query($code: String!, $subjects: [String!], $from: Int, $t
     nodes { subject { __typename key name } period category value valueText unit scale
       qualifier status caveats citedIn updatedAt
       source { slug title publisher url citation(style: APA) } } } }"#;
-
-/// The release a download is read from (or the newest, for the live data) and the paper,
-/// for the package's README and citation file.
-const ABOUT: &str = r#"{ releases { tag title createdAt permalink apa: citation(style: APA) }
-  paper: source(slug: "liu-2025") { title authors publishedOn doi citation(style: APA) } }"#;
 
 const COLUMNS: [&str; 16] = [
     "indicator",
@@ -65,10 +58,6 @@ pub struct ExportQuery {
     release: Option<String>,
 }
 
-fn refusal(status: actix_web::http::StatusCode, code: &str, message: &str) -> HttpResponse {
-    HttpResponse::build(status).json(json!({ "code": code, "message": message }))
-}
-
 /// What a download read: the indicator and its figures.
 struct Read {
     indicator: Value,
@@ -94,18 +83,7 @@ async fn read(
             ));
         }
     };
-    let client = limiter.client_key(
-        None,
-        http.peer_addr().map(|peer| peer.ip()),
-        http.headers()
-            .get_all("x-forwarded-for")
-            .filter_map(|value| value.to_str().ok()),
-    );
-    if let Some(client) = client
-        && limiter.check(client).is_err()
-    {
-        return Err(too_many());
-    }
+    let client = client(http, limiter).map_err(|_| too_many())?;
     let Some((indicator, rows)) = read_all(service, code, &query).await? else {
         return Err(refusal(
             StatusCode::NOT_FOUND,
@@ -139,9 +117,8 @@ pub async fn indicator_csv(
         Ok(body) => respond(
             &http,
             body,
-            "text/csv; charset=utf-8",
-            &format!("{code}.csv"),
-            &read.rows,
+            ("text/csv; charset=utf-8", &format!("{code}.csv")),
+            newest(&read.rows),
         ),
         Err(_) => unwritten(),
     }
@@ -168,100 +145,11 @@ pub async fn indicator_zip(
         Ok(body) => respond(
             &http,
             body,
-            "application/zip",
-            &format!("{code}.zip"),
-            &read.rows,
+            ("application/zip", &format!("{code}.zip")),
+            newest(&read.rows),
         ),
         Err(()) => unwritten(),
     }
-}
-
-fn unwritten() -> HttpResponse {
-    refusal(
-        actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
-        "INTERNAL_SERVER_ERROR",
-        "the download could not be written",
-    )
-}
-
-/// A download's answer: its validators (an `ETag` from the body, `Last-Modified` from the
-/// newest figure) and `304` when the client holds it already.
-fn respond(
-    http: &HttpRequest,
-    body: Vec<u8>,
-    content_type: &str,
-    filename: &str,
-    rows: &[Value],
-) -> HttpResponse {
-    let tag = EntityTag::new_strong(hex::encode(&Sha256::digest(&body)[..16]));
-    let last_modified = rows
-        .iter()
-        .filter_map(|row| row["updatedAt"].as_str())
-        .filter_map(|at| at.parse::<DateTime<Utc>>().ok())
-        .max()
-        .map(|at| HttpDate::from(SystemTime::from(at)));
-    let matches = http
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| {
-            value
-                .split(',')
-                .any(|given| given.trim() == tag.to_string())
-        });
-    let mut response = if matches {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
-        .insert_header(header::ETag(tag))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=60"));
-    if let Some(at) = last_modified {
-        response.insert_header(header::LastModified(at));
-    }
-    if matches {
-        return response.finish();
-    }
-    response
-        .content_type(content_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
-        ))
-        .body(body)
-}
-
-fn too_many() -> HttpResponse {
-    refusal(
-        actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-        "RATE_LIMITED",
-        "this client's rate-limit budget is spent; retry when it refills",
-    )
-}
-
-/// A download costs a point per row, as a list in GraphQL does.
-fn charge(limiter: &RateLimiter, client: ClientKey, rows: usize) -> Result<(), ()> {
-    let points = u64::try_from(rows).unwrap_or(u64::MAX);
-    limiter.charge(client, points).map(|_| ()).map_err(|_| ())
-}
-
-/// Runs a query as any client could send it; a GraphQL error is the download's refusal.
-async fn run(
-    service: &GraphqlService,
-    query: &str,
-    variables: Value,
-) -> Result<Value, HttpResponse> {
-    let request = async_graphql::Request::new(query)
-        .variables(async_graphql::Variables::from_json(variables));
-    let response = match service.prepare(request) {
-        Ok(prepared) => service.execute(prepared, None, None, None).await,
-        Err(refused) => *refused,
-    };
-    if let Some(error) = response.errors.first() {
-        return Err(graphql_refusal(error));
-    }
-    Ok(response.data.into_json().unwrap_or_default())
 }
 
 /// The indicator and every figure the query asks for, page after page; `None` for an
@@ -294,30 +182,6 @@ async fn read_all(
             return Ok(Some((data["indicator"].clone(), rows)));
         }
         after = page["pageInfo"]["endCursor"].clone();
-    }
-}
-
-/// A GraphQL error as the HTTP refusal of a download: the client's mistakes (a bad
-/// `asOf`, an unknown release) are 400 with GraphQL's own message and code.
-fn graphql_refusal(error: &async_graphql::ServerError) -> HttpResponse {
-    use actix_web::http::StatusCode;
-    let code = error
-        .extensions
-        .as_ref()
-        .and_then(|extensions| extensions.get("code"))
-        .and_then(|code| match code {
-            async_graphql::Value::String(code) => Some(code.clone()),
-            _ => None,
-        })
-        .unwrap_or_default();
-    if code == "BAD_USER_INPUT" || code == "NOT_FOUND" {
-        refusal(StatusCode::BAD_REQUEST, &code, &error.message)
-    } else {
-        refusal(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "SERVICE_UNAVAILABLE",
-            "the download could not be read; retry shortly",
-        )
     }
 }
 
@@ -388,7 +252,16 @@ fn package(
         ),
         (
             "CITATION.cff".to_owned(),
-            citation_cff(read, &release, &about["paper"]).into_bytes(),
+            citation_cff(
+                &format!(
+                    "City Atlas: {}",
+                    read.indicator["name"].as_str().unwrap_or_default()
+                ),
+                &version(read),
+                read.release.as_ref().map(|_| &release),
+                &about["paper"],
+            )
+            .into_bytes(),
         ),
     ];
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -544,46 +417,10 @@ fn readme(code: &str, read: &Read, release: &Value, paper: &Value) -> String {
     readme
 }
 
-/// `CITATION.cff` (Citation File Format 1.2.0); its strings are written as JSON strings,
-/// which YAML reads as the same double-quoted scalars.
-fn citation_cff(read: &Read, release: &Value, paper: &Value) -> String {
-    let quoted = |value: &Value| {
-        serde_json::to_string(value.as_str().unwrap_or_default()).unwrap_or_default()
-    };
-    let date = release["createdAt"]
-        .as_str()
-        .map(|at| at.get(..10).unwrap_or(at).to_owned());
-    let mut cff = format!(
-        "cff-version: 1.2.0\nmessage: {}\ntype: dataset\ntitle: {}\nversion: {}\n",
-        quoted(&json!(
-            "Cite each figure's original source, and this dataset as below."
-        )),
-        quoted(&json!(format!(
-            "City Atlas: {}",
-            read.indicator["name"].as_str().unwrap_or_default()
-        ))),
-        quoted(&json!(version(read))),
-    );
-    cff.push_str("authors:\n  - name: \"City Atlas\"\n");
-    // Live data have no release to point at: only a release's package names one.
-    if read.release.is_some() {
-        if let Some(date) = date {
-            cff.push_str(&format!("date-released: {}\n", quoted(&json!(date))));
-        }
-        if release["permalink"].is_string() {
-            cff.push_str(&format!("url: {}\n", quoted(&release["permalink"])));
-        }
-    }
-    cff.push_str(&format!(
-        "references:\n  - type: article\n    title: {}\n    authors:\n      - name: {}\n",
-        quoted(&paper["title"]),
-        quoted(&paper["authors"]),
-    ));
-    if let Some(year) = paper["publishedOn"].as_str().and_then(|on| on.get(..4)) {
-        cff.push_str(&format!("    year: {year}\n"));
-    }
-    if paper["doi"].is_string() {
-        cff.push_str(&format!("    doi: {}\n", quoted(&paper["doi"])));
-    }
-    cff
+/// When the newest of the figures last changed.
+fn newest(rows: &[Value]) -> Option<DateTime<Utc>> {
+    rows.iter()
+        .filter_map(|row| row["updatedAt"].as_str())
+        .filter_map(|at| at.parse::<DateTime<Utc>>().ok())
+        .max()
 }

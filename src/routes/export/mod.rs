@@ -1,0 +1,196 @@
+//! Downloads: an indicator's figures as CSV or as a data package (`indicators`), and a
+//! release's whole dataset in the `data/` format (`releases`), each with its citation.
+//! What they share: reading through GraphQL as any client could, the client's budget, the
+//! validators and refusals of an HTTP download, and the citation file.
+
+mod indicators;
+mod releases;
+
+pub use indicators::{indicator_csv, indicator_zip};
+pub use releases::release_zip;
+
+use crate::graphql::GraphqlService;
+use crate::rate_limit::{ClientKey, RateLimiter};
+use actix_web::http::header::{self, EntityTag, HttpDate};
+use actix_web::{HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::time::SystemTime;
+
+/// The release a download is read from (or the newest, for the live data) and the paper,
+/// for the package's README and citation file.
+const ABOUT: &str = r#"{ releases { tag title createdAt permalink apa: citation(style: APA) }
+  paper: source(slug: "liu-2025") { title authors publishedOn doi citation(style: APA) } }"#;
+
+fn refusal(status: actix_web::http::StatusCode, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(json!({ "code": code, "message": message }))
+}
+
+fn unwritten() -> HttpResponse {
+    refusal(
+        actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL_SERVER_ERROR",
+        "the download could not be written",
+    )
+}
+
+/// A download's answer: its validators (an `ETag` from the body, and `Last-Modified`)
+/// and `304` when the client holds it already.
+fn respond(
+    http: &HttpRequest,
+    body: Vec<u8>,
+    (content_type, filename): (&str, &str),
+    last_modified: Option<DateTime<Utc>>,
+) -> HttpResponse {
+    let tag = EntityTag::new_strong(hex::encode(&Sha256::digest(&body)[..16]));
+    let matches = http
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value
+                .split(',')
+                .any(|given| given.trim() == tag.to_string())
+        });
+    let mut response = if matches {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header(header::ETag(tag))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=60"));
+    if let Some(at) = last_modified {
+        response.insert_header(header::LastModified(HttpDate::from(SystemTime::from(at))));
+    }
+    if matches {
+        return response.finish();
+    }
+    response
+        .content_type(content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(body)
+}
+
+/// A client whose rate-limit budget is spent.
+struct Spent;
+
+/// The bucket the download spends from, once it has checked that the bucket can pay for
+/// a request at all.
+fn client(http: &HttpRequest, limiter: &RateLimiter) -> Result<Option<ClientKey>, Spent> {
+    let client = limiter.client_key(
+        None,
+        http.peer_addr().map(|peer| peer.ip()),
+        http.headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|value| value.to_str().ok()),
+    );
+    if let Some(client) = client
+        && limiter.check(client).is_err()
+    {
+        return Err(Spent);
+    }
+    Ok(client)
+}
+
+fn too_many() -> HttpResponse {
+    refusal(
+        actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+        "RATE_LIMITED",
+        "this client's rate-limit budget is spent; retry when it refills",
+    )
+}
+
+/// A download costs a point per row, as a list in GraphQL does.
+fn charge(limiter: &RateLimiter, client: ClientKey, rows: usize) -> Result<(), ()> {
+    let points = u64::try_from(rows).unwrap_or(u64::MAX);
+    limiter.charge(client, points).map(|_| ()).map_err(|_| ())
+}
+
+/// Runs a query as any client could send it; a GraphQL error is the download's refusal.
+async fn run(
+    service: &GraphqlService,
+    query: &str,
+    variables: Value,
+) -> Result<Value, HttpResponse> {
+    let request = async_graphql::Request::new(query)
+        .variables(async_graphql::Variables::from_json(variables));
+    let response = match service.prepare(request) {
+        Ok(prepared) => service.execute(prepared, None, None, None).await,
+        Err(refused) => *refused,
+    };
+    if let Some(error) = response.errors.first() {
+        return Err(graphql_refusal(error));
+    }
+    Ok(response.data.into_json().unwrap_or_default())
+}
+
+/// A GraphQL error as the HTTP refusal of a download: the client's mistakes (a bad
+/// `asOf`, an unknown release) are 400 with GraphQL's own message and code.
+fn graphql_refusal(error: &async_graphql::ServerError) -> HttpResponse {
+    use actix_web::http::StatusCode;
+    let code = error
+        .extensions
+        .as_ref()
+        .and_then(|extensions| extensions.get("code"))
+        .and_then(|code| match code {
+            async_graphql::Value::String(code) => Some(code.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    if code == "BAD_USER_INPUT" || code == "NOT_FOUND" {
+        refusal(StatusCode::BAD_REQUEST, &code, &error.message)
+    } else {
+        refusal(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVICE_UNAVAILABLE",
+            "the download could not be read; retry shortly",
+        )
+    }
+}
+
+/// `CITATION.cff` (Citation File Format 1.2.0); its strings are written as JSON strings,
+/// which YAML reads as the same double-quoted scalars.
+fn citation_cff(title: &str, version: &str, release: Option<&Value>, paper: &Value) -> String {
+    let quoted = |value: &Value| {
+        serde_json::to_string(value.as_str().unwrap_or_default()).unwrap_or_default()
+    };
+
+    let mut cff = format!(
+        "cff-version: 1.2.0\nmessage: {}\ntype: dataset\ntitle: {}\nversion: {}\n",
+        quoted(&json!(
+            "Cite each figure's original source, and this dataset as below."
+        )),
+        quoted(&json!(title)),
+        quoted(&json!(version)),
+    );
+    cff.push_str("authors:\n  - name: \"City Atlas\"\n");
+    // Live data have no release to point at: only a release's package names one.
+    if let Some(release) = release {
+        let date = release["createdAt"]
+            .as_str()
+            .map(|at| at.get(..10).unwrap_or(at).to_owned());
+        if let Some(date) = date {
+            cff.push_str(&format!("date-released: {}\n", quoted(&json!(date))));
+        }
+        if release["permalink"].is_string() {
+            cff.push_str(&format!("url: {}\n", quoted(&release["permalink"])));
+        }
+    }
+    cff.push_str(&format!(
+        "references:\n  - type: article\n    title: {}\n    authors:\n      - name: {}\n",
+        quoted(&paper["title"]),
+        quoted(&paper["authors"]),
+    ));
+    if let Some(year) = paper["publishedOn"].as_str().and_then(|on| on.get(..4)) {
+        cff.push_str(&format!("    year: {year}\n"));
+    }
+    if paper["doi"].is_string() {
+        cff.push_str(&format!("    doi: {}\n", quoted(&paper["doi"])));
+    }
+    cff
+}
