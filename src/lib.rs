@@ -8,6 +8,7 @@ pub mod dataset;
 pub mod derived;
 pub mod entities;
 pub mod error;
+pub mod fact_check;
 pub mod formatting;
 pub mod graphql;
 pub mod ids;

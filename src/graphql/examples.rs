@@ -38,4 +38,9 @@ pub const EXAMPLES: &[Example] = &[
         title: "Derived: US share of AI enterprises",
         query: include_str!("examples/share.graphql"),
     },
+    Example {
+        name: "CheckAFigure",
+        title: "Fact check: China's AI market in 2024",
+        query: include_str!("examples/check.graphql"),
+    },
 ];

@@ -7,6 +7,7 @@ mod derived_values;
 mod documents;
 mod dry_run;
 pub mod examples;
+mod fact_check;
 pub mod ids;
 mod indicators;
 mod inputs;

@@ -4,6 +4,7 @@ use super::audit::AuditLog;
 use super::budget::RateLimit;
 use super::comparison::StrategicDimension;
 use super::derived_values::{self, DerivedValue, FigureInput};
+use super::fact_check::{Claim, FigureCheck};
 use super::indicators::{Indicator, IndicatorConnection};
 use super::inputs::{
     CityFilter, CityOrder, CompanyFilter, CompanyOrder, CountryFilter, CountryOrder,
@@ -27,6 +28,7 @@ use super::{database, loaders};
 use crate::derived;
 use crate::error::Error;
 use crate::store::lookups;
+use crate::store::series::FigureQuery;
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 use chrono::{DateTime, Utc};
@@ -413,6 +415,37 @@ impl Figures {
         #[graphql(desc = "The figure to divide by.")] denominator: FigureInput,
     ) -> Result<Option<DerivedValue>> {
         Ok(derived_values::compare(ctx, derived::Kind::Ratio, &numerator, &denominator).await?)
+    }
+
+    /// Checks a figure a reader was given against the data: the figure it rests on, the
+    /// difference, the qualifier, a unit or scale that does not match, the caveats, and a
+    /// verdict (`MATCHES`, `ROUNDS_TO`, `DIFFERS`, `NOT_COMPARABLE`, `NO_DATA`). Reads the
+    /// live data.
+    #[allow(clippy::too_many_arguments)] // The claim's parts, as a reader states them.
+    async fn check_figure(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The indicator's code, e.g. `ai_market_size`.")] indicator: String,
+        #[graphql(desc = "The subject's code or slug, e.g. `CN`.")] subject: String,
+        #[graphql(desc = "The period, e.g. `2024`; the latest when omitted.")] period: Option<
+            String,
+        >,
+        #[graphql(desc = "The category, for indicators broken down by one.")] category: Option<
+            String,
+        >,
+        #[graphql(desc = "The number claimed, e.g. `39`.")] value: f64,
+        #[graphql(desc = "Its unit, e.g. `USD`.")] unit: String,
+        #[graphql(desc = "Its scale: `one`, `thousand`, `million`, `billion` or `trillion`.")]
+        scale: String,
+    ) -> Result<FigureCheck> {
+        let figure = FigureQuery {
+            indicator: &indicator,
+            subject: &subject,
+            period: period.as_deref(),
+            category: category.as_deref(),
+        };
+        let claim = Claim { value, unit, scale };
+        Ok(FigureCheck::run(ctx, figure, claim).await?)
     }
 
     /// One published figure as a percentage of another, with its formula and warnings.

@@ -13,6 +13,7 @@ mod dataloaders;
 mod derived;
 mod errors;
 mod export;
+mod fact_check;
 mod filters;
 mod fuzz;
 mod graphql;

@@ -212,6 +212,7 @@ fn list_source(parent: &str, field: &str) -> Option<ListSource> {
         ("Series", "points") => Data(PeriodsOfIndicator),
         ("Series", "yearOverYear") => Data(ObservationsOfSeries),
         ("DerivedValue", "inputs") => Fixed(2),
+        ("FigureCheck", "observations") => Fixed(1),
         ("Observation", "revisions") => Data(RevisionsOfObservation),
         ("Source", "revisions") => Data(RevisionsOfSource),
         ("Indicator", "revisions") => Data(RevisionsOfIndicator),
