@@ -4,7 +4,7 @@
 
 use crate::helpers::{TestApp, backends, send, spawn_app, token};
 use cityatlas::auth::Role;
-use reqwest::header::{CONTENT_TYPE, ETAG, IF_NONE_MATCH, LAST_MODIFIED};
+use reqwest::header::{CONTENT_TYPE, ETAG, IF_NONE_MATCH, LAST_MODIFIED, LINK};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -45,6 +45,10 @@ async fn an_indicator_downloads_as_csv_with_its_citations() {
         assert_eq!(response.status(), 200, "{backend:?}");
         assert_eq!(response.headers()[CONTENT_TYPE], "text/csv; charset=utf-8");
         assert!(response.headers().contains_key(LAST_MODIFIED));
+        assert!(
+            !response.headers().contains_key(LINK),
+            "the live data have no release to cite"
+        );
         let tag = response.headers()[ETAG].clone();
         let body = response.text().await.expect("a body");
         assert!(body.starts_with("indicator,subject_kind,subject,subject_name,period"));
@@ -203,6 +207,11 @@ async fn an_indicator_downloads_as_a_data_package_with_its_citation() {
         let response = download(&app, path).await;
         assert_eq!(response.status(), 200, "{backend:?}");
         assert_eq!(response.headers()[CONTENT_TYPE], "application/zip");
+        let cite_as = response.headers()[LINK].to_str().expect("text").to_owned();
+        assert!(
+            cite_as.ends_with("/releases/liu-2025>; rel=\"cite-as\""),
+            "{backend:?}: {cite_as}"
+        );
         let bytes = response.bytes().await.expect("a body");
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
         let mut read = |name: &str| {

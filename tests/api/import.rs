@@ -471,6 +471,10 @@ async fn unpack(app: &TestApp, tag: &str, folder: &Folder) -> Dataset {
     use std::io::Read;
     let response = app.get(&format!("/export/releases/{tag}.zip")).await;
     assert_eq!(response.status(), 200, "{tag}");
+    let cite_as = response.headers()[reqwest::header::LINK]
+        .to_str()
+        .expect("text");
+    assert!(cite_as.contains(&format!("/releases/{tag}>")), "{cite_as}");
     let bytes = response.bytes().await.expect("a body");
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
     let names: Vec<String> = archive.file_names().map(str::to_owned).collect();

@@ -6,7 +6,9 @@
 //! the `observations` query any client could send, page after page, so filters, `asOf`
 //! and `release` mean what they mean in GraphQL.
 
-use super::{ABOUT, charge, citation_cff, client, refusal, respond, run, too_many, unwritten};
+use super::{
+    ABOUT, Download, charge, citation_cff, client, refusal, respond, run, too_many, unwritten,
+};
 use crate::graphql::GraphqlService;
 use crate::rate_limit::RateLimiter;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -113,12 +115,24 @@ pub async fn indicator_csv(
         Ok(read) => read,
         Err(refused) => return refused,
     };
+    // Only a release's figures have a permalink that cites them.
+    let cite_as = match &read.release {
+        Some(tag) => match run(&service, ABOUT, json!({})).await {
+            Ok(about) => permalink(&about, tag),
+            Err(refused) => return refused,
+        },
+        None => None,
+    };
     match csv(&code, &read.rows) {
         Ok(body) => respond(
             &http,
             body,
-            ("text/csv; charset=utf-8", &format!("{code}.csv")),
-            newest(&read.rows),
+            Download {
+                content_type: "text/csv; charset=utf-8",
+                filename: &format!("{code}.csv"),
+                last_modified: newest(&read.rows),
+                cite_as: cite_as.as_deref(),
+            },
         ),
         Err(_) => unwritten(),
     }
@@ -145,8 +159,16 @@ pub async fn indicator_zip(
         Ok(body) => respond(
             &http,
             body,
-            ("application/zip", &format!("{code}.zip")),
-            newest(&read.rows),
+            Download {
+                content_type: "application/zip",
+                filename: &format!("{code}.zip"),
+                last_modified: newest(&read.rows),
+                cite_as: read
+                    .release
+                    .as_deref()
+                    .and_then(|tag| permalink(&about, tag))
+                    .as_deref(),
+            },
         ),
         Err(()) => unwritten(),
     }
@@ -415,6 +437,16 @@ fn readme(code: &str, read: &Read, release: &Value, paper: &Value) -> String {
          adds no licence of its own.\n",
     );
     readme
+}
+
+/// The permalink of the release tagged `tag`, from `ABOUT`.
+fn permalink(about: &Value, tag: &str) -> Option<String> {
+    about["releases"]
+        .as_array()?
+        .iter()
+        .find(|release| release["tag"] == tag)
+        .and_then(|release| release["permalink"].as_str())
+        .map(str::to_owned)
 }
 
 /// When the newest of the figures last changed.

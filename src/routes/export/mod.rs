@@ -35,14 +35,18 @@ fn unwritten() -> HttpResponse {
     )
 }
 
-/// A download's answer: its validators (an `ETag` from the body, and `Last-Modified`)
-/// and `304` when the client holds it already.
-fn respond(
-    http: &HttpRequest,
-    body: Vec<u8>,
-    (content_type, filename): (&str, &str),
+/// What a download is, beside its bytes.
+struct Download<'a> {
+    content_type: &'a str,
+    filename: &'a str,
     last_modified: Option<DateTime<Utc>>,
-) -> HttpResponse {
+    /// The permalink of the release it was read from, which cites it.
+    cite_as: Option<&'a str>,
+}
+
+/// A download's answer: its validators (an `ETag` from the body, and `Last-Modified`),
+/// `304` when the client holds it already, and the release that cites it.
+fn respond(http: &HttpRequest, body: Vec<u8>, download: Download<'_>) -> HttpResponse {
     let tag = EntityTag::new_strong(hex::encode(&Sha256::digest(&body)[..16]));
     let matches = http
         .headers()
@@ -61,17 +65,20 @@ fn respond(
     response
         .insert_header(header::ETag(tag))
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"));
-    if let Some(at) = last_modified {
+    if let Some(at) = download.last_modified {
         response.insert_header(header::LastModified(HttpDate::from(SystemTime::from(at))));
+    }
+    if let Some(permalink) = download.cite_as {
+        response.insert_header((header::LINK, format!("<{permalink}>; rel=\"cite-as\"")));
     }
     if matches {
         return response.finish();
     }
     response
-        .content_type(content_type)
+        .content_type(download.content_type)
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
+            format!("attachment; filename=\"{}\"", download.filename),
         ))
         .body(body)
 }

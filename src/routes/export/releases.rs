@@ -2,7 +2,9 @@
 //! format (so that `cityatlas import` of the unpacked folder loads that same dataset),
 //! with a `datapackage.json`, a `README.md` and a `CITATION.cff`.
 
-use super::{ABOUT, charge, citation_cff, client, refusal, respond, run, too_many, unwritten};
+use super::{
+    ABOUT, Download, charge, citation_cff, client, refusal, respond, run, too_many, unwritten,
+};
 use crate::dataset::Dataset;
 use crate::graphql::GraphqlService;
 use crate::rate_limit::RateLimiter;
@@ -62,8 +64,12 @@ pub async fn release_zip(
         Ok(body) => respond(
             &http,
             body,
-            ("application/zip", &format!("city-atlas-{tag}.zip")),
-            Some(release.created_at),
+            Download {
+                content_type: "application/zip",
+                filename: &format!("city-atlas-{tag}.zip"),
+                last_modified: Some(release.created_at),
+                cite_as: described["permalink"].as_str(),
+            },
         ),
         Err(()) => unwritten(),
     }
