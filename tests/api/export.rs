@@ -195,6 +195,33 @@ async fn a_bad_download_is_refused_with_a_code() {
             assert_eq!(body["code"], code, "{path}: {body}");
             assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
         }
+
+        // A download spends its token's budget, so a token that does not check out is
+        // refused as GraphQL refuses it.
+        let path = format!("{}/export/indicators/ai_market_size.csv", app.address);
+        let bad = app
+            .client
+            .get(&path)
+            .bearer_auth("ca_not-a-real-token")
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(bad.status(), 401, "{backend:?}");
+        assert!(
+            bad.headers()["www-authenticate"]
+                .to_str()
+                .expect("text")
+                .contains("invalid_token")
+        );
+        let reader = token(&app, "integration", Role::Reader).await;
+        let good = app
+            .client
+            .get(&path)
+            .bearer_auth(reader)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(good.status(), 200, "{backend:?}");
     }
 }
 

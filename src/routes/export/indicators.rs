@@ -7,7 +7,8 @@
 //! and `release` mean what they mean in GraphQL.
 
 use super::{
-    ABOUT, Download, charge, citation_cff, client, refusal, respond, run, too_many, unwritten,
+    ABOUT, Download, Unserved, charge, citation_cff, client, refusal, respond, run, too_many,
+    unwritten,
 };
 use crate::graphql::GraphqlService;
 use crate::rate_limit::RateLimiter;
@@ -85,7 +86,9 @@ async fn read(
             ));
         }
     };
-    let client = client(http, limiter).map_err(|_| too_many())?;
+    let client = client(http, service, limiter)
+        .await
+        .map_err(Unserved::response)?;
     let Some((indicator, rows)) = read_all(service, code, &query).await? else {
         return Err(refusal(
             StatusCode::NOT_FOUND,

@@ -83,14 +83,65 @@ fn respond(http: &HttpRequest, body: Vec<u8>, download: Download<'_>) -> HttpRes
         .body(body)
 }
 
-/// A client whose rate-limit budget is spent.
-struct Spent;
+/// Why a download is not served before anything is read.
+enum Unserved {
+    /// The client's rate-limit budget is spent.
+    Spent,
+    /// The `Authorization` header holds no valid token.
+    InvalidToken,
+    /// The tokens could not be read.
+    Unavailable,
+}
 
-/// The bucket the download spends from, once it has checked that the bucket can pay for
-/// a request at all.
-fn client(http: &HttpRequest, limiter: &RateLimiter) -> Result<Option<ClientKey>, Spent> {
+impl Unserved {
+    fn response(self) -> HttpResponse {
+        use actix_web::http::StatusCode;
+        match self {
+            Unserved::Spent => too_many(),
+            Unserved::InvalidToken => HttpResponse::Unauthorized()
+                .insert_header((
+                    header::WWW_AUTHENTICATE,
+                    r#"Bearer realm="City Atlas", error="invalid_token""#,
+                ))
+                .json(json!({
+                    "code": "INVALID_TOKEN",
+                    "message": "the API token is not valid: unknown, revoked or expired",
+                })),
+            Unserved::Unavailable => refusal(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SERVICE_UNAVAILABLE",
+                "the database is unavailable; retry shortly",
+            ),
+        }
+    }
+}
+
+/// The bucket the download spends from: its token's, as for GraphQL, or its address's;
+/// once it has checked that the bucket can pay for a request at all.
+async fn client(
+    http: &HttpRequest,
+    service: &GraphqlService,
+    limiter: &RateLimiter,
+) -> Result<Option<ClientKey>, Unserved> {
+    let token = match http.headers().get(header::AUTHORIZATION) {
+        None => None,
+        Some(value) => {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|value| value.split_once(' '))
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                .map(|(_, token)| token.trim())
+                .ok_or(Unserved::InvalidToken)?;
+            match service.authenticate(token).await {
+                Ok(Some(principal)) => Some(principal.token_id),
+                Ok(None) => return Err(Unserved::InvalidToken),
+                Err(_) => return Err(Unserved::Unavailable),
+            }
+        }
+    };
     let client = limiter.client_key(
-        None,
+        token,
         http.peer_addr().map(|peer| peer.ip()),
         http.headers()
             .get_all("x-forwarded-for")
@@ -99,7 +150,7 @@ fn client(http: &HttpRequest, limiter: &RateLimiter) -> Result<Option<ClientKey>
     if let Some(client) = client
         && limiter.check(client).is_err()
     {
-        return Err(Spent);
+        return Err(Unserved::Spent);
     }
     Ok(client)
 }

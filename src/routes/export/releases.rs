@@ -22,8 +22,9 @@ pub async fn release_zip(
     db: web::Data<DatabaseConnection>,
     tag: web::Path<String>,
 ) -> HttpResponse {
-    let Ok(client) = client(&http, &limiter) else {
-        return too_many();
+    let client = match client(&http, &service, &limiter).await {
+        Ok(client) => client,
+        Err(unserved) => return unserved.response(),
     };
     let unavailable = || {
         refusal(
