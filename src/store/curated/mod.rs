@@ -6,6 +6,7 @@
 
 mod comparison;
 mod links;
+mod organisations;
 mod subjects;
 mod tables;
 

@@ -1,25 +1,18 @@
-//! The places and organisations figures are about (regions, countries, cities, companies,
-//! projects): each is a subject too, whose row observations refer to. A new one gets its
-//! subject in the same transaction; a retracted one takes its subject with it, refused
-//! while figures, or rows that would lose it, still refer to it.
+//! The places figures are about (regions, countries, cities), and what every subject
+//! table shares (the organisations' are in `organisations`): each row is a subject too,
+//! whose row observations refer to. A new one gets its subject in the same transaction;
+//! a retracted one takes its subject with it, refused while figures, or rows that would
+//! lose it, still refer to it.
 
-use super::{
-    CITY, COMPANY, COUNTRY, Curated, REGION, SOURCE, blank, count_of, key_by_id, problem,
-    reference, rows,
-};
-use crate::dataset::{
-    CityRecord, CompanyRecord, CountryRecord, ProblemKind, ProjectRecord, RegionRecord,
-};
+use super::{COUNTRY, Curated, REGION, blank, count_of, key_by_id, problem, reference, rows};
+use crate::dataset::{CityRecord, CountryRecord, ProblemKind, RegionRecord};
 use crate::entities::subject::SubjectKind;
 use crate::entities::{
-    city, company, country, observation, policy, policy_city, policy_company, project,
-    project_company, region, source, strategic_position, subject,
+    city, company, country, observation, policy, policy_city, project, region, strategic_position,
+    subject,
 };
 use crate::error::Error;
-use crate::seed::{
-    CompanyIds, ProjectIds, Seeded, city_document, company_document, country_document,
-    project_document, region_document,
-};
+use crate::seed::{Seeded, city_document, country_document, region_document};
 use crate::store::curation::Problem;
 use crate::store::history;
 use sea_orm::{
@@ -29,7 +22,7 @@ use sea_orm::{
 
 /// The id of the subject a place is observed as; a new place's is inserted here, and
 /// rolled back with the rest if a rule fails.
-async fn subject_for(
+pub(super) async fn subject_for(
     db: &impl ConnectionTrait,
     kind: SubjectKind,
     key: &str,
@@ -52,7 +45,7 @@ async fn subject_for(
 }
 
 /// A new place's subject gets its first revision with the place's.
-async fn record_new_subject(
+pub(super) async fn record_new_subject(
     txn: &DatabaseTransaction,
     subject_id: i32,
     event: i32,
@@ -65,7 +58,7 @@ async fn record_new_subject(
 }
 
 /// Removes a place, then its subject, whose last state the revisions keep.
-async fn remove_with_subject<M>(
+pub(super) async fn remove_with_subject<M>(
     txn: &DatabaseTransaction,
     row: &M,
     subject_id: i32,
@@ -86,7 +79,7 @@ where
 }
 
 /// The figures about a subject, which its retraction would take with it.
-async fn figures_about(
+pub(super) async fn figures_about(
     db: &impl ConnectionTrait,
     subject_id: i32,
 ) -> Result<Option<String>, Error> {
@@ -99,7 +92,7 @@ async fn figures_about(
 }
 
 /// A reference that may be absent: `None` given is no reference, not a problem.
-async fn optional_reference<E: EntityTrait>(
+pub(super) async fn optional_reference<E: EntityTrait>(
     db: &impl ConnectionTrait,
     columns: (E::Column, E::Column),
     (field, what, key): (&str, &str, Option<&str>),
@@ -111,7 +104,7 @@ async fn optional_reference<E: EntityTrait>(
     }
 }
 
-async fn optional_key<E: EntityTrait>(
+pub(super) async fn optional_key<E: EntityTrait>(
     db: &impl ConnectionTrait,
     columns: (E::Column, E::Column),
     id: Option<i32>,
@@ -421,251 +414,6 @@ impl Curated for city::Model {
         txn: &DatabaseTransaction,
         row: &Self,
         _record: &CityRecord,
-        event: i32,
-        created: bool,
-    ) -> Result<(), Error> {
-        record_new_subject(txn, row.subject_id, event, created).await
-    }
-
-    async fn remove(
-        txn: &DatabaseTransaction,
-        row: &Self,
-        event: i32,
-    ) -> Result<Result<(), DbErr>, Error> {
-        remove_with_subject(txn, row, row.subject_id, event).await
-    }
-}
-
-#[async_trait::async_trait]
-impl Curated for company::Model {
-    type Record = CompanyRecord;
-    const TYPE: &'static str = "Company";
-
-    fn key_of(record: &CompanyRecord) -> String {
-        record.slug.clone()
-    }
-
-    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        Ok(company::Entity::find()
-            .filter(company::Column::Slug.eq(key))
-            .one(db)
-            .await?)
-    }
-
-    async fn build(
-        db: &impl ConnectionTrait,
-        record: CompanyRecord,
-        problems: &mut Vec<Problem>,
-    ) -> Result<Option<Self>, Error> {
-        let before = problems.len();
-        blank(
-            problems,
-            &[
-                ("slug", &record.slug),
-                ("name", &record.name),
-                ("sector", &record.sector),
-                ("description", &record.description),
-                ("citedIn", &record.cited_in),
-            ],
-        );
-        if record.parent.as_deref() == Some(record.slug.as_str()) {
-            problems.push(problem(
-                "parent",
-                ProblemKind::UnknownReference,
-                "a company cannot be its own parent",
-            ));
-        }
-        let country = reference::<country::Entity>(
-            db,
-            COUNTRY,
-            ("country", "country", &record.country),
-            problems,
-        )
-        .await?;
-        let hq_city = optional_reference::<city::Entity>(
-            db,
-            CITY,
-            ("hqCity", "city", record.hq_city.as_deref()),
-            problems,
-        )
-        .await?;
-        let parent = optional_reference::<company::Entity>(
-            db,
-            COMPANY,
-            ("parent", "company", record.parent.as_deref()),
-            problems,
-        )
-        .await?;
-        let (Some(country), true) = (country, problems.len() == before) else {
-            return Ok(None);
-        };
-        let ids = CompanyIds {
-            subject: subject_for(db, SubjectKind::Company, &record.slug).await?,
-            country,
-            hq_city,
-            parent,
-        };
-        let document = company_document(&record);
-        Ok(Some(rows().company(record, ids, document)))
-    }
-
-    async fn record_of(&self, db: &impl ConnectionTrait) -> Result<CompanyRecord, Error> {
-        Ok(CompanyRecord {
-            slug: self.slug.clone(),
-            name: self.name.clone(),
-            country: key_by_id::<country::Entity>(db, COUNTRY, self.country_id).await?,
-            hq_city: optional_key::<city::Entity>(db, CITY, self.hq_city_id).await?,
-            parent: optional_key::<company::Entity>(db, COMPANY, self.parent_company_id).await?,
-            sector: self.sector.clone(),
-            leading_enterprise: self.leading_enterprise,
-            description: self.description.clone(),
-            cited_in: self.cited_in.clone(),
-        })
-    }
-
-    async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
-        let subsidiaries = count_of::<company::Entity>(
-            db,
-            Condition::all().add(company::Column::ParentCompanyId.eq(row.id)),
-            "subsidiaries",
-        )
-        .await?;
-        let projects = count_of::<project_company::Entity>(
-            db,
-            Condition::all().add(project_company::Column::CompanyId.eq(row.id)),
-            "project participations",
-        )
-        .await?;
-        let policies = count_of::<policy_company::Entity>(
-            db,
-            Condition::all().add(policy_company::Column::CompanyId.eq(row.id)),
-            "policy involvements",
-        )
-        .await?;
-        let sanctions = count_of::<crate::entities::company_sanction::Entity>(
-            db,
-            Condition::all().add(crate::entities::company_sanction::Column::CompanyId.eq(row.id)),
-            "sanctions",
-        )
-        .await?;
-        let figures = figures_about(db, row.subject_id).await?;
-        Ok([subsidiaries, projects, policies, sanctions, figures]
-            .into_iter()
-            .flatten()
-            .collect())
-    }
-
-    async fn write_owned(
-        txn: &DatabaseTransaction,
-        row: &Self,
-        _record: &CompanyRecord,
-        event: i32,
-        created: bool,
-    ) -> Result<(), Error> {
-        record_new_subject(txn, row.subject_id, event, created).await
-    }
-
-    async fn remove(
-        txn: &DatabaseTransaction,
-        row: &Self,
-        event: i32,
-    ) -> Result<Result<(), DbErr>, Error> {
-        remove_with_subject(txn, row, row.subject_id, event).await
-    }
-}
-
-#[async_trait::async_trait]
-impl Curated for project::Model {
-    type Record = ProjectRecord;
-    const TYPE: &'static str = "Project";
-
-    fn key_of(record: &ProjectRecord) -> String {
-        record.slug.clone()
-    }
-
-    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        Ok(project::Entity::find()
-            .filter(project::Column::Slug.eq(key))
-            .one(db)
-            .await?)
-    }
-
-    async fn build(
-        db: &impl ConnectionTrait,
-        record: ProjectRecord,
-        problems: &mut Vec<Problem>,
-    ) -> Result<Option<Self>, Error> {
-        let before = problems.len();
-        blank(
-            problems,
-            &[
-                ("slug", &record.slug),
-                ("name", &record.name),
-                ("kind", &record.kind),
-                ("description", &record.description),
-                ("citedIn", &record.cited_in),
-            ],
-        );
-        let country = reference::<country::Entity>(
-            db,
-            COUNTRY,
-            ("country", "country", &record.country),
-            problems,
-        )
-        .await?;
-        let city = optional_reference::<city::Entity>(
-            db,
-            CITY,
-            ("city", "city", record.city.as_deref()),
-            problems,
-        )
-        .await?;
-        let source =
-            reference::<source::Entity>(db, SOURCE, ("source", "source", &record.source), problems)
-                .await?;
-        let (Some(country), Some(source), true) = (country, source, problems.len() == before)
-        else {
-            return Ok(None);
-        };
-        let ids = ProjectIds {
-            subject: subject_for(db, SubjectKind::Project, &record.slug).await?,
-            city,
-            country,
-            source,
-        };
-        let document = project_document(&record);
-        Ok(Some(rows().project(record, ids, document)))
-    }
-
-    async fn record_of(&self, db: &impl ConnectionTrait) -> Result<ProjectRecord, Error> {
-        Ok(ProjectRecord {
-            slug: self.slug.clone(),
-            name: self.name.clone(),
-            city: optional_key::<city::Entity>(db, CITY, self.city_id).await?,
-            country: key_by_id::<country::Entity>(db, COUNTRY, self.country_id).await?,
-            kind: self.kind.clone(),
-            start_year: self.start_year,
-            description: self.description.clone(),
-            source: key_by_id::<source::Entity>(db, SOURCE, self.source_id).await?,
-            cited_in: self.cited_in.clone(),
-        })
-    }
-
-    async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
-        let companies = count_of::<project_company::Entity>(
-            db,
-            Condition::all().add(project_company::Column::ProjectId.eq(row.id)),
-            "company participations",
-        )
-        .await?;
-        let figures = figures_about(db, row.subject_id).await?;
-        Ok(companies.into_iter().chain(figures).collect())
-    }
-
-    async fn write_owned(
-        txn: &DatabaseTransaction,
-        row: &Self,
-        _record: &ProjectRecord,
         event: i32,
         created: bool,
     ) -> Result<(), Error> {
