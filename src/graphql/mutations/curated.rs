@@ -88,24 +88,22 @@ pub(super) fn link(
     second: (&str, ID, NodeType),
 ) -> Result<Target, UserError> {
     let end = |(argument, id, node): (&str, ID, NodeType)| match ids::decode(&id) {
-        Ok((found, key)) if found == node => Ok((key, id)),
+        Ok((found, key)) if found == node => Ok((node, key)),
         _ => Err(UserError::new(
             &[argument],
             UserErrorCode::InvalidId,
             format!("{:?} is not the ID of a {node:?}", id.as_str()),
         )),
     };
-    let (first_key, first_id) = end(first)?;
-    let (second_key, second_id) = end(second)?;
+    let (first_node, first_key) = end(first)?;
+    let (second_node, second_key) = end(second)?;
     Ok(Target {
         key: link_key(&first_key, &second_key),
-        id: link_id(&first_id, &second_id),
+        id: ID(crate::ids::link(
+            (first_node, &first_key),
+            (second_node, &second_key),
+        )),
     })
-}
-
-/// The ID a link answers to in the audit log and the change feed.
-pub(super) fn link_id(first: &ID, second: &ID) -> ID {
-    ID(format!("{}/{}", first.as_str(), second.as_str()))
 }
 
 /// Creates a node of `node`'s type.

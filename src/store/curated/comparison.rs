@@ -2,7 +2,7 @@
 //! country in it. A row is written as printed, one column per country; its positions are
 //! the rows it owns, written, revised and retracted with it under its audit event.
 
-use super::{Curated, SOURCE, blank, key_by_id, problem, reference, rows};
+use super::{Curated, SOURCE, blank, key_by_id, one_by, problem, reference, rows};
 use crate::dataset::{ProblemKind, StrategicComparisonRecord};
 use crate::entities::{country, source, strategic_dimension, strategic_position};
 use crate::error::Error;
@@ -80,10 +80,7 @@ impl Curated for strategic_dimension::Model {
     }
 
     async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        Ok(strategic_dimension::Entity::find()
-            .filter(strategic_dimension::Column::Slug.eq(key))
-            .one(db)
-            .await?)
+        one_by::<strategic_dimension::Entity>(db, strategic_dimension::Column::Slug, key).await
     }
 
     async fn build(

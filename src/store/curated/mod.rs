@@ -418,10 +418,11 @@ where
     }
 }
 
-/// How many rows of `E` match `condition`, as "3 observations"; `None` for none.
+/// How many rows of `E` have `id` in `column`, as "3 observations"; `None` for none.
 pub(super) async fn count_of<E>(
     db: &impl ConnectionTrait,
-    condition: sea_orm::Condition,
+    column: E::Column,
+    id: i32,
     what: &str,
 ) -> Result<Option<String>, Error>
 where
@@ -429,8 +430,17 @@ where
     E::Model: Sync,
 {
     use sea_orm::PaginatorTrait;
-    let count = E::find().filter(condition).count(db).await?;
+    let count = E::find().filter(column.eq(id)).count(db).await?;
     Ok((count > 0).then(|| format!("{count} {what}")))
+}
+
+/// The live row of `E` whose natural key `column` is `key`.
+pub(super) async fn one_by<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    column: E::Column,
+    key: &str,
+) -> Result<Option<E::Model>, Error> {
+    Ok(E::find().filter(column.eq(key)).one(db).await?)
 }
 
 /// Whether a write failed because another row still refers to the one it removes. SQLite

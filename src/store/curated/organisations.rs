@@ -7,7 +7,8 @@ use super::subjects::{
     subject_for,
 };
 use super::{
-    CITY, COMPANY, COUNTRY, Curated, SOURCE, blank, count_of, key_by_id, problem, reference, rows,
+    CITY, COMPANY, COUNTRY, Curated, SOURCE, blank, count_of, key_by_id, one_by, problem,
+    reference, rows,
 };
 use crate::dataset::{CompanyRecord, ProblemKind, ProjectRecord};
 use crate::entities::subject::SubjectKind;
@@ -17,9 +18,7 @@ use crate::entities::{
 use crate::error::Error;
 use crate::seed::{CompanyIds, ProjectIds, company_document, project_document};
 use crate::store::curation::Problem;
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 
 #[async_trait::async_trait]
 impl Curated for company::Model {
@@ -31,10 +30,7 @@ impl Curated for company::Model {
     }
 
     async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        Ok(company::Entity::find()
-            .filter(company::Column::Slug.eq(key))
-            .one(db)
-            .await?)
+        one_by::<company::Entity>(db, company::Column::Slug, key).await
     }
 
     async fn build(
@@ -111,25 +107,29 @@ impl Curated for company::Model {
     async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
         let subsidiaries = count_of::<company::Entity>(
             db,
-            Condition::all().add(company::Column::ParentCompanyId.eq(row.id)),
+            company::Column::ParentCompanyId,
+            row.id,
             "subsidiaries",
         )
         .await?;
         let projects = count_of::<project_company::Entity>(
             db,
-            Condition::all().add(project_company::Column::CompanyId.eq(row.id)),
+            project_company::Column::CompanyId,
+            row.id,
             "project participations",
         )
         .await?;
         let policies = count_of::<policy_company::Entity>(
             db,
-            Condition::all().add(policy_company::Column::CompanyId.eq(row.id)),
+            policy_company::Column::CompanyId,
+            row.id,
             "policy involvements",
         )
         .await?;
         let sanctions = count_of::<company_sanction::Entity>(
             db,
-            Condition::all().add(company_sanction::Column::CompanyId.eq(row.id)),
+            company_sanction::Column::CompanyId,
+            row.id,
             "sanctions",
         )
         .await?;
@@ -169,10 +169,7 @@ impl Curated for project::Model {
     }
 
     async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        Ok(project::Entity::find()
-            .filter(project::Column::Slug.eq(key))
-            .one(db)
-            .await?)
+        one_by::<project::Entity>(db, project::Column::Slug, key).await
     }
 
     async fn build(
@@ -239,7 +236,8 @@ impl Curated for project::Model {
     async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
         let companies = count_of::<project_company::Entity>(
             db,
-            Condition::all().add(project_company::Column::ProjectId.eq(row.id)),
+            project_company::Column::ProjectId,
+            row.id,
             "company participations",
         )
         .await?;

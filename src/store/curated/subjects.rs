@@ -4,7 +4,9 @@
 //! a retracted one takes its subject with it, refused while figures, or rows that would
 //! lose it, still refer to it.
 
-use super::{COUNTRY, Curated, REGION, blank, count_of, key_by_id, problem, reference, rows};
+use super::{
+    COUNTRY, Curated, REGION, blank, count_of, key_by_id, one_by, problem, reference, rows,
+};
 use crate::dataset::{CityRecord, CountryRecord, ProblemKind, RegionRecord};
 use crate::entities::subject::SubjectKind;
 use crate::entities::{
@@ -16,8 +18,8 @@ use crate::seed::{Seeded, city_document, country_document, region_document};
 use crate::store::curation::Problem;
 use crate::store::history;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
-    EntityTrait, QueryFilter,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter,
 };
 
 /// The id of the subject a place is observed as; a new place's is inserted here, and
@@ -85,7 +87,8 @@ pub(super) async fn figures_about(
 ) -> Result<Option<String>, Error> {
     count_of::<observation::Entity>(
         db,
-        Condition::all().add(observation::Column::SubjectId.eq(subject_id)),
+        observation::Column::SubjectId,
+        subject_id,
         "observations",
     )
     .await
@@ -125,10 +128,7 @@ impl Curated for region::Model {
     }
 
     async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        Ok(region::Entity::find()
-            .filter(region::Column::Code.eq(key))
-            .one(db)
-            .await?)
+        one_by::<region::Entity>(db, region::Column::Code, key).await
     }
 
     async fn build(
@@ -163,12 +163,8 @@ impl Curated for region::Model {
     }
 
     async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
-        let countries = count_of::<country::Entity>(
-            db,
-            Condition::all().add(country::Column::RegionId.eq(row.id)),
-            "countries",
-        )
-        .await?;
+        let countries =
+            count_of::<country::Entity>(db, country::Column::RegionId, row.id, "countries").await?;
         let figures = figures_about(db, row.subject_id).await?;
         Ok(countries.into_iter().chain(figures).collect())
     }
@@ -202,10 +198,7 @@ impl Curated for country::Model {
     }
 
     async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        Ok(country::Entity::find()
-            .filter(country::Column::Code.eq(key))
-            .one(db)
-            .await?)
+        one_by::<country::Entity>(db, country::Column::Code, key).await
     }
 
     async fn build(
@@ -272,33 +265,19 @@ impl Curated for country::Model {
     }
 
     async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
-        let cities = count_of::<city::Entity>(
-            db,
-            Condition::all().add(city::Column::CountryId.eq(row.id)),
-            "cities",
-        )
-        .await?;
-        let companies = count_of::<company::Entity>(
-            db,
-            Condition::all().add(company::Column::CountryId.eq(row.id)),
-            "companies",
-        )
-        .await?;
-        let projects = count_of::<project::Entity>(
-            db,
-            Condition::all().add(project::Column::CountryId.eq(row.id)),
-            "projects",
-        )
-        .await?;
-        let policies = count_of::<policy::Entity>(
-            db,
-            Condition::all().add(policy::Column::CountryId.eq(row.id)),
-            "policies",
-        )
-        .await?;
+        let cities =
+            count_of::<city::Entity>(db, city::Column::CountryId, row.id, "cities").await?;
+        let companies =
+            count_of::<company::Entity>(db, company::Column::CountryId, row.id, "companies")
+                .await?;
+        let projects =
+            count_of::<project::Entity>(db, project::Column::CountryId, row.id, "projects").await?;
+        let policies =
+            count_of::<policy::Entity>(db, policy::Column::CountryId, row.id, "policies").await?;
         let positions = count_of::<strategic_position::Entity>(
             db,
-            Condition::all().add(strategic_position::Column::CountryId.eq(row.id)),
+            strategic_position::Column::CountryId,
+            row.id,
             "Table 1 positions",
         )
         .await?;
@@ -338,10 +317,7 @@ impl Curated for city::Model {
     }
 
     async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        Ok(city::Entity::find()
-            .filter(city::Column::Slug.eq(key))
-            .one(db)
-            .await?)
+        one_by::<city::Entity>(db, city::Column::Slug, key).await
     }
 
     async fn build(
@@ -387,19 +363,17 @@ impl Curated for city::Model {
     async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
         let companies = count_of::<company::Entity>(
             db,
-            Condition::all().add(company::Column::HqCityId.eq(row.id)),
+            company::Column::HqCityId,
+            row.id,
             "companies headquartered there",
         )
         .await?;
-        let projects = count_of::<project::Entity>(
-            db,
-            Condition::all().add(project::Column::CityId.eq(row.id)),
-            "projects",
-        )
-        .await?;
+        let projects =
+            count_of::<project::Entity>(db, project::Column::CityId, row.id, "projects").await?;
         let policies = count_of::<policy_city::Entity>(
             db,
-            Condition::all().add(policy_city::Column::CityId.eq(row.id)),
+            policy_city::Column::CityId,
+            row.id,
             "links to policies",
         )
         .await?;

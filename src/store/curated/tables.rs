@@ -2,7 +2,7 @@
 //! a row (references resolved by slug or code), and how a row reads back as its record.
 
 use super::{
-    COMPANY, COUNTRY, Curated, SOURCE, blank, count_of, key_by_id, problem, reference, rows,
+    COMPANY, COUNTRY, Curated, SOURCE, blank, count_of, key_by_id, one_by, problem, reference, rows,
 };
 use crate::dataset::{
     CompanySanctionRecord, IndicatorRecord, PolicyRecord, ProblemKind, SourceRecord,
@@ -14,7 +14,7 @@ use crate::entities::{
 use crate::error::Error;
 use crate::seed::{indicator_document, policy_document, source_document};
 use crate::store::curation::Problem;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 #[async_trait::async_trait]
 impl Curated for source::Model {
@@ -26,10 +26,7 @@ impl Curated for source::Model {
     }
 
     async fn find(db: &(impl ConnectionTrait), key: &str) -> Result<Option<Self>, Error> {
-        Ok(source::Entity::find()
-            .filter(source::Column::Slug.eq(key))
-            .one(db)
-            .await?)
+        one_by::<source::Entity>(db, source::Column::Slug, key).await
     }
 
     async fn build(
@@ -80,10 +77,7 @@ impl Curated for indicator::Model {
     }
 
     async fn find(db: &(impl ConnectionTrait), key: &str) -> Result<Option<Self>, Error> {
-        Ok(indicator::Entity::find()
-            .filter(indicator::Column::Code.eq(key))
-            .one(db)
-            .await?)
+        one_by::<indicator::Entity>(db, indicator::Column::Code, key).await
     }
 
     async fn build(
@@ -124,7 +118,8 @@ impl Curated for indicator::Model {
     async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
         let figures = count_of::<observation::Entity>(
             db,
-            Condition::all().add(observation::Column::IndicatorId.eq(row.id)),
+            observation::Column::IndicatorId,
+            row.id,
             "observations",
         )
         .await?;
@@ -171,10 +166,7 @@ impl Curated for policy::Model {
     }
 
     async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        Ok(policy::Entity::find()
-            .filter(policy::Column::Slug.eq(key))
-            .one(db)
-            .await?)
+        one_by::<policy::Entity>(db, policy::Column::Slug, key).await
     }
 
     async fn build(
@@ -214,13 +206,15 @@ impl Curated for policy::Model {
     async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
         let cities = count_of::<policy_city::Entity>(
             db,
-            Condition::all().add(policy_city::Column::PolicyId.eq(row.id)),
+            policy_city::Column::PolicyId,
+            row.id,
             "links to cities",
         )
         .await?;
         let companies = count_of::<policy_company::Entity>(
             db,
-            Condition::all().add(policy_company::Column::PolicyId.eq(row.id)),
+            policy_company::Column::PolicyId,
+            row.id,
             "links to companies",
         )
         .await?;
@@ -255,10 +249,7 @@ impl Curated for company_sanction::Model {
     }
 
     async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        Ok(company_sanction::Entity::find()
-            .filter(company_sanction::Column::Slug.eq(key))
-            .one(db)
-            .await?)
+        one_by::<company_sanction::Entity>(db, company_sanction::Column::Slug, key).await
     }
 
     async fn build(
