@@ -1,4 +1,5 @@
 pub mod auth;
+pub mod charts;
 pub mod citation;
 pub mod cli;
 pub mod commands;

@@ -155,6 +155,14 @@ fn run(
                 web::get().to(export::indicator_zip),
             )
             .route(
+                "/charts/indicators/{code}.svg",
+                web::get().to(export::indicator_svg),
+            )
+            .route(
+                "/charts/indicators/{code}.png",
+                web::get().to(export::indicator_png),
+            )
+            .route(
                 "/export/releases/{tag}.zip",
                 web::get().to(export::release_zip),
             )

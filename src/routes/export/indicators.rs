@@ -6,27 +6,14 @@
 //! the `observations` query any client could send, page after page, so filters, `asOf`
 //! and `release` mean what they mean in GraphQL.
 
-use super::{
-    ABOUT, Download, Unserved, charge, citation_cff, client, refusal, respond, run, too_many,
-    unwritten,
-};
+use super::figures::{self, Filters, Read, newest, permalink, sources};
+use super::{ABOUT, Download, citation_cff, respond, run, unwritten};
 use crate::graphql::GraphqlService;
 use crate::rate_limit::RateLimiter;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use serde_json::{Value, json};
 
-const PAGE: &str = r#"query($code: String!, $subjects: [String!], $from: Int, $to: Int,
-    $asOf: DateTime, $release: String, $after: String) {
-  indicator(code: $code, asOf: $asOf, release: $release) {
-    code name description unit scale measure topic caveat }
-  observations(filter: { indicator: [$code], subject: $subjects, fromYear: $from, toYear: $to },
-      first: 100, after: $after, asOf: $asOf, release: $release) {
-    pageInfo { hasNextPage endCursor }
-    nodes { subject { __typename key name } period category value valueText unit scale
-      qualifier status caveats citedIn updatedAt
-      source { slug title publisher url citation(style: APA) } } } }"#;
+const PARAMETERS: &str = "subjects, from, to, asOf and release";
 
 const COLUMNS: [&str; 16] = [
     "indicator",
@@ -46,67 +33,6 @@ const COLUMNS: [&str; 16] = [
     "source_citation",
     "cited_in",
 ];
-
-/// The query parameters: the same filters as GraphQL's, in a URL's words.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct ExportQuery {
-    /// Subject keys, comma-separated: `CN,US`.
-    subjects: Option<String>,
-    /// The first year, inclusive.
-    from: Option<i32>,
-    /// The last year, inclusive.
-    to: Option<i32>,
-    as_of: Option<String>,
-    release: Option<String>,
-}
-
-/// What a download read: the indicator and its figures.
-struct Read {
-    indicator: Value,
-    rows: Vec<Value>,
-    release: Option<String>,
-}
-
-/// Parses the parameters, takes the client's points, reads the figures; or the refusal.
-async fn read(
-    http: &HttpRequest,
-    service: &GraphqlService,
-    limiter: &RateLimiter,
-    code: &str,
-) -> Result<Read, HttpResponse> {
-    use actix_web::http::StatusCode;
-    let query = match web::Query::<ExportQuery>::from_query(http.query_string()) {
-        Ok(query) => query.into_inner(),
-        Err(error) => {
-            return Err(refusal(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                &format!("{error}; the parameters are subjects, from, to, asOf and release"),
-            ));
-        }
-    };
-    let client = client(http, service, limiter)
-        .await
-        .map_err(Unserved::response)?;
-    let Some((indicator, rows)) = read_all(service, code, &query).await? else {
-        return Err(refusal(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            "no indicator has this code; `indicators` lists them",
-        ));
-    };
-    if let Some(client) = client
-        && charge(limiter, client, rows.len()).is_err()
-    {
-        return Err(too_many());
-    }
-    Ok(Read {
-        indicator,
-        rows,
-        release: query.release,
-    })
-}
 
 pub async fn indicator_csv(
     http: HttpRequest,
@@ -133,6 +59,7 @@ pub async fn indicator_csv(
             Download {
                 content_type: "text/csv; charset=utf-8",
                 filename: &format!("{code}.csv"),
+                inline: false,
                 last_modified: newest(&read.rows),
                 cite_as: cite_as.as_deref(),
             },
@@ -165,6 +92,7 @@ pub async fn indicator_zip(
             Download {
                 content_type: "application/zip",
                 filename: &format!("{code}.zip"),
+                inline: false,
                 last_modified: newest(&read.rows),
                 cite_as: read
                     .release
@@ -177,37 +105,15 @@ pub async fn indicator_zip(
     }
 }
 
-/// The indicator and every figure the query asks for, page after page; `None` for an
-/// unknown indicator.
-async fn read_all(
+/// The figures the parameters ask for, or the refusal.
+async fn read(
+    http: &HttpRequest,
     service: &GraphqlService,
+    limiter: &RateLimiter,
     code: &str,
-    query: &ExportQuery,
-) -> Result<Option<(Value, Vec<Value>)>, HttpResponse> {
-    let subjects: Option<Vec<&str>> = query.subjects.as_deref().map(|list| {
-        list.split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect()
-    });
-    let mut rows = Vec::new();
-    let mut after = Value::Null;
-    loop {
-        let variables = json!({
-            "code": code, "subjects": subjects, "from": query.from, "to": query.to,
-            "asOf": query.as_of, "release": query.release, "after": after,
-        });
-        let data = run(service, PAGE, variables).await?;
-        if data["indicator"].is_null() {
-            return Ok(None);
-        }
-        let page = &data["observations"];
-        rows.extend(page["nodes"].as_array().cloned().unwrap_or_default());
-        if page["pageInfo"]["hasNextPage"] != true {
-            return Ok(Some((data["indicator"].clone(), rows)));
-        }
-        after = page["pageInfo"]["endCursor"].clone();
-    }
+) -> Result<Read, HttpResponse> {
+    let filters: Filters = figures::parameters(http, PARAMETERS).map_err(|refused| *refused)?;
+    figures::read(http, service, limiter, code, filters).await
 }
 
 /// The rows as CSV: a header, then one record per figure, lines ended by CRLF as RFC 4180
@@ -297,18 +203,6 @@ fn package(
         zip.write_all(&bytes)?;
     }
     Ok(zip.finish()?.into_inner())
-}
-
-/// The distinct sources of the rows, in the order they first appear.
-fn sources(rows: &[Value]) -> Vec<&Value> {
-    let mut seen = Vec::new();
-    for row in rows {
-        let source = &row["source"];
-        if !seen.iter().any(|s: &&Value| s["slug"] == source["slug"]) {
-            seen.push(source);
-        }
-    }
-    seen
 }
 
 /// Whether the download is a release's, or the live data as it stood when read.
@@ -440,22 +334,4 @@ fn readme(code: &str, read: &Read, release: &Value, paper: &Value) -> String {
          adds no licence of its own.\n",
     );
     readme
-}
-
-/// The permalink of the release tagged `tag`, from `ABOUT`.
-fn permalink(about: &Value, tag: &str) -> Option<String> {
-    about["releases"]
-        .as_array()?
-        .iter()
-        .find(|release| release["tag"] == tag)
-        .and_then(|release| release["permalink"].as_str())
-        .map(str::to_owned)
-}
-
-/// When the newest of the figures last changed.
-fn newest(rows: &[Value]) -> Option<DateTime<Utc>> {
-    rows.iter()
-        .filter_map(|row| row["updatedAt"].as_str())
-        .filter_map(|at| at.parse::<DateTime<Utc>>().ok())
-        .max()
 }

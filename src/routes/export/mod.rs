@@ -3,9 +3,12 @@
 //! What they share: reading through GraphQL as any client could, the client's budget, the
 //! validators and refusals of an HTTP download, and the citation file.
 
+mod charts;
+mod figures;
 mod indicators;
 mod releases;
 
+pub use charts::{indicator_png, indicator_svg};
 pub use indicators::{indicator_csv, indicator_zip};
 pub use releases::release_zip;
 
@@ -39,6 +42,8 @@ fn unwritten() -> HttpResponse {
 struct Download<'a> {
     content_type: &'a str,
     filename: &'a str,
+    /// Shown where it is opened (a chart) rather than saved (a file).
+    inline: bool,
     last_modified: Option<DateTime<Utc>>,
     /// The permalink of the release it was read from, which cites it.
     cite_as: Option<&'a str>,
@@ -78,7 +83,15 @@ fn respond(http: &HttpRequest, body: Vec<u8>, download: Download<'_>) -> HttpRes
         .content_type(download.content_type)
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}\"", download.filename),
+            format!(
+                "{}; filename=\"{}\"",
+                if download.inline {
+                    "inline"
+                } else {
+                    "attachment"
+                },
+                download.filename
+            ),
         ))
         .body(body)
 }

@@ -68,6 +68,7 @@ pub async fn release_zip(
             Download {
                 content_type: "application/zip",
                 filename: &format!("city-atlas-{tag}.zip"),
+                inline: false,
                 last_modified: Some(release.created_at),
                 cite_as: described["permalink"].as_str(),
             },
