@@ -166,6 +166,12 @@ fn run(
                 "/export/releases/{tag}.zip",
                 web::get().to(export::release_zip),
             )
+            .route("/indicators/{code}", web::get().to(export::indicator_page))
+            .route(
+                "/releases/{tag}/indicators/{code}",
+                web::get().to(export::release_indicator_page),
+            )
+            .route("/assets/{name}", web::get().to(export::page_asset))
             .route("/graphiql/assets/{name}", web::get().to(graphiql::asset))
     })
     .shutdown_timeout(10)

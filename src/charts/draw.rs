@@ -87,7 +87,7 @@ fn wrap(root: &Area<'_>, lines: &[String], width: u32) -> Result<Vec<String>, Dr
 
 /// A figure's value as its label says it: the number as published, and a mark when the
 /// figure carries a caveat.
-fn label(figure: &Figure) -> String {
+pub(super) fn label(figure: &Figure) -> String {
     let mark = if figure.caveated { " *" } else { "" };
     format!("{}{mark}", number(figure.value))
 }
@@ -328,22 +328,7 @@ fn with_title(svg: String, chart: &Chart) -> String {
     let Some(end) = svg.find('>') else {
         return svg;
     };
-    let description = chart
-        .series
-        .iter()
-        .map(|series| {
-            let figures: Vec<String> = series
-                .figures
-                .iter()
-                .map(|figure| match &figure.category {
-                    Some(category) => format!("{category} {}: {}", figure.period, label(figure)),
-                    None => format!("{}: {}", figure.period, label(figure)),
-                })
-                .collect();
-            format!("{}: {}", series.name, figures.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
+    let description = chart.description();
     let head = maud::html! {
         title { (chart.title) " (" (chart.unit) ")" }
         desc { (description) }

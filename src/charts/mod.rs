@@ -49,6 +49,31 @@ pub enum Period {
     Quarter(i32, u8),
 }
 
+impl Chart {
+    /// The chart in words, for its SVG `<desc>` and a page's alt text: every series with
+    /// its figures.
+    pub fn description(&self) -> String {
+        let series: Vec<String> = self
+            .series
+            .iter()
+            .map(|series| {
+                let figures: Vec<String> = series
+                    .figures
+                    .iter()
+                    .map(|figure| match &figure.category {
+                        Some(category) => {
+                            format!("{category} {}: {}", figure.period, draw::label(figure))
+                        }
+                        None => format!("{}: {}", figure.period, draw::label(figure)),
+                    })
+                    .collect();
+                format!("{}: {}", series.name, figures.join(", "))
+            })
+            .collect();
+        format!("{}, in {}. {}.", self.title, self.unit, series.join("; "))
+    }
+}
+
 impl Period {
     /// Reads `YYYY` or `YYYY-Qn`, the periods the data holds.
     pub fn parse(text: &str) -> Option<Period> {

@@ -100,6 +100,9 @@ impl Indicator {
         Ok(IndicatorDownloads {
             csv: public.indicator_download(&self.0.code, "csv"),
             zip: public.indicator_download(&self.0.code, "zip"),
+            svg: public.indicator_chart(&self.0.code, "svg"),
+            png: public.indicator_chart(&self.0.code, "png"),
+            page: public.indicator_page(&self.0.code),
         })
     }
 
@@ -207,6 +210,18 @@ pub struct IndicatorDownloads {
     /// unit and scale, sources), a `README.md` saying what the data is and how to cite it,
     /// and a `CITATION.cff`. Takes the same parameters.
     pub zip: String,
+    /// The figures as an SVG chart to embed: lines over the years (joining consecutive
+    /// years only) or bars by category, with the unit, a legend, a mark on figures with a
+    /// caveat, and a footer naming the sources and the release. Takes the same parameters,
+    /// and `width` (320 to 2400) and `height` (240 to 1600) in pixels.
+    pub svg: String,
+    /// The same chart as a PNG image. Takes the same parameters as `svg`.
+    pub png: String,
+    /// A page for people that works without JavaScript: the definition, unit, caveats,
+    /// the chart, a table of every figure with its citation and place in the paper, the
+    /// downloads, and how to cite it. Takes `subjects`, `from`, `to` and `asOf`; a
+    /// release's page is under `/releases/{tag}/indicators/{code}`.
+    pub page: String,
 }
 
 impl Indicator {

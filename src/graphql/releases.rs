@@ -25,10 +25,21 @@ impl PublicUrl {
 
     /// An indicator's download as `extension` (`csv`, `zip`).
     pub fn indicator_download(&self, code: &str, extension: &str) -> String {
-        format!(
-            "{}/export/indicators/{code}.{extension}",
-            self.0.trim_end_matches('/')
-        )
+        self.at(&format!("/export/indicators/{code}.{extension}"))
+    }
+
+    /// An indicator's chart as `extension` (`svg`, `png`).
+    pub fn indicator_chart(&self, code: &str, extension: &str) -> String {
+        self.at(&format!("/charts/indicators/{code}.{extension}"))
+    }
+
+    /// An indicator's page, for people.
+    pub fn indicator_page(&self, code: &str) -> String {
+        self.at(&format!("/indicators/{code}"))
+    }
+
+    fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.0.trim_end_matches('/'))
     }
 }
 

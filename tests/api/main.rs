@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod caching;
+mod charts;
 mod cli;
 mod contract;
 mod cost;
@@ -23,6 +24,7 @@ mod http;
 mod import;
 mod migrations;
 mod outage;
+mod pages;
 mod paging;
 mod rate_limit;
 mod roles;

@@ -3,7 +3,7 @@
 //! footer naming the sources and the release, and a mark on every figure with a caveat.
 
 use super::figures::{self, Filters, Read, newest, permalink, sources};
-use super::{ABOUT, Download, refusal, respond, run, unwritten};
+use super::{ABOUT, Disposition, Download, refusal, respond, run, unwritten};
 use crate::charts::{self, Chart, Figure, Period, Series, Size};
 use crate::graphql::GraphqlService;
 use crate::rate_limit::RateLimiter;
@@ -96,7 +96,7 @@ async fn chart(
     };
     let chart = match chart_of(&read, years, permalink.as_deref()) {
         Ok(chart) => chart,
-        Err(refused) => return *refused,
+        Err(undrawable) => return undrawable.response(),
     };
     let drawn = match format {
         Format::Svg => charts::svg(&chart, size).map(String::into_bytes),
@@ -114,21 +114,41 @@ async fn chart(
         body,
         Download {
             content_type,
-            filename: &format!("{code}.{extension}"),
-            inline: true,
+            disposition: Disposition::Inline(&format!("{code}.{extension}")),
             last_modified: newest(&read.rows),
             cite_as: permalink.as_deref(),
         },
     )
 }
 
+/// Why the figures read make no chart.
+pub(super) enum Undrawable {
+    /// No figure has a numeric value.
+    Nothing,
+    /// A figure's period is not one a time axis can place.
+    Unreadable,
+}
+
+impl Undrawable {
+    fn response(self) -> HttpResponse {
+        match self {
+            Undrawable::Nothing => refusal(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                "no figure of this indicator matches these subjects and years",
+            ),
+            Undrawable::Unreadable => unwritten(),
+        }
+    }
+}
+
 /// The chart of what was read: a series per subject, titled with its period when all share
-/// one; or the refusal when there is nothing to draw or no one axis can hold the figures.
-fn chart_of(
+/// one; or why there is none.
+pub(super) fn chart_of(
     read: &Read,
     years: (Option<i32>, Option<i32>),
     permalink: Option<&str>,
-) -> Result<Chart, Box<HttpResponse>> {
+) -> Result<Chart, Undrawable> {
     let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
     let drawable: Vec<&Value> = read
         .rows
@@ -136,33 +156,12 @@ fn chart_of(
         .filter(|row| row["value"].is_f64())
         .collect();
     if drawable.is_empty() {
-        return Err(Box::new(refusal(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            "no figure of this indicator matches these subjects and years",
-        )));
-    }
-    let mut units: Vec<(String, String)> = drawable
-        .iter()
-        .map(|row| (text(&row["unit"]), text(&row["scale"])))
-        .collect();
-    units.sort();
-    units.dedup();
-    if units.len() > 1 {
-        let named: Vec<String> = units.iter().map(|(u, s)| unit_label(u, s)).collect();
-        return Err(Box::new(refusal(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "NOT_COMPARABLE",
-            &format!(
-                "these figures are in {}, which one axis cannot hold; choose subjects whose figures share a unit",
-                named.join(" and ")
-            ),
-        )));
+        return Err(Undrawable::Nothing);
     }
     let mut series: Vec<(String, Series)> = Vec::new();
     for row in drawable {
         let Some(period) = Period::parse(row["period"].as_str().unwrap_or_default()) else {
-            return Err(Box::new(unwritten()));
+            return Err(Undrawable::Unreadable);
         };
         let figure = Figure {
             period,
@@ -197,10 +196,14 @@ fn chart_of(
         [only] => format!("{name}, {only}"),
         _ => name,
     };
-    let (unit, scale) = units.remove(0);
+    // One axis holds every figure: curation and the importer refuse a figure in another
+    // unit or scale than its indicator's.
     let mut chart = Chart {
         title,
-        unit: unit_label(&unit, &scale),
+        unit: unit_label(
+            &text(&read.indicator["unit"]),
+            &text(&read.indicator["scale"]),
+        ),
         series: series.into_iter().map(|(_, series)| series).collect(),
         years,
         footer: Vec::new(),
@@ -210,7 +213,7 @@ fn chart_of(
 }
 
 /// A unit as an axis says it: "USD billion", "companies", "percent".
-fn unit_label(unit: &str, scale: &str) -> String {
+pub(super) fn unit_label(unit: &str, scale: &str) -> String {
     if scale == "one" || scale.is_empty() {
         unit.to_owned()
     } else {

@@ -7,7 +7,7 @@
 //! and `release` mean what they mean in GraphQL.
 
 use super::figures::{self, Filters, Read, newest, permalink, sources};
-use super::{ABOUT, Download, citation_cff, respond, run, unwritten};
+use super::{ABOUT, Disposition, Download, citation_cff, respond, run, unwritten};
 use crate::graphql::GraphqlService;
 use crate::rate_limit::RateLimiter;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -58,8 +58,7 @@ pub async fn indicator_csv(
             body,
             Download {
                 content_type: "text/csv; charset=utf-8",
-                filename: &format!("{code}.csv"),
-                inline: false,
+                disposition: Disposition::Attachment(&format!("{code}.csv")),
                 last_modified: newest(&read.rows),
                 cite_as: cite_as.as_deref(),
             },
@@ -91,8 +90,7 @@ pub async fn indicator_zip(
             body,
             Download {
                 content_type: "application/zip",
-                filename: &format!("{code}.zip"),
-                inline: false,
+                disposition: Disposition::Attachment(&format!("{code}.zip")),
                 last_modified: newest(&read.rows),
                 cite_as: read
                     .release

@@ -1,15 +1,18 @@
-//! Downloads: an indicator's figures as CSV or as a data package (`indicators`), and a
-//! release's whole dataset in the `data/` format (`releases`), each with its citation.
+//! Downloads: an indicator's figures as CSV or as a data package (`indicators`), as a
+//! chart (`charts`) and as a page (`pages`), and a release's whole dataset in the `data/`
+//! format (`releases`), each with its citation.
 //! What they share: reading through GraphQL as any client could, the client's budget, the
 //! validators and refusals of an HTTP download, and the citation file.
 
 mod charts;
 mod figures;
 mod indicators;
+mod pages;
 mod releases;
 
 pub use charts::{indicator_png, indicator_svg};
 pub use indicators::{indicator_csv, indicator_zip};
+pub use pages::{indicator_page, page_asset, release_indicator_page};
 pub use releases::release_zip;
 
 use crate::graphql::GraphqlService;
@@ -41,12 +44,20 @@ fn unwritten() -> HttpResponse {
 /// What a download is, beside its bytes.
 struct Download<'a> {
     content_type: &'a str,
-    filename: &'a str,
-    /// Shown where it is opened (a chart) rather than saved (a file).
-    inline: bool,
+    disposition: Disposition<'a>,
     last_modified: Option<DateTime<Utc>>,
     /// The permalink of the release it was read from, which cites it.
     cite_as: Option<&'a str>,
+}
+
+/// How a browser treats a download, by file name.
+enum Disposition<'a> {
+    /// Saved as a file (the CSV, a package).
+    Attachment(&'a str),
+    /// Shown where it is opened, and saved under this name (a chart).
+    Inline(&'a str),
+    /// A page, with no file name.
+    Page,
 }
 
 /// A download's answer: its validators (an `ETag` from the body, and `Last-Modified`),
@@ -79,21 +90,18 @@ fn respond(http: &HttpRequest, body: Vec<u8>, download: Download<'_>) -> HttpRes
     if matches {
         return response.finish();
     }
-    response
-        .content_type(download.content_type)
-        .insert_header((
+    let disposition = match download.disposition {
+        Disposition::Attachment(filename) => Some(("attachment", filename)),
+        Disposition::Inline(filename) => Some(("inline", filename)),
+        Disposition::Page => None,
+    };
+    if let Some((kind, filename)) = disposition {
+        response.insert_header((
             header::CONTENT_DISPOSITION,
-            format!(
-                "{}; filename=\"{}\"",
-                if download.inline {
-                    "inline"
-                } else {
-                    "attachment"
-                },
-                download.filename
-            ),
-        ))
-        .body(body)
+            format!("{kind}; filename=\"{filename}\""),
+        ));
+    }
+    response.content_type(download.content_type).body(body)
 }
 
 /// Why a download is not served before anything is read.

@@ -3,7 +3,8 @@
 //! with a `datapackage.json`, a `README.md` and a `CITATION.cff`.
 
 use super::{
-    ABOUT, Download, charge, citation_cff, client, refusal, respond, run, too_many, unwritten,
+    ABOUT, Disposition, Download, charge, citation_cff, client, refusal, respond, run, too_many,
+    unwritten,
 };
 use crate::dataset::Dataset;
 use crate::graphql::GraphqlService;
@@ -67,8 +68,7 @@ pub async fn release_zip(
             body,
             Download {
                 content_type: "application/zip",
-                filename: &format!("city-atlas-{tag}.zip"),
-                inline: false,
+                disposition: Disposition::Attachment(&format!("city-atlas-{tag}.zip")),
                 last_modified: Some(release.created_at),
                 cite_as: described["permalink"].as_str(),
             },
