@@ -47,6 +47,12 @@ const ASSETS: &[(&str, &str, &str, &str)] = &[
         "dist/index.umd.js",
     ),
     (
+        "papaparse.min.js",
+        "text/javascript; charset=utf-8",
+        "papaparse",
+        "papaparse.min.js",
+    ),
+    (
         "plugin-explorer.css",
         "text/css; charset=utf-8",
         "@graphiql/plugin-explorer",

@@ -177,6 +177,32 @@ async function main() {
     );
   }
 
+  // The toolbar's CSV button downloads that result: Table 1's five rows, one per line,
+  // with the columns the query selected.
+  const csvButton = page.locator('.graphiql-toolbar button[aria-label="Download the result as CSV"]');
+  await csvButton.waitFor({ state: 'visible' }).catch(() => {
+    throw new Error('no "Download the result as CSV" button in the editor toolbar');
+  });
+  const [download] = await Promise.all([page.waitForEvent('download'), csvButton.click()]);
+  const csvPath = await download.path();
+  const csv = fs.readFileSync(csvPath, 'utf8');
+  const csvLines = csv.split('\r\n').filter((line) => line.length > 0);
+  if (download.suggestedFilename() !== `${expectedOperation}.csv`) {
+    throw new Error(`the CSV is named ${JSON.stringify(download.suggestedFilename())}`);
+  }
+  if (csvLines.length < 2) {
+    throw new Error(`the CSV has no rows:\n${csv.slice(0, 1000)}`);
+  }
+  if (expectedOperation === 'Table1StrategicComparison') {
+    const header = csvLines[0];
+    if (!header.startsWith('dimension,') || !header.includes('keyDifference')) {
+      throw new Error(`the CSV's header is ${JSON.stringify(header)}`);
+    }
+    if (csvLines.length !== 6 || !csv.includes('Planned vs Incentive')) {
+      throw new Error(`the CSV of Table 1 is not its five rows:\n${csv.slice(0, 1000)}`);
+    }
+  }
+
   // Open the explorer plugin: it renders the schema fetched by introspection.
   await explorerButton.click();
   await page.waitForSelector('.graphiql-explorer-root', { state: 'visible' }).catch(() => {
@@ -188,7 +214,7 @@ async function main() {
   await page.screenshot({ path: screenshotPath, fullPage: false });
   await browser.close();
   browser = undefined;
-  return { tabTitle, responseChars: text.length };
+  return { tabTitle, responseChars: text.length, csvRows: csvLines.length - 1 };
 }
 
 let result;
@@ -212,6 +238,7 @@ if (problems.length) {
 console.log(
   `graphiql browser check OK: ${base}/graphiql rendered, docs+explorer+headers present, ` +
     `tab "${result.tabTitle}", response contains ${JSON.stringify(expectedText)} ` +
-    `(${result.responseChars} chars), no non-local requests, screenshot ${screenshotPath}`,
+    `(${result.responseChars} chars), its CSV download has ${result.csvRows} rows, ` +
+    `no non-local requests, screenshot ${screenshotPath}`,
 );
 process.exit(0);
