@@ -200,14 +200,7 @@ fn lines(chart: &Chart, area: &Area<'_>) -> Result<(), DrawError> {
         .label(series.name.as_str())
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(3)));
     }
-    plot.configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font((FAMILY, 13).into_font().color(&INK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(200, 200, 200))
-        .draw()
-        .map_err(failed)?;
-    Ok(())
+    legend(&mut plot, SeriesLabelPosition::UpperRight)
 }
 
 /// A horizontal bar per figure, grouped by series, the first at the top, the largest first
@@ -312,15 +305,23 @@ fn bars(chart: &Chart, area: &Area<'_>) -> Result<(), DrawError> {
     }))
     .map_err(failed)?;
     if categorical && chart.series.len() > 1 {
-        plot.configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font((FAMILY, 13).into_font().color(&INK))
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(200, 200, 200))
-            .draw()
-            .map_err(failed)?;
+        legend(&mut plot, SeriesLabelPosition::LowerRight)?;
     }
     Ok(())
+}
+
+/// The legend of the series that were given a label, in one style on every chart.
+fn legend<'a, 'b: 'a, CT: plotters::coord::CoordTranslate>(
+    plot: &mut ChartContext<'a, SVGBackend<'b>, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), DrawError> {
+    plot.configure_series_labels()
+        .position(position)
+        .label_font((FAMILY, 13).into_font().color(&INK))
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(200, 200, 200))
+        .draw()
+        .map_err(failed)
 }
 
 /// The SVG with its accessible name and description, which plotters does not write.
