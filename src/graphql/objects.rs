@@ -62,15 +62,21 @@ macro_rules! curated_object {
         }
     };
 
-    (@munch $attrs:tt $ty:ident $body:tt history $key:ident($($field:ident),+); $($items:tt)*) => {
+    (@munch $attrs:tt $ty:ident $body:tt
+        history $key:ident($($field:ident),+); $($items:tt)*
+    ) => {
         $crate::graphql::objects::curated_object!(@munch $attrs $ty $body
             revision; @revisions "row" $key($($field),+); created_at; updated_at; $($items)*);
     };
-    (@munch $attrs:tt $ty:ident $body:tt link history $key:ident($($field:ident),+); $($items:tt)*) => {
+    (@munch $attrs:tt $ty:ident $body:tt
+        link history $key:ident($($field:ident),+); $($items:tt)*
+    ) => {
         $crate::graphql::objects::curated_object!(@munch $attrs $ty $body
             revision; @revisions "link" $key($($field),+); created_at; updated_at; $($items)*);
     };
-    (@munch $attrs:tt $ty:ident $body:tt revisions $key:ident($($field:ident),+); $($items:tt)*) => {
+    (@munch $attrs:tt $ty:ident $body:tt
+        revisions $key:ident($($field:ident),+); $($items:tt)*
+    ) => {
         $crate::graphql::objects::curated_object!(@munch $attrs $ty $body
             @revisions "row" $key($($field),+); $($items)*);
     };
@@ -173,7 +179,8 @@ macro_rules! curated_object {
     };
 
     (@munch $attrs:tt $ty:ident [$($body:tt)*] { $($own:tt)* } $($items:tt)*) => {
-        $crate::graphql::objects::curated_object!(@munch $attrs $ty [$($body)* $($own)*] $($items)*);
+        $crate::graphql::objects::curated_object!(@munch $attrs $ty [$($body)* $($own)*]
+            $($items)*);
     };
 }
 pub(crate) use curated_object;

@@ -43,6 +43,9 @@ pub struct Query(Lookups, Lists, Figures, AuditLog, Releases);
 /// `pinning` reads them from the document before execution and pins the whole request, so
 /// the resolvers ignore them. A macro because async-graphql reads the arguments and their
 /// descriptions from each resolver's own signature.
+///
+/// `pinned lookup field(key: "its description") -> Type by ByKey;` is a pinned lookup of
+/// one object by its natural key, through the key's loader.
 macro_rules! pinned_object {
     ($ty:ident; $($items:tt)*) => {
         pinned_object!(@munch $ty [] $($items)*);
@@ -81,10 +84,28 @@ macro_rules! pinned_object {
     };
     (@munch $ty:ident [$($done:tt)*]
         $(#[$attr:meta])*
+        pinned lookup $name:ident($key:ident: $desc:literal) -> $node:ident by $by:ident;
+        $($items:tt)*
+    ) => {
+        pinned_object!(@munch $ty [$($done)*]
+            $(#[$attr])*
+            pinned async fn $name(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = $desc)] $key: String,
+            ) -> Result<Option<$node>> {
+                Ok(find_by(ctx, $by($key)).await?.map($node))
+            }
+            $($items)*
+        );
+    };
+    (@munch $ty:ident [$($done:tt)*]
+        $(#[$attr:meta])*
         async fn $name:ident $args:tt -> $ret:ty $body:block
         $($items:tt)*
     ) => {
-        pinned_object!(@munch $ty [$($done)* $(#[$attr])* async fn $name $args -> $ret $body] $($items)*);
+        pinned_object!(@munch $ty [$($done)* $(#[$attr])* async fn $name $args -> $ret $body]
+            $($items)*);
     };
 }
 
@@ -173,49 +194,24 @@ pinned_object! {
     }
 
     /// A company by its slug, e.g. `huawei`; `null` if there is none.
-    pinned async fn company(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The company's slug, e.g. `alibaba-cloud`.")] slug: String,
-    ) -> Result<Option<Company>> {
-        Ok(find_by(ctx, CompanyBySlug(slug)).await?.map(Company))
-    }
+    pinned lookup company(slug: "The company's slug, e.g. `alibaba-cloud`.")
+        -> Company by CompanyBySlug;
 
     /// A smart-city project by its slug, e.g. `city-brain`; `null` if there is none.
-    pinned async fn project(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The project's slug, e.g. `city-brain`.")] slug: String,
-    ) -> Result<Option<Project>> {
-        Ok(find_by(ctx, ProjectBySlug(slug)).await?.map(Project))
-    }
+    pinned lookup project(slug: "The project's slug, e.g. `city-brain`.")
+        -> Project by ProjectBySlug;
 
     /// A policy by its slug, e.g. `digital-silk-road`; `null` if there is none.
-    pinned async fn policy(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The policy's slug, e.g. `clean-network-initiative`.")] slug: String,
-    ) -> Result<Option<Policy>> {
-        Ok(find_by(ctx, PolicyBySlug(slug)).await?.map(Policy))
-    }
+    pinned lookup policy(slug: "The policy's slug, e.g. `clean-network-initiative`.")
+        -> Policy by PolicyBySlug;
 
     /// An indicator by its stable code, e.g. `ai_market_size`; `null` if there is none.
-    pinned async fn indicator(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The indicator's stable code, e.g. `ai_enterprises`.")] code: String,
-    ) -> Result<Option<Indicator>> {
-        Ok(find_by(ctx, IndicatorByCode(code)).await?.map(Indicator))
-    }
+    pinned lookup indicator(code: "The indicator's stable code, e.g. `ai_enterprises`.")
+        -> Indicator by IndicatorByCode;
 
     /// A source by its slug, e.g. `statista-us-ai-market-size`; `null` if there is none.
-    pinned async fn source(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The source's slug.")] slug: String,
-    ) -> Result<Option<Source>> {
-        Ok(find_by(ctx, SourceBySlug(slug)).await?.map(Source))
-    }
+    pinned lookup source(slug: "The source's slug.")
+        -> Source by SourceBySlug;
 }
 
 /// Declares the root lists, each one page of a Relay connection over one store list.
