@@ -3,191 +3,150 @@
 use super::database;
 use super::derived_values::{DerivedValue, input};
 use super::ids::{self, NodeType};
-use super::inputs::{ObservationFilter, ObservationOrder};
-use super::observations::{self, ObservationConnection};
-use super::paging::{PageArgs, connection};
+use super::objects::curated_object;
+use super::paging::connection;
 use super::series::{self, Series};
 use crate::derived;
 use crate::entities::indicator;
 use crate::error::Error;
-use crate::store::observations::Scope;
 use crate::store::series::{self as store, SeriesQuery};
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Result};
 
 #[derive(Clone)]
 pub struct Indicator(pub indicator::Model);
 
-/// A measured quantity, such as the AI market size, with its unit, scale and caveats.
-#[Object]
-impl Indicator {
-    /// How many states this row has had: 1 as first recorded, one more for each change.
-    async fn revision(&self) -> i32 {
-        self.0.revision
-    }
+curated_object! {
+    /// A measured quantity, such as the AI market size, with its unit, scale and caveats.
+    Indicator;
+    revision;
+    created_at;
+    updated_at;
+    revisions RevisionsOfIndicator(id);
+    {
+        /// The global, opaque ID of this indicator.
+        pub async fn id(&self) -> ID {
+            ids::encode(NodeType::Indicator, &self.0.code)
+        }
 
-    /// When this row was first recorded here.
-    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.created_at
-    }
+        /// The stable code, part of the public contract, e.g. `ai_market_size`.
+        async fn code(&self) -> &str {
+            &self.0.code
+        }
 
-    /// When this row last changed here.
-    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.updated_at
-    }
+        /// The indicator's name.
+        pub async fn name(&self) -> &str {
+            &self.0.name
+        }
 
-    /// Every state this row has had, oldest first, each with who changed it, when and why.
-    async fn revisions(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> async_graphql::Result<Vec<super::revisions::Revision>> {
-        let revisions = super::loaders(ctx)?
-            .load_one(super::loaders::RevisionsOfIndicator(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(super::revisions::Revision::all_of(super::writer(ctx)?, revisions).await?)
-    }
+        /// What the indicator measures and according to whom.
+        async fn description(&self) -> &str {
+            &self.0.description
+        }
 
-    /// The global, opaque ID of this indicator.
-    pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Indicator, &self.0.code)
-    }
+        /// The unit of its values, e.g. `USD`, `CNY`, `percent` or `enterprises`.
+        async fn unit(&self) -> &str {
+            &self.0.unit
+        }
 
-    /// The stable code, part of the public contract, e.g. `ai_market_size`.
-    async fn code(&self) -> &str {
-        &self.0.code
-    }
+        /// The scale of its values, e.g. `billion`, `trillion` or `one`.
+        async fn scale(&self) -> &str {
+            &self.0.scale
+        }
 
-    /// The indicator's name.
-    pub async fn name(&self) -> &str {
-        &self.0.name
-    }
+        /// What kind of quantity it is, e.g. `market size` or `enterprise count`. Derived values
+        /// warn when they combine different measures.
+        async fn measure(&self) -> &str {
+            &self.0.measure
+        }
 
-    /// What the indicator measures and according to whom.
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
+        /// The topic it belongs to, e.g. `ai_market`.
+        async fn topic(&self) -> &str {
+            &self.0.topic
+        }
 
-    /// The unit of its values, e.g. `USD`, `CNY`, `percent` or `enterprises`.
-    async fn unit(&self) -> &str {
-        &self.0.unit
-    }
+        /// A comparability warning that applies to all of its values, if any.
+        async fn caveat(&self) -> Option<&str> {
+            self.0.caveat.as_deref()
+        }
 
-    /// The scale of its values, e.g. `billion`, `trillion` or `one`.
-    async fn scale(&self) -> &str {
-        &self.0.scale
+        /// Where its figures can be downloaded, each with its source's citation: the URLs to
+        /// use rather than build.
+        async fn downloads(&self, ctx: &Context<'_>) -> Result<IndicatorDownloads, Error> {
+            let public = super::releases::public_url(ctx)?;
+            Ok(IndicatorDownloads {
+                csv: public.indicator_download(&self.0.code, "csv"),
+                zip: public.indicator_download(&self.0.code, "zip"),
+                svg: public.indicator_chart(&self.0.code, "svg"),
+                png: public.indicator_chart(&self.0.code, "png"),
+                page: public.indicator_page(&self.0.code),
+            })
+        }
     }
-
-    /// What kind of quantity it is, e.g. `market size` or `enterprise count`. Derived values
-    /// warn when they combine different measures.
-    async fn measure(&self) -> &str {
-        &self.0.measure
-    }
-
-    /// The topic it belongs to, e.g. `ai_market`.
-    async fn topic(&self) -> &str {
-        &self.0.topic
-    }
-
-    /// A comparability warning that applies to all of its values, if any.
-    async fn caveat(&self) -> Option<&str> {
-        self.0.caveat.as_deref()
-    }
-
-    /// Where its figures can be downloaded, each with its source's citation: the URLs to
-    /// use rather than build.
-    async fn downloads(&self, ctx: &Context<'_>) -> Result<IndicatorDownloads, Error> {
-        let public = super::releases::public_url(ctx)?;
-        Ok(IndicatorDownloads {
-            csv: public.indicator_download(&self.0.code, "csv"),
-            zip: public.indicator_download(&self.0.code, "zip"),
-            svg: public.indicator_chart(&self.0.code, "svg"),
-            png: public.indicator_chart(&self.0.code, "png"),
-            page: public.indicator_page(&self.0.code),
-        })
-    }
-
     /// The indicator's observations.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "a Relay list takes a filter, an order and four paging arguments"
-    )]
-    pub async fn observations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the observations.")] filter: Option<ObservationFilter>,
-        #[graphql(desc = "The order of the observations; by year, oldest first, by default.")]
-        order_by: Option<ObservationOrder>,
-        #[graphql(desc = "Returns the first n observations (1 to 100; 20 by default).")]
-        first: Option<i32>,
-        #[graphql(desc = "Returns the observations after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n observations (1 to 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the observations before this cursor.")] before: Option<String>,
-    ) -> Result<ObservationConnection> {
-        let page = PageArgs::new(first, after, last, before);
-        Ok(observations::list(ctx, Scope::Indicator(self.0.id), filter, order_by, page).await?)
-    }
+    observations of Indicator(id);
+    {
+        /// One series per subject (and per category, for broken-down indicators), aligned on
+        /// the same periods: a period one subject lacks is a point with a `null` value, never an
+        /// interpolated one.
+        async fn series(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "The subjects, by key (e.g. `[\"CN\", \"US\"]`); all by default.")]
+            subjects: Option<Vec<String>>,
+            #[graphql(desc = "The first year to include.")] from: Option<i32>,
+            #[graphql(desc = "The last year to include.")] to: Option<i32>,
+            #[graphql(desc = "Only these categories, e.g. `[\"healthcare\"]`.")] category: Option<
+                Vec<String>,
+            >,
+        ) -> Result<Vec<Series>> {
+            let query = SeriesQuery {
+                subjects,
+                from,
+                to,
+                category,
+            };
+            Ok(series::of_indicator(ctx, &self.0, &query).await?)
+        }
 
-    /// One series per subject (and per category, for broken-down indicators), aligned on
-    /// the same periods: a period one subject lacks is a point with a `null` value, never an
-    /// interpolated one.
-    async fn series(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The subjects, by key (e.g. `[\"CN\", \"US\"]`); all by default.")]
-        subjects: Option<Vec<String>>,
-        #[graphql(desc = "The first year to include.")] from: Option<i32>,
-        #[graphql(desc = "The last year to include.")] to: Option<i32>,
-        #[graphql(desc = "Only these categories, e.g. `[\"healthcare\"]`.")] category: Option<
-            Vec<String>,
-        >,
-    ) -> Result<Vec<Series>> {
-        let query = SeriesQuery {
-            subjects,
-            from,
-            to,
-            category,
-        };
-        Ok(series::of_indicator(ctx, &self.0, &query).await?)
-    }
+        /// A subject's share of a total, in percent, e.g. US AI enterprises as a share of
+        /// `WORLD`'s: 10,840 ÷ 31,206 × 100 = 34.7 %. `null` when the two have no common period.
+        async fn share(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "The part's subject key, e.g. `US`.")] subject: String,
+            #[graphql(desc = "The total's subject key.", default = "WORLD")] total: String,
+            #[graphql(desc = "The period; the latest one both have by default.")] period: Option<
+                String,
+            >,
+            #[graphql(desc = "The category, for broken-down indicators.")] category: Option<String>,
+        ) -> Result<Option<DerivedValue>> {
+            let figures = FiguresOf {
+                subjects: (&subject, &total),
+                period: period.as_deref(),
+                category: category.as_deref(),
+            };
+            Ok(self.derive(ctx, figures, derived::share).await?)
+        }
 
-    /// A subject's share of a total, in percent, e.g. US AI enterprises as a share of
-    /// `WORLD`'s: 10,840 ÷ 31,206 × 100 = 34.7 %. `null` when the two have no common period.
-    async fn share(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The part's subject key, e.g. `US`.")] subject: String,
-        #[graphql(desc = "The total's subject key.", default = "WORLD")] total: String,
-        #[graphql(desc = "The period; the latest one both have by default.")] period: Option<
-            String,
-        >,
-        #[graphql(desc = "The category, for broken-down indicators.")] category: Option<String>,
-    ) -> Result<Option<DerivedValue>> {
-        let figures = FiguresOf {
-            subjects: (&subject, &total),
-            period: period.as_deref(),
-            category: category.as_deref(),
-        };
-        Ok(self.derive(ctx, figures, derived::share).await?)
-    }
-
-    /// The ratio of two subjects' values for the same period, e.g. the US AI market over
-    /// China's. `null` when the two have no common period.
-    async fn ratio(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The numerator's subject key, e.g. `US`.")] numerator: String,
-        #[graphql(desc = "The denominator's subject key, e.g. `CN`.")] denominator: String,
-        #[graphql(desc = "The period; the latest one both have by default.")] period: Option<
-            String,
-        >,
-        #[graphql(desc = "The category, for broken-down indicators.")] category: Option<String>,
-    ) -> Result<Option<DerivedValue>> {
-        let figures = FiguresOf {
-            subjects: (&numerator, &denominator),
-            period: period.as_deref(),
-            category: category.as_deref(),
-        };
-        Ok(self.derive(ctx, figures, derived::ratio).await?)
+        /// The ratio of two subjects' values for the same period, e.g. the US AI market over
+        /// China's. `null` when the two have no common period.
+        async fn ratio(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "The numerator's subject key, e.g. `US`.")] numerator: String,
+            #[graphql(desc = "The denominator's subject key, e.g. `CN`.")] denominator: String,
+            #[graphql(desc = "The period; the latest one both have by default.")] period: Option<
+                String,
+            >,
+            #[graphql(desc = "The category, for broken-down indicators.")] category: Option<String>,
+        ) -> Result<Option<DerivedValue>> {
+            let figures = FiguresOf {
+                subjects: (&numerator, &denominator),
+                period: period.as_deref(),
+                category: category.as_deref(),
+            };
+            Ok(self.derive(ctx, figures, derived::ratio).await?)
+        }
     }
 }
 

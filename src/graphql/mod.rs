@@ -15,6 +15,7 @@ mod interfaces;
 mod limits;
 mod loaders;
 mod mutations;
+mod objects;
 mod observations;
 mod organisations;
 pub mod paging;

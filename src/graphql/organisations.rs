@@ -1,686 +1,391 @@
 //! Companies, their sanctions, smart-city projects and policies, and the links between them.
 
 use super::ids::{self, NodeType};
-use super::inputs::{ObservationFilter, ObservationOrder};
 use super::loaders::{
-    CitiesOfPolicy, CityById, CompaniesOfPolicy, CompanyById, CountryById, ParticipantsOfProject,
-    PoliciesOfCompany, PolicyById, ProjectById, ProjectsOfCompany, SanctionsOfCompany, SourceById,
-    SubsidiariesOf,
+    CityById, CompanyById, CountryById, PolicyById, ProjectById, SanctionsOfCompany, SourceById,
 };
-use super::observations::{self, ObservationConnection};
-use super::paging::{self, PageArgs, connection};
+use super::objects::curated_object;
+use super::paging::connection;
 use super::places::{City, Country};
 use super::sources::Source;
 use super::{children, optional, referenced};
 use crate::entities::{
     company, company_sanction, policy, policy_company, project, project_company,
 };
-use crate::store::observations::Scope;
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Result};
 
 #[derive(Clone)]
 pub struct Company(pub company::Model);
 
-/// A company: a technology group, a platform or a subsidiary, with its headquarters.
-#[Object]
-impl Company {
-    /// How many states this row has had: 1 as first recorded, one more for each change.
-    async fn revision(&self) -> i32 {
-        self.0.revision
-    }
+curated_object! {
+    /// A company: a technology group, a platform or a subsidiary, with its headquarters.
+    Company;
+    history RevisionsOfCompany(id);
+    {
+        /// The global, opaque ID of this company.
+        pub async fn id(&self) -> ID {
+            ids::encode(NodeType::Company, &self.0.slug)
+        }
 
-    /// Every state this row has had, oldest first, each with who changed it, when and why.
-    async fn revisions(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> async_graphql::Result<Vec<super::revisions::Revision>> {
-        let revisions = super::loaders(ctx)?
-            .load_one(super::loaders::RevisionsOfCompany(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(super::revisions::Revision::all_of(super::writer(ctx)?, revisions).await?)
-    }
+        /// The company's stable slug, e.g. `huawei`.
+        async fn slug(&self) -> &str {
+            &self.0.slug
+        }
 
-    /// When this row was first recorded here.
-    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.created_at
-    }
+        /// The subject key that observations and series use: the same as `slug`.
+        pub async fn key(&self) -> &str {
+            &self.0.slug
+        }
 
-    /// When this row last changed here.
-    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.updated_at
-    }
+        /// The company's name.
+        pub async fn name(&self) -> &str {
+            &self.0.name
+        }
 
-    /// The global, opaque ID of this company.
-    pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Company, &self.0.slug)
-    }
+        /// The company's sector, e.g. `telecommunications`.
+        async fn sector(&self) -> &str {
+            &self.0.sector
+        }
 
-    /// The company's stable slug, e.g. `huawei`.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
+        /// Whether Table 2 lists it as a leading enterprise of its country.
+        async fn leading_enterprise(&self) -> bool {
+            self.0.leading_enterprise
+        }
 
-    /// The subject key that observations and series use: the same as `slug`.
-    pub async fn key(&self) -> &str {
-        &self.0.slug
-    }
+        /// What the paper says about the company.
+        async fn description(&self) -> &str {
+            &self.0.description
+        }
 
-    /// The company's name.
-    pub async fn name(&self) -> &str {
-        &self.0.name
-    }
+        /// Where in the paper the company is discussed.
+        async fn cited_in(&self) -> &str {
+            &self.0.cited_in
+        }
 
-    /// The company's sector, e.g. `telecommunications`.
-    async fn sector(&self) -> &str {
-        &self.0.sector
-    }
+        /// The country of the company's headquarters.
+        async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
+            Ok(Country(
+                referenced(ctx, CountryById(self.0.country_id), "company's country").await?,
+            ))
+        }
 
-    /// Whether Table 2 lists it as a leading enterprise of its country.
-    async fn leading_enterprise(&self) -> bool {
-        self.0.leading_enterprise
-    }
+        /// The city of the company's headquarters, where the paper places it.
+        async fn headquarters(&self, ctx: &Context<'_>) -> Result<Option<City>> {
+            Ok(optional(ctx, self.0.hq_city_id.map(CityById))
+                .await?
+                .map(City))
+        }
 
-    /// What the paper says about the company.
-    async fn description(&self) -> &str {
-        &self.0.description
+        /// The parent company, for a subsidiary such as Alibaba Cloud.
+        async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Company>> {
+            Ok(optional(ctx, self.0.parent_company_id.map(CompanyById))
+                .await?
+                .map(Company))
+        }
     }
-
-    /// Where in the paper the company is discussed.
-    async fn cited_in(&self) -> &str {
-        &self.0.cited_in
-    }
-
-    /// The country of the company's headquarters.
-    async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
-        Ok(Country(
-            referenced(ctx, CountryById(self.0.country_id), "company's country").await?,
-        ))
-    }
-
-    /// The city of the company's headquarters, where the paper places it.
-    async fn headquarters(&self, ctx: &Context<'_>) -> Result<Option<City>> {
-        Ok(optional(ctx, self.0.hq_city_id.map(CityById))
-            .await?
-            .map(City))
-    }
-
-    /// The parent company, for a subsidiary such as Alibaba Cloud.
-    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Company>> {
-        Ok(optional(ctx, self.0.parent_company_id.map(CompanyById))
-            .await?
-            .map(Company))
-    }
-
     /// The company's subsidiaries in the paper, by name.
-    async fn subsidiaries(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "At most this many, the first in the list's order; all of them without it."
-        )]
-        first: Option<i32>,
-    ) -> Result<Vec<Company>> {
-        Ok(children(
-            ctx,
-            SubsidiariesOf(self.0.id, paging::list_first(first)?),
-            Company,
-        )
-        .await?)
-    }
-
+    list subsidiaries -> Company by SubsidiariesOf(id);
     /// The projects the company takes part in, with its role in each.
-    async fn projects(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "At most this many, the first in the list's order; all of them without it."
-        )]
-        first: Option<i32>,
-    ) -> Result<Vec<ProjectParticipation>> {
-        Ok(children(
-            ctx,
-            ProjectsOfCompany(self.0.id, paging::list_first(first)?),
-            ProjectParticipation,
-        )
-        .await?)
-    }
-
+    list projects -> ProjectParticipation by ProjectsOfCompany(id);
     /// The policies that concern the company, and how.
-    async fn policies(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "At most this many, the first in the list's order; all of them without it."
-        )]
-        first: Option<i32>,
-    ) -> Result<Vec<PolicyInvolvement>> {
-        Ok(children(
-            ctx,
-            PoliciesOfCompany(self.0.id, paging::list_first(first)?),
-            PolicyInvolvement,
-        )
-        .await?)
+    list policies -> PolicyInvolvement by PoliciesOfCompany(id);
+    {
+        /// Sanctions and entity listings of the company, as dated facts.
+        async fn sanctions(&self, ctx: &Context<'_>) -> Result<Vec<Sanction>> {
+            Ok(children(ctx, SanctionsOfCompany(self.0.id, None), Sanction).await?)
+        }
     }
-
-    /// Sanctions and entity listings of the company, as dated facts.
-    async fn sanctions(&self, ctx: &Context<'_>) -> Result<Vec<Sanction>> {
-        Ok(children(ctx, SanctionsOfCompany(self.0.id, None), Sanction).await?)
-    }
-
     /// Observations about the company, such as its share of 5G patents.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "a Relay list takes a filter, an order and four paging arguments"
-    )]
-    pub async fn observations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the observations.")] filter: Option<ObservationFilter>,
-        #[graphql(desc = "The order of the observations; by year, oldest first, by default.")]
-        order_by: Option<ObservationOrder>,
-        #[graphql(desc = "Returns the first n observations (1 to 100; 20 by default).")]
-        first: Option<i32>,
-        #[graphql(desc = "Returns the observations after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n observations (1 to 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the observations before this cursor.")] before: Option<String>,
-    ) -> Result<ObservationConnection> {
-        let page = PageArgs::new(first, after, last, before);
-        Ok(observations::list(
-            ctx,
-            Scope::Subject(self.0.subject_id),
-            filter,
-            order_by,
-            page,
-        )
-        .await?)
-    }
+    observations of Subject(subject_id);
 }
 
 #[derive(Clone)]
 pub struct Sanction(pub company_sanction::Model);
 
-/// A sanction or entity listing of a company, as a dated fact.
-#[Object]
-impl Sanction {
-    /// How many states this row has had: 1 as first recorded, one more for each change.
-    async fn revision(&self) -> i32 {
-        self.0.revision
-    }
+curated_object! {
+    /// A sanction or entity listing of a company, as a dated fact.
+    Sanction;
+    history RevisionsOfSanction(id);
+    {
+        /// The global, opaque ID of this sanction.
+        pub async fn id(&self) -> ID {
+            ids::encode(NodeType::Sanction, &self.0.slug)
+        }
 
-    /// Every state this row has had, oldest first, each with who changed it, when and why.
-    async fn revisions(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> async_graphql::Result<Vec<super::revisions::Revision>> {
-        let revisions = super::loaders(ctx)?
-            .load_one(super::loaders::RevisionsOfSanction(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(super::revisions::Revision::all_of(super::writer(ctx)?, revisions).await?)
-    }
+        /// The sanction's stable slug.
+        async fn slug(&self) -> &str {
+            &self.0.slug
+        }
 
-    /// When this row was first recorded here.
-    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.created_at
-    }
+        /// The sanctioned company.
+        async fn company(&self, ctx: &Context<'_>) -> Result<Company> {
+            Ok(Company(
+                referenced(ctx, CompanyById(self.0.company_id), "sanctioned company").await?,
+            ))
+        }
 
-    /// When this row last changed here.
-    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.updated_at
-    }
+        /// Who imposed it, e.g. the US Department of Commerce.
+        async fn authority(&self) -> &str {
+            &self.0.authority
+        }
 
-    /// The global, opaque ID of this sanction.
-    pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Sanction, &self.0.slug)
-    }
+        /// The list concerned, e.g. the Entity List.
+        async fn list_name(&self) -> &str {
+            &self.0.list_name
+        }
 
-    /// The sanction's stable slug.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
+        /// What happened, e.g. "affiliated companies added".
+        async fn action(&self) -> &str {
+            &self.0.action
+        }
 
-    /// The sanctioned company.
-    async fn company(&self, ctx: &Context<'_>) -> Result<Company> {
-        Ok(Company(
-            referenced(ctx, CompanyById(self.0.company_id), "sanctioned company").await?,
-        ))
-    }
+        /// The year, where the paper gives one.
+        async fn year(&self) -> Option<i32> {
+            self.0.year
+        }
 
-    /// Who imposed it, e.g. the US Department of Commerce.
-    async fn authority(&self) -> &str {
-        &self.0.authority
-    }
+        /// What the paper says about it.
+        async fn description(&self) -> &str {
+            &self.0.description
+        }
 
-    /// The list concerned, e.g. the Entity List.
-    async fn list_name(&self) -> &str {
-        &self.0.list_name
-    }
+        /// The publication the paper cites for it.
+        async fn source(&self, ctx: &Context<'_>) -> Result<Source> {
+            Ok(Source(
+                referenced(ctx, SourceById(self.0.source_id), "sanction's source").await?,
+            ))
+        }
 
-    /// What happened, e.g. "affiliated companies added".
-    async fn action(&self) -> &str {
-        &self.0.action
-    }
-
-    /// The year, where the paper gives one.
-    async fn year(&self) -> Option<i32> {
-        self.0.year
-    }
-
-    /// What the paper says about it.
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
-
-    /// The publication the paper cites for it.
-    async fn source(&self, ctx: &Context<'_>) -> Result<Source> {
-        Ok(Source(
-            referenced(ctx, SourceById(self.0.source_id), "sanction's source").await?,
-        ))
-    }
-
-    /// Where in the paper it is stated.
-    async fn cited_in(&self) -> &str {
-        &self.0.cited_in
+        /// Where in the paper it is stated.
+        async fn cited_in(&self) -> &str {
+            &self.0.cited_in
+        }
     }
 }
 
 #[derive(Clone)]
 pub struct Project(pub project::Model);
 
-/// A smart-city project or programme, such as Hangzhou's City Brain.
-#[Object]
-impl Project {
-    /// How many states this row has had: 1 as first recorded, one more for each change.
-    async fn revision(&self) -> i32 {
-        self.0.revision
-    }
+curated_object! {
+    /// A smart-city project or programme, such as Hangzhou's City Brain.
+    Project;
+    history RevisionsOfProject(id);
+    {
+        /// The global, opaque ID of this project.
+        pub async fn id(&self) -> ID {
+            ids::encode(NodeType::Project, &self.0.slug)
+        }
 
-    /// Every state this row has had, oldest first, each with who changed it, when and why.
-    async fn revisions(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> async_graphql::Result<Vec<super::revisions::Revision>> {
-        let revisions = super::loaders(ctx)?
-            .load_one(super::loaders::RevisionsOfProject(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(super::revisions::Revision::all_of(super::writer(ctx)?, revisions).await?)
-    }
+        /// The project's stable slug, e.g. `city-brain`.
+        async fn slug(&self) -> &str {
+            &self.0.slug
+        }
 
-    /// When this row was first recorded here.
-    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.created_at
-    }
+        /// The subject key that observations and series use: the same as `slug`.
+        pub async fn key(&self) -> &str {
+            &self.0.slug
+        }
 
-    /// When this row last changed here.
-    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.updated_at
-    }
+        /// The project's name.
+        pub async fn name(&self) -> &str {
+            &self.0.name
+        }
 
-    /// The global, opaque ID of this project.
-    pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Project, &self.0.slug)
-    }
+        /// What sort of project it is, e.g. `urban_platform` or `digital_twin`.
+        async fn kind(&self) -> &str {
+            &self.0.kind
+        }
 
-    /// The project's stable slug, e.g. `city-brain`.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
+        /// The year it started, where the paper gives one.
+        async fn start_year(&self) -> Option<i32> {
+            self.0.start_year
+        }
 
-    /// The subject key that observations and series use: the same as `slug`.
-    pub async fn key(&self) -> &str {
-        &self.0.slug
-    }
+        /// What the paper says about the project.
+        async fn description(&self) -> &str {
+            &self.0.description
+        }
 
-    /// The project's name.
-    pub async fn name(&self) -> &str {
-        &self.0.name
-    }
+        /// Where in the paper the project is discussed.
+        async fn cited_in(&self) -> &str {
+            &self.0.cited_in
+        }
 
-    /// What sort of project it is, e.g. `urban_platform` or `digital_twin`.
-    async fn kind(&self) -> &str {
-        &self.0.kind
-    }
+        /// The city the project is in; `null` for a national or international programme.
+        async fn city(&self, ctx: &Context<'_>) -> Result<Option<City>> {
+            Ok(optional(ctx, self.0.city_id.map(CityById)).await?.map(City))
+        }
 
-    /// The year it started, where the paper gives one.
-    async fn start_year(&self) -> Option<i32> {
-        self.0.start_year
+        /// The country the project belongs to.
+        async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
+            Ok(Country(
+                referenced(ctx, CountryById(self.0.country_id), "project's country").await?,
+            ))
+        }
     }
-
-    /// What the paper says about the project.
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
-
-    /// Where in the paper the project is discussed.
-    async fn cited_in(&self) -> &str {
-        &self.0.cited_in
-    }
-
-    /// The city the project is in; `null` for a national or international programme.
-    async fn city(&self, ctx: &Context<'_>) -> Result<Option<City>> {
-        Ok(optional(ctx, self.0.city_id.map(CityById)).await?.map(City))
-    }
-
-    /// The country the project belongs to.
-    async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
-        Ok(Country(
-            referenced(ctx, CountryById(self.0.country_id), "project's country").await?,
-        ))
-    }
-
     /// The companies that operate or support the project, with their roles.
-    async fn companies(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "At most this many, the first in the list's order; all of them without it."
-        )]
-        first: Option<i32>,
-    ) -> Result<Vec<ProjectParticipation>> {
-        Ok(children(
-            ctx,
-            ParticipantsOfProject(self.0.id, paging::list_first(first)?),
-            ProjectParticipation,
-        )
-        .await?)
+    list companies -> ProjectParticipation by ParticipantsOfProject(id);
+    {
+        /// The publication the paper cites for the project.
+        async fn source(&self, ctx: &Context<'_>) -> Result<Source> {
+            Ok(Source(
+                referenced(ctx, SourceById(self.0.source_id), "project's source").await?,
+            ))
+        }
     }
-
-    /// The publication the paper cites for the project.
-    async fn source(&self, ctx: &Context<'_>) -> Result<Source> {
-        Ok(Source(
-            referenced(ctx, SourceById(self.0.source_id), "project's source").await?,
-        ))
-    }
-
     /// Observations about the project, such as its outcomes.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "a Relay list takes a filter, an order and four paging arguments"
-    )]
-    pub async fn observations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the observations.")] filter: Option<ObservationFilter>,
-        #[graphql(desc = "The order of the observations; by year, oldest first, by default.")]
-        order_by: Option<ObservationOrder>,
-        #[graphql(desc = "Returns the first n observations (1 to 100; 20 by default).")]
-        first: Option<i32>,
-        #[graphql(desc = "Returns the observations after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n observations (1 to 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the observations before this cursor.")] before: Option<String>,
-    ) -> Result<ObservationConnection> {
-        let page = PageArgs::new(first, after, last, before);
-        Ok(observations::list(
-            ctx,
-            Scope::Subject(self.0.subject_id),
-            filter,
-            order_by,
-            page,
-        )
-        .await?)
-    }
+    observations of Subject(subject_id);
 }
 
 #[derive(Clone)]
 pub struct ProjectParticipation(pub project_company::Model);
 
-/// A company's part in a project.
-#[Object]
-impl ProjectParticipation {
-    /// How many states this row has had: 1 as first recorded, one more for each change.
-    async fn revision(&self) -> i32 {
-        self.0.revision
-    }
-
-    /// Every state this link has had, oldest first, each with who changed it, when and why.
-    async fn revisions(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> async_graphql::Result<Vec<super::revisions::Revision>> {
-        let revisions = super::loaders(ctx)?
-            .load_one(super::loaders::RevisionsOfParticipation(
-                self.0.project_id,
-                self.0.company_id,
+curated_object! {
+    /// A company's part in a project.
+    ProjectParticipation;
+    link history RevisionsOfParticipation(project_id, company_id);
+    {
+        /// The project.
+        async fn project(&self, ctx: &Context<'_>) -> Result<Project> {
+            Ok(Project(
+                referenced(
+                    ctx,
+                    ProjectById(self.0.project_id),
+                    "participation's project",
+                )
+                .await?,
             ))
-            .await?
-            .unwrap_or_default();
-        let writer = super::writer(ctx)?;
-        Ok(super::revisions::Revision::all_of(writer, revisions).await?)
-    }
+        }
 
-    /// When this row was first recorded here.
-    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.created_at
-    }
+        /// The company.
+        async fn company(&self, ctx: &Context<'_>) -> Result<Company> {
+            Ok(Company(
+                referenced(
+                    ctx,
+                    CompanyById(self.0.company_id),
+                    "participation's company",
+                )
+                .await?,
+            ))
+        }
 
-    /// When this row last changed here.
-    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.updated_at
-    }
-
-    /// The project.
-    async fn project(&self, ctx: &Context<'_>) -> Result<Project> {
-        Ok(Project(
-            referenced(
-                ctx,
-                ProjectById(self.0.project_id),
-                "participation's project",
-            )
-            .await?,
-        ))
-    }
-
-    /// The company.
-    async fn company(&self, ctx: &Context<'_>) -> Result<Company> {
-        Ok(Company(
-            referenced(
-                ctx,
-                CompanyById(self.0.company_id),
-                "participation's company",
-            )
-            .await?,
-        ))
-    }
-
-    /// The company's role, e.g. "technology provider".
-    async fn role(&self) -> &str {
-        &self.0.role
+        /// The company's role, e.g. "technology provider".
+        async fn role(&self) -> &str {
+            &self.0.role
+        }
     }
 }
 
 #[derive(Clone)]
 pub struct Policy(pub policy::Model);
 
-/// A policy, plan, law or initiative. Its years are attributes, not observations.
-#[Object]
-impl Policy {
-    /// How many states this row has had: 1 as first recorded, one more for each change.
-    async fn revision(&self) -> i32 {
-        self.0.revision
-    }
+curated_object! {
+    /// A policy, plan, law or initiative. Its years are attributes, not observations.
+    Policy;
+    history RevisionsOfPolicy(id);
+    {
+        /// The global, opaque ID of this policy.
+        pub async fn id(&self) -> ID {
+            ids::encode(NodeType::Policy, &self.0.slug)
+        }
 
-    /// Every state this row has had, oldest first, each with who changed it, when and why.
-    async fn revisions(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> async_graphql::Result<Vec<super::revisions::Revision>> {
-        let revisions = super::loaders(ctx)?
-            .load_one(super::loaders::RevisionsOfPolicy(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(super::revisions::Revision::all_of(super::writer(ctx)?, revisions).await?)
-    }
+        /// The policy's stable slug, e.g. `digital-silk-road`.
+        async fn slug(&self) -> &str {
+            &self.0.slug
+        }
 
-    /// When this row was first recorded here.
-    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.created_at
-    }
+        /// The policy's title.
+        async fn title(&self) -> &str {
+            &self.0.title
+        }
 
-    /// When this row last changed here.
-    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.updated_at
-    }
+        /// What sort of policy it is, e.g. `national_plan` or `international_initiative`.
+        async fn kind(&self) -> &str {
+            &self.0.kind
+        }
 
-    /// The global, opaque ID of this policy.
-    pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Policy, &self.0.slug)
-    }
+        /// Who issued it, where the paper says.
+        async fn issuer(&self) -> Option<&str> {
+            self.0.issuer.as_deref()
+        }
 
-    /// The policy's stable slug, e.g. `digital-silk-road`.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
+        /// The year it was issued, where the paper gives one.
+        async fn year(&self) -> Option<i32> {
+            self.0.year
+        }
 
-    /// The policy's title.
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
+        /// The first year it covers, e.g. 2021 for the 2021–2035 urbanization plan.
+        async fn start_year(&self) -> Option<i32> {
+            self.0.start_year
+        }
 
-    /// What sort of policy it is, e.g. `national_plan` or `international_initiative`.
-    async fn kind(&self) -> &str {
-        &self.0.kind
-    }
+        /// The last year it covers.
+        async fn end_year(&self) -> Option<i32> {
+            self.0.end_year
+        }
 
-    /// Who issued it, where the paper says.
-    async fn issuer(&self) -> Option<&str> {
-        self.0.issuer.as_deref()
-    }
+        /// The year its target is due, e.g. 2030.
+        async fn target_year(&self) -> Option<i32> {
+            self.0.target_year
+        }
 
-    /// The year it was issued, where the paper gives one.
-    async fn year(&self) -> Option<i32> {
-        self.0.year
-    }
+        /// What the policy does, as the paper describes it.
+        async fn summary(&self) -> &str {
+            &self.0.summary
+        }
 
-    /// The first year it covers, e.g. 2021 for the 2021–2035 urbanization plan.
-    async fn start_year(&self) -> Option<i32> {
-        self.0.start_year
-    }
+        /// Where in the paper the policy is discussed.
+        async fn cited_in(&self) -> &str {
+            &self.0.cited_in
+        }
 
-    /// The last year it covers.
-    async fn end_year(&self) -> Option<i32> {
-        self.0.end_year
+        /// The country whose policy it is.
+        async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
+            Ok(Country(
+                referenced(ctx, CountryById(self.0.country_id), "policy's country").await?,
+            ))
+        }
     }
-
-    /// The year its target is due, e.g. 2030.
-    async fn target_year(&self) -> Option<i32> {
-        self.0.target_year
-    }
-
-    /// What the policy does, as the paper describes it.
-    async fn summary(&self) -> &str {
-        &self.0.summary
-    }
-
-    /// Where in the paper the policy is discussed.
-    async fn cited_in(&self) -> &str {
-        &self.0.cited_in
-    }
-
-    /// The country whose policy it is.
-    async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
-        Ok(Country(
-            referenced(ctx, CountryById(self.0.country_id), "policy's country").await?,
-        ))
-    }
-
     /// The cities the policy concerns, by name.
-    async fn cities(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "At most this many, the first in the list's order; all of them without it."
-        )]
-        first: Option<i32>,
-    ) -> Result<Vec<City>> {
-        Ok(children(
-            ctx,
-            CitiesOfPolicy(self.0.id, paging::list_first(first)?),
-            City,
-        )
-        .await?)
-    }
-
+    list cities -> City by CitiesOfPolicy(id);
     /// The companies the policy concerns, and how.
-    async fn companies(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "At most this many, the first in the list's order; all of them without it."
-        )]
-        first: Option<i32>,
-    ) -> Result<Vec<PolicyInvolvement>> {
-        Ok(children(
-            ctx,
-            CompaniesOfPolicy(self.0.id, paging::list_first(first)?),
-            PolicyInvolvement,
-        )
-        .await?)
-    }
-
-    /// The publication the paper cites for the policy.
-    async fn source(&self, ctx: &Context<'_>) -> Result<Source> {
-        Ok(Source(
-            referenced(ctx, SourceById(self.0.source_id), "policy's source").await?,
-        ))
+    list companies -> PolicyInvolvement by CompaniesOfPolicy(id);
+    {
+        /// The publication the paper cites for the policy.
+        async fn source(&self, ctx: &Context<'_>) -> Result<Source> {
+            Ok(Source(
+                referenced(ctx, SourceById(self.0.source_id), "policy's source").await?,
+            ))
+        }
     }
 }
 
 #[derive(Clone)]
 pub struct PolicyInvolvement(pub policy_company::Model);
 
-/// How a policy concerns a company: as a partner, a target, and so on.
-#[Object]
-impl PolicyInvolvement {
-    /// How many states this row has had: 1 as first recorded, one more for each change.
-    async fn revision(&self) -> i32 {
-        self.0.revision
-    }
-
-    /// Every state this link has had, oldest first, each with who changed it, when and why.
-    async fn revisions(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> async_graphql::Result<Vec<super::revisions::Revision>> {
-        let revisions = super::loaders(ctx)?
-            .load_one(super::loaders::RevisionsOfInvolvement(
-                self.0.policy_id,
-                self.0.company_id,
+curated_object! {
+    /// How a policy concerns a company: as a partner, a target, and so on.
+    PolicyInvolvement;
+    link history RevisionsOfInvolvement(policy_id, company_id);
+    {
+        /// The policy.
+        async fn policy(&self, ctx: &Context<'_>) -> Result<Policy> {
+            Ok(Policy(
+                referenced(ctx, PolicyById(self.0.policy_id), "involvement's policy").await?,
             ))
-            .await?
-            .unwrap_or_default();
-        let writer = super::writer(ctx)?;
-        Ok(super::revisions::Revision::all_of(writer, revisions).await?)
-    }
+        }
 
-    /// When this row was first recorded here.
-    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.created_at
-    }
+        /// The company.
+        async fn company(&self, ctx: &Context<'_>) -> Result<Company> {
+            Ok(Company(
+                referenced(ctx, CompanyById(self.0.company_id), "involvement's company").await?,
+            ))
+        }
 
-    /// When this row last changed here.
-    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.updated_at
-    }
-
-    /// The policy.
-    async fn policy(&self, ctx: &Context<'_>) -> Result<Policy> {
-        Ok(Policy(
-            referenced(ctx, PolicyById(self.0.policy_id), "involvement's policy").await?,
-        ))
-    }
-
-    /// The company.
-    async fn company(&self, ctx: &Context<'_>) -> Result<Company> {
-        Ok(Company(
-            referenced(ctx, CompanyById(self.0.company_id), "involvement's company").await?,
-        ))
-    }
-
-    /// How the policy concerns the company, e.g. `partner` or `target`.
-    async fn relation(&self) -> &str {
-        &self.0.relation
+        /// How the policy concerns the company, e.g. `partner` or `target`.
+        async fn relation(&self) -> &str {
+            &self.0.relation
+        }
     }
 }
 

@@ -38,12 +38,84 @@ use chrono::{DateTime, Utc};
 #[derive(MergedObject, Default)]
 pub struct Query(Lookups, Lists, Figures, AuditLog, Releases);
 
+/// Declares a root type's `#[Object]` impl, giving each resolver marked `pinned` the
+/// `asOf` and `release` arguments after its context: the point in time the field reads.
+/// `pinning` reads them from the document before execution and pins the whole request, so
+/// the resolvers ignore them. A macro because async-graphql reads the arguments and their
+/// descriptions from each resolver's own signature.
+///
+/// `pinned lookup field(key: "its description") -> Type by ByKey;` is a pinned lookup of
+/// one object by its natural key, through the key's loader.
+macro_rules! pinned_object {
+    ($ty:ident; $($items:tt)*) => {
+        pinned_object!(@munch $ty [] $($items)*);
+    };
+    (@munch $ty:ident [$($done:tt)*]) => {
+        #[Object]
+        impl $ty {
+            $($done)*
+        }
+    };
+    (@munch $ty:ident [$($done:tt)*]
+        $(#[$attr:meta])*
+        pinned async fn $name:ident(&self, $ctx:ident: &Context<'_>, $($arg:tt)*) -> $ret:ty
+        $body:block
+        $($items:tt)*
+    ) => {
+        pinned_object!(@munch $ty [$($done)*
+            $(#[$attr])*
+            async fn $name(
+                &self,
+                $ctx: &Context<'_>,
+                #[graphql(
+                    name = "asOf",
+                    desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
+                )]
+                _as_of: Option<DateTime<Utc>>,
+                #[graphql(
+                    name = "release",
+                    desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
+                )]
+                _release: Option<String>,
+                $($arg)*
+            ) -> $ret
+            $body
+        ] $($items)*);
+    };
+    (@munch $ty:ident [$($done:tt)*]
+        $(#[$attr:meta])*
+        pinned lookup $name:ident($key:ident: $desc:literal) -> $node:ident by $by:ident;
+        $($items:tt)*
+    ) => {
+        pinned_object!(@munch $ty [$($done)*]
+            $(#[$attr])*
+            pinned async fn $name(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = $desc)] $key: String,
+            ) -> Result<Option<$node>> {
+                Ok(find_by(ctx, $by($key)).await?.map($node))
+            }
+            $($items)*
+        );
+    };
+    (@munch $ty:ident [$($done:tt)*]
+        $(#[$attr:meta])*
+        async fn $name:ident $args:tt -> $ret:ty $body:block
+        $($items:tt)*
+    ) => {
+        pinned_object!(@munch $ty [$($done)* $(#[$attr])* async fn $name $args -> $ret $body]
+            $($items)*);
+    };
+}
+
 /// The root fields that find one object, or a few, by key.
 #[derive(Default)]
 pub struct Lookups;
 
-#[Object]
-impl Lookups {
+pinned_object! {
+    Lookups;
+
     /// The version of the City Atlas service answering this request.
     async fn api_version(&self) -> &'static str {
         env!("CARGO_PKG_VERSION")
@@ -63,38 +135,18 @@ impl Lookups {
     }
 
     /// Any object by its global ID; `null` if it no longer exists.
-    async fn node(
+    pinned async fn node(
         &self,
         ctx: &Context<'_>,
-        #[graphql(
-            name = "asOf",
-            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
-        )]
-        _as_of: Option<DateTime<Utc>>,
-        #[graphql(
-            name = "release",
-            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
-        )]
-        _release: Option<String>,
         #[graphql(desc = "A global ID, as returned in an `id` field.")] id: ID,
     ) -> Result<Option<Node>> {
         Ok(interfaces::find_node(loaders(ctx)?, &id).await?)
     }
 
     /// Objects by their global IDs, in the order given; `null` for any that no longer exist.
-    async fn nodes(
+    pinned async fn nodes(
         &self,
         ctx: &Context<'_>,
-        #[graphql(
-            name = "asOf",
-            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
-        )]
-        _as_of: Option<DateTime<Utc>>,
-        #[graphql(
-            name = "release",
-            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
-        )]
-        _release: Option<String>,
         #[graphql(desc = "Up to 100 global IDs.")] ids: Vec<ID>,
     ) -> Result<Vec<Option<Node>>> {
         if ids.len() > MAX_PAGE_SIZE as usize {
@@ -108,19 +160,9 @@ impl Lookups {
     }
 
     /// A country by its ISO 3166-1 alpha-2 code, e.g. `CN`; `null` if there is none.
-    async fn country(
+    pinned async fn country(
         &self,
         ctx: &Context<'_>,
-        #[graphql(
-            name = "asOf",
-            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
-        )]
-        _as_of: Option<DateTime<Utc>>,
-        #[graphql(
-            name = "release",
-            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
-        )]
-        _release: Option<String>,
         #[graphql(desc = "The ISO 3166-1 alpha-2 code, e.g. `US`.")] code: String,
     ) -> Result<Option<Country>> {
         Ok(find_by(ctx, CountryByCode(code.to_ascii_uppercase()))
@@ -129,19 +171,9 @@ impl Lookups {
     }
 
     /// A region or aggregate by its code, e.g. `WORLD`; `null` if there is none.
-    async fn region(
+    pinned async fn region(
         &self,
         ctx: &Context<'_>,
-        #[graphql(
-            name = "asOf",
-            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
-        )]
-        _as_of: Option<DateTime<Utc>>,
-        #[graphql(
-            name = "release",
-            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
-        )]
-        _release: Option<String>,
         #[graphql(desc = "The region's code, e.g. `WORLD` or `ASIA`.")] code: String,
     ) -> Result<Option<Region>> {
         Ok(find_by(ctx, RegionByCode(code.to_ascii_uppercase()))
@@ -150,19 +182,9 @@ impl Lookups {
     }
 
     /// A city by its slug, e.g. `shenzhen`; `null` if there is none.
-    async fn city(
+    pinned async fn city(
         &self,
         ctx: &Context<'_>,
-        #[graphql(
-            name = "asOf",
-            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
-        )]
-        _as_of: Option<DateTime<Utc>>,
-        #[graphql(
-            name = "release",
-            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
-        )]
-        _release: Option<String>,
         #[graphql(desc = "The city's slug, e.g. `san-francisco`.")] slug: String,
     ) -> Result<Option<City>> {
         // Its country comes in the same statement, and into the cache that `country` reads.
@@ -172,99 +194,24 @@ impl Lookups {
     }
 
     /// A company by its slug, e.g. `huawei`; `null` if there is none.
-    async fn company(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            name = "asOf",
-            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
-        )]
-        _as_of: Option<DateTime<Utc>>,
-        #[graphql(
-            name = "release",
-            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
-        )]
-        _release: Option<String>,
-        #[graphql(desc = "The company's slug, e.g. `alibaba-cloud`.")] slug: String,
-    ) -> Result<Option<Company>> {
-        Ok(find_by(ctx, CompanyBySlug(slug)).await?.map(Company))
-    }
+    pinned lookup company(slug: "The company's slug, e.g. `alibaba-cloud`.")
+        -> Company by CompanyBySlug;
 
     /// A smart-city project by its slug, e.g. `city-brain`; `null` if there is none.
-    async fn project(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            name = "asOf",
-            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
-        )]
-        _as_of: Option<DateTime<Utc>>,
-        #[graphql(
-            name = "release",
-            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
-        )]
-        _release: Option<String>,
-        #[graphql(desc = "The project's slug, e.g. `city-brain`.")] slug: String,
-    ) -> Result<Option<Project>> {
-        Ok(find_by(ctx, ProjectBySlug(slug)).await?.map(Project))
-    }
+    pinned lookup project(slug: "The project's slug, e.g. `city-brain`.")
+        -> Project by ProjectBySlug;
 
     /// A policy by its slug, e.g. `digital-silk-road`; `null` if there is none.
-    async fn policy(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            name = "asOf",
-            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
-        )]
-        _as_of: Option<DateTime<Utc>>,
-        #[graphql(
-            name = "release",
-            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
-        )]
-        _release: Option<String>,
-        #[graphql(desc = "The policy's slug, e.g. `clean-network-initiative`.")] slug: String,
-    ) -> Result<Option<Policy>> {
-        Ok(find_by(ctx, PolicyBySlug(slug)).await?.map(Policy))
-    }
+    pinned lookup policy(slug: "The policy's slug, e.g. `clean-network-initiative`.")
+        -> Policy by PolicyBySlug;
 
     /// An indicator by its stable code, e.g. `ai_market_size`; `null` if there is none.
-    async fn indicator(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            name = "asOf",
-            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
-        )]
-        _as_of: Option<DateTime<Utc>>,
-        #[graphql(
-            name = "release",
-            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
-        )]
-        _release: Option<String>,
-        #[graphql(desc = "The indicator's stable code, e.g. `ai_enterprises`.")] code: String,
-    ) -> Result<Option<Indicator>> {
-        Ok(find_by(ctx, IndicatorByCode(code)).await?.map(Indicator))
-    }
+    pinned lookup indicator(code: "The indicator's stable code, e.g. `ai_enterprises`.")
+        -> Indicator by IndicatorByCode;
 
     /// A source by its slug, e.g. `statista-us-ai-market-size`; `null` if there is none.
-    async fn source(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            name = "asOf",
-            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
-        )]
-        _as_of: Option<DateTime<Utc>>,
-        #[graphql(
-            name = "release",
-            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
-        )]
-        _release: Option<String>,
-        #[graphql(desc = "The source's slug.")] slug: String,
-    ) -> Result<Option<Source>> {
-        Ok(find_by(ctx, SourceBySlug(slug)).await?.map(Source))
-    }
+    pinned lookup source(slug: "The source's slug.")
+        -> Source by SourceBySlug;
 }
 
 /// Declares the root lists, each one page of a Relay connection over one store list.
@@ -347,24 +294,15 @@ root_lists! {
 #[derive(Default)]
 pub struct Figures;
 
-#[Object]
-impl Figures {
+pinned_object! {
+    Figures;
+
     /// Countries, regions, cities, companies, projects, policies and indicators matching the
     /// text, case-insensitively, best matches first: whole name or key, then name prefix,
     /// then anywhere in the name, then anywhere in the description.
-    async fn search(
+    pinned async fn search(
         &self,
         ctx: &Context<'_>,
-        #[graphql(
-            name = "asOf",
-            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
-        )]
-        _as_of: Option<DateTime<Utc>>,
-        #[graphql(
-            name = "release",
-            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
-        )]
-        _release: Option<String>,
         #[graphql(desc = "The text to find, up to 200 characters.")] text: String,
         #[graphql(desc = "How many results to return (0 to 100; 20 by default).")] first: Option<
             i32,
@@ -374,19 +312,9 @@ impl Figures {
     }
 
     /// Table 1: the strategic comparison of China and the USA, row by row.
-    async fn strategic_comparison(
+    pinned async fn strategic_comparison(
         &self,
         ctx: &Context<'_>,
-        #[graphql(
-            name = "asOf",
-            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
-        )]
-        _as_of: Option<DateTime<Utc>>,
-        #[graphql(
-            name = "release",
-            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
-        )]
-        _release: Option<String>,
     ) -> Result<Vec<StrategicDimension>> {
         let rows = lookups::strategic_dimensions(database(ctx)?).await?;
         // A row's positions walk back to it by id; that costs nothing once it is cached.
@@ -398,19 +326,9 @@ impl Figures {
 
     /// The ratio of any two published figures, with its formula and a warning, instead of a
     /// value, where their units differ.
-    async fn ratio(
+    pinned async fn ratio(
         &self,
         ctx: &Context<'_>,
-        #[graphql(
-            name = "asOf",
-            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
-        )]
-        _as_of: Option<DateTime<Utc>>,
-        #[graphql(
-            name = "release",
-            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
-        )]
-        _release: Option<String>,
         #[graphql(desc = "The figure to divide.")] numerator: FigureInput,
         #[graphql(desc = "The figure to divide by.")] denominator: FigureInput,
     ) -> Result<Option<DerivedValue>> {
@@ -449,19 +367,9 @@ impl Figures {
     }
 
     /// One published figure as a percentage of another, with its formula and warnings.
-    async fn share(
+    pinned async fn share(
         &self,
         ctx: &Context<'_>,
-        #[graphql(
-            name = "asOf",
-            desc = "Read the data as it stood at this instant (RFC 3339). An operation reads one point in time: its root fields must agree."
-        )]
-        _as_of: Option<DateTime<Utc>>,
-        #[graphql(
-            name = "release",
-            desc = "Read the data as the release with this tag froze it, like `asOf`; give one or the other."
-        )]
-        _release: Option<String>,
         #[graphql(desc = "The part.")] part: FigureInput,
         #[graphql(desc = "The total.")] total: FigureInput,
     ) -> Result<Option<DerivedValue>> {
