@@ -2,17 +2,19 @@
 //! input by the seeder's rules, refuses a stale revision, and commits the row, its revision
 //! and its audit event together (see `history`). Input that fails a check writes nothing.
 
+use super::curated::one_by;
 use super::history::{self, Action, Author, Change};
 use super::lookups::{ObservationKey, observations_by_keys};
 pub use crate::dataset::ProblemKind;
+use chrono::{DateTime, Utc};
 
 use crate::dataset::{self, Measured, ObservationRecord};
 use crate::entities::{indicator, observation, source, subject};
 use crate::error::Error;
 use crate::seed::{ObservationIds, Rows, observation_document};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, Value,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, Value,
 };
 use serde_json::json;
 
@@ -99,6 +101,7 @@ struct References {
     source: source::Model,
 }
 
+/// Every write needs a reason; without one it is refused, whatever else it changes.
 fn blank_reason(author: &Author) -> Option<Problem> {
     author.reason.trim().is_empty().then(|| {
         Problem::new(
@@ -115,17 +118,8 @@ async fn check(
     record: &ObservationRecord,
     problems: &mut Vec<Problem>,
 ) -> Result<Option<References>, Error> {
-    let indicator = indicator::Entity::find()
-        .filter(indicator::Column::Code.eq(record.indicator.as_str()))
-        .one(db)
-        .await?;
-    if indicator.is_none() {
-        problems.push(Problem::new(
-            &["input", "indicator"],
-            ProblemKind::UnknownReference,
-            format!("no indicator has the code {:?}", record.indicator),
-        ));
-    }
+    let indicator =
+        one_by::<indicator::Entity>(db, indicator::Column::Code, &record.indicator).await?;
     let kind = dataset::known::<subject::SubjectKind>(&record.subject_kind);
     let subject = match kind {
         Some(kind) => {
@@ -137,27 +131,35 @@ async fn check(
         }
         None => None,
     };
-    if subject.is_none() {
-        problems.push(Problem::new(
-            &["input", "subject"],
-            ProblemKind::UnknownReference,
-            format!(
-                "no {} has the key {:?}",
-                record.subject_kind.to_lowercase(),
-                record.subject
-            ),
-        ));
-    }
-    let source = source::Entity::find()
-        .filter(source::Column::Slug.eq(record.source.as_str()))
-        .one(db)
-        .await?;
-    if source.is_none() {
-        problems.push(Problem::new(
-            &["input", "source"],
-            ProblemKind::UnknownReference,
-            format!("no source has the slug {:?}", record.source),
-        ));
+    let source = one_by::<source::Entity>(db, source::Column::Slug, &record.source).await?;
+    // Each reference that resolves to no live row, in the order of the record's columns:
+    // the input field, what it names, and by which key.
+    let subject_kind = record.subject_kind.to_lowercase();
+    let unknown = [
+        (
+            indicator.is_none(),
+            "indicator",
+            "indicator",
+            "code",
+            &record.indicator,
+        ),
+        (
+            subject.is_none(),
+            "subject",
+            subject_kind.as_str(),
+            "key",
+            &record.subject,
+        ),
+        (source.is_none(), "source", "source", "slug", &record.source),
+    ];
+    for (missing, field, what, key_name, key) in unknown {
+        if missing {
+            problems.push(Problem::new(
+                &["input", field],
+                ProblemKind::UnknownReference,
+                format!("no {what} has the {key_name} {key:?}"),
+            ));
+        }
     }
     let measured = indicator.as_ref().map(|indicator| Measured {
         code: &indicator.code,
@@ -262,6 +264,9 @@ fn key_of(record: &ObservationRecord, kind: subject::SubjectKind) -> Observation
     }
 }
 
+/// The type the schema and the audit log name an observation by.
+const OBSERVATION: &str = "Observation";
+
 fn row_key(id: i32) -> [(&'static str, Value); 1] {
     [("id", id.into())]
 }
@@ -274,15 +279,14 @@ pub async fn create_observation(
     entity_id: impl FnOnce(&ObservationKey) -> String,
 ) -> Result<Written<(ObservationKey, observation::Model)>, Error> {
     let record = new.record;
-    let txn = history::begin_write(db).await?;
-    let at = history::now();
-    let mut problems: Vec<Problem> = blank_reason(author).into_iter().collect();
-    let references = check(&txn, &record, &mut problems).await?;
+    let write = Write::begin(db, author).await?;
+    let mut problems = write.problems();
+    let references = check(&write.txn, &record, &mut problems).await?;
     let key = references
         .as_ref()
         .map(|references| key_of(&record, references.subject.kind));
     if let Some(key) = &key
-        && !observations_by_keys(&txn, std::slice::from_ref(key))
+        && !observations_by_keys(&write.txn, std::slice::from_ref(key))
             .await?
             .is_empty()
     {
@@ -294,31 +298,21 @@ pub async fn create_observation(
         ));
     }
     let (Some(references), Some(key), true) = (references, key, problems.is_empty()) else {
-        txn.rollback().await?;
-        return Ok(Written::Refused {
-            problems,
-            current: None,
-        });
+        return write.refuse(problems, None).await;
     };
     let row = build(record, &references)?;
-    let row = row_for_insert(row).insert(&txn).await?;
-    let event = history::append(
-        &txn,
-        Change {
-            at,
-            author,
-            action: Action::Created,
-            entity_type: "Observation",
-            entity_id: entity_id(&key),
-            revision: row.revision,
-            before: None,
-            after: Some(observation_json(&row, &key)),
-        },
-    )
-    .await?;
-    history::record::<observation::Entity>(&txn, &row_key(row.id), event, false).await?;
-    txn.commit().await?;
-    Ok(Written::Done((key, row)))
+    let row = row_for_insert(row).insert(&write.txn).await?;
+    let after = Some(observation_json(&row, &key));
+    let entity = (OBSERVATION, entity_id(&key));
+    write
+        .log::<observation::Entity>(
+            Entry::Created { after },
+            entity,
+            row.revision,
+            &row_key(row.id),
+        )
+        .await?;
+    write.commit((key, row)).await
 }
 
 fn row_for_insert(row: observation::Model) -> observation::ActiveModel {
@@ -339,18 +333,113 @@ async fn current(
         .map(|(_, row)| row))
 }
 
-fn stale(row: &observation::Model, expected: i32) -> Option<Problem> {
-    (row.revision != expected).then(|| {
+/// The refusal of a write made against a revision the row has moved on from: `what` is
+/// at `revision`, the client read it at `expected`.
+pub(super) fn stale(revision: i32, expected: i32, what: &str) -> Option<Problem> {
+    (revision != expected).then(|| {
         Problem::new(
             &["expectedRevision"],
             ProblemKind::StaleRevision,
             format!(
-                "the observation is at revision {}, not {expected}: it changed since you read \
-                 it; read it again and reapply your change",
-                row.revision
+                "the {what} is at revision {revision}, not {expected}: it changed since you \
+                 read it; read it again and reapply your change"
             ),
         )
     })
+}
+
+/// One curated write under way: its transaction, which holds the writers' lock, when it
+/// began and who makes it, as its audit event will say. It ends in `refuse` or
+/// `not_found` (nothing written) or, once `log` has recorded the change, in `commit`.
+pub(super) struct Write<'a> {
+    pub(super) txn: DatabaseTransaction,
+    at: DateTime<Utc>,
+    author: &'a Author,
+}
+
+/// What a write did to its row, with the row's states the audit event keeps.
+pub(super) enum Entry {
+    Created {
+        after: Option<serde_json::Value>,
+    },
+    Updated {
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    },
+    Retracted {
+        before: Option<serde_json::Value>,
+    },
+}
+
+impl<'a> Write<'a> {
+    /// Opens the write's transaction and takes its instant once it holds the lock.
+    pub(super) async fn begin(db: &DatabaseConnection, author: &'a Author) -> Result<Self, Error> {
+        let txn = history::begin_write(db).await?;
+        Ok(Self {
+            txn,
+            at: history::now(),
+            author,
+        })
+    }
+
+    /// The problems every write has before its input is read: none, or a blank reason.
+    pub(super) fn problems(&self) -> Vec<Problem> {
+        blank_reason(self.author).into_iter().collect()
+    }
+
+    /// Appends the write's audit event, naming the row `entity` (its type and global ID)
+    /// at `revision`, and records the row's state under it, keyed by `row`: its last,
+    /// marked retracted, for a retraction. The event's id.
+    pub(super) async fn log<E: EntityTrait>(
+        &self,
+        entry: Entry,
+        (entity_type, entity_id): (&'static str, String),
+        revision: i32,
+        row: &[(&'static str, Value)],
+    ) -> Result<i32, Error> {
+        let (action, before, after) = match entry {
+            Entry::Created { after } => (Action::Created, None, after),
+            Entry::Updated { before, after } => (Action::Updated, before, after),
+            Entry::Retracted { before } => (Action::Retracted, before, None),
+        };
+        let change = Change {
+            at: self.at,
+            author: self.author,
+            action,
+            entity_type,
+            entity_id,
+            revision,
+            before,
+            after,
+        };
+        let event = history::append(&self.txn, change).await?;
+        let retracted = matches!(action, Action::Retracted);
+        history::record::<E>(&self.txn, row, event, retracted).await?;
+        Ok(event)
+    }
+
+    /// Ends a write that writes nothing: rolled back, saying why, with the row as it
+    /// stands where there is one.
+    pub(super) async fn refuse<M>(
+        self,
+        problems: Vec<Problem>,
+        current: Option<M>,
+    ) -> Result<Written<M>, Error> {
+        self.txn.rollback().await?;
+        Ok(Written::Refused { problems, current })
+    }
+
+    /// Ends a write whose row is not there: rolled back.
+    pub(super) async fn not_found<M>(self) -> Result<Written<M>, Error> {
+        self.txn.rollback().await?;
+        Ok(Written::NotFound)
+    }
+
+    /// Commits the write, row, revisions and audit event together.
+    pub(super) async fn commit<M>(self, written: M) -> Result<Written<M>, Error> {
+        self.txn.commit().await?;
+        Ok(Written::Done(written))
+    }
 }
 
 /// Corrects an observation at `expected_revision`.
@@ -362,46 +451,36 @@ pub async fn update_observation(
     author: &Author,
     entity_id: String,
 ) -> Result<Written<observation::Model>, Error> {
-    let txn = history::begin_write(db).await?;
-    let at = history::now();
-    let Some(before) = current(&txn, key).await? else {
-        txn.rollback().await?;
-        return Ok(Written::NotFound);
+    let write = Write::begin(db, author).await?;
+    let Some(before) = current(&write.txn, key).await? else {
+        return write.not_found().await;
     };
-    let mut problems: Vec<Problem> = blank_reason(author).into_iter().collect();
-    problems.extend(stale(&before, expected_revision));
+    let mut problems = write.problems();
+    problems.extend(stale(before.revision, expected_revision, "observation"));
     let mut record = record_of(&before, key);
     patch.apply(&mut record);
-    let references = check(&txn, &record, &mut problems).await?;
+    let references = check(&write.txn, &record, &mut problems).await?;
     let (Some(references), true) = (references, problems.is_empty()) else {
-        txn.rollback().await?;
-        return Ok(Written::Refused {
-            problems,
-            current: Some(before),
-        });
+        return write.refuse(problems, Some(before)).await;
     };
     let mut row = build(record, &references)?;
     row.id = before.id;
     row.created_at = before.created_at;
     row.revision = before.revision + 1;
-    let row = row.into_active_model().reset_all().update(&txn).await?;
-    let event = history::append(
-        &txn,
-        Change {
-            at,
-            author,
-            action: Action::Updated,
-            entity_type: "Observation",
-            entity_id,
-            revision: row.revision,
-            before: Some(observation_json(&before, key)),
-            after: Some(observation_json(&row, key)),
-        },
-    )
-    .await?;
-    history::record::<observation::Entity>(&txn, &row_key(row.id), event, false).await?;
-    txn.commit().await?;
-    Ok(Written::Done(row))
+    let row = row
+        .into_active_model()
+        .reset_all()
+        .update(&write.txn)
+        .await?;
+    let entry = Entry::Updated {
+        before: Some(observation_json(&before, key)),
+        after: Some(observation_json(&row, key)),
+    };
+    let entity = (OBSERVATION, entity_id);
+    write
+        .log::<observation::Entity>(entry, entity, row.revision, &row_key(row.id))
+        .await?;
+    write.commit(row).await
 }
 
 /// Retracts an observation at `expected_revision`: it leaves the live data, and its
@@ -413,46 +492,29 @@ pub async fn retract_observation(
     author: &Author,
     entity_id: String,
 ) -> Result<Written<observation::Model>, Error> {
-    let txn = history::begin_write(db).await?;
-    let at = history::now();
-    let Some(before) = current(&txn, key).await? else {
-        txn.rollback().await?;
-        return Ok(Written::NotFound);
+    let write = Write::begin(db, author).await?;
+    let Some(before) = current(&write.txn, key).await? else {
+        return write.not_found().await;
     };
-    let problems: Vec<Problem> = blank_reason(author)
-        .into_iter()
-        .chain(stale(&before, expected_revision))
-        .collect();
+    let mut problems = write.problems();
+    problems.extend(stale(before.revision, expected_revision, "observation"));
     if !problems.is_empty() {
-        txn.rollback().await?;
-        return Ok(Written::Refused {
-            problems,
-            current: Some(before),
-        });
+        return write.refuse(problems, Some(before)).await;
     }
     let retracted = observation::Model {
         revision: before.revision + 1,
         updated_at: history::now(),
         ..before.clone()
     };
-    let event = history::append(
-        &txn,
-        Change {
-            at,
-            author,
-            action: Action::Retracted,
-            entity_type: "Observation",
-            entity_id,
-            revision: retracted.revision,
-            before: Some(observation_json(&before, key)),
-            after: None,
-        },
-    )
-    .await?;
-    history::record::<observation::Entity>(&txn, &row_key(before.id), event, true).await?;
-    observation::Entity::delete_by_id(before.id)
-        .exec(&txn)
+    let entry = Entry::Retracted {
+        before: Some(observation_json(&before, key)),
+    };
+    let entity = (OBSERVATION, entity_id);
+    write
+        .log::<observation::Entity>(entry, entity, retracted.revision, &row_key(before.id))
         .await?;
-    txn.commit().await?;
-    Ok(Written::Done(retracted))
+    observation::Entity::delete_by_id(before.id)
+        .exec(&write.txn)
+        .await?;
+    write.commit(retracted).await
 }

@@ -5,7 +5,7 @@ use super::history;
 use crate::entities::{audit_event, release};
 use crate::error::Error;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -80,41 +80,34 @@ pub async fn create(
 
 /// The id of the last audit event, 0 before the first.
 pub async fn latest_event(db: &impl ConnectionTrait) -> Result<i32, Error> {
-    let row = db
-        .query_one(
-            Query::select()
-                .expr_as(
-                    Func::coalesce([
-                        Expr::from(Func::max(Expr::col(audit_event::Column::Id))),
-                        Expr::val(0),
-                    ]),
-                    sea_orm::sea_query::Alias::new("latest"),
-                )
-                .from(audit_event::Entity),
-        )
-        .await?;
-    Ok(match row {
-        Some(row) => row.try_get("", "latest")?,
-        None => 0,
-    })
+    last_event_where(db, None).await
 }
 
 /// The last audit event committed at or before `instant`; 0 before the first.
 pub async fn event_at(db: &impl ConnectionTrait, instant: DateTime<Utc>) -> Result<i32, Error> {
-    let row = db
-        .query_one(
-            Query::select()
-                .expr_as(
-                    Func::coalesce([
-                        Expr::from(Func::max(Expr::col(audit_event::Column::Id))),
-                        Expr::val(0),
-                    ]),
-                    sea_orm::sea_query::Alias::new("latest"),
-                )
-                .from(audit_event::Entity)
-                .and_where(Expr::col(audit_event::Column::At).lte(instant)),
+    last_event_where(db, Some(Expr::col(audit_event::Column::At).lte(instant))).await
+}
+
+/// The greatest audit event id among those `condition` admits (all of them without one),
+/// 0 where there is none.
+async fn last_event_where(
+    db: &impl ConnectionTrait,
+    condition: Option<SimpleExpr>,
+) -> Result<i32, Error> {
+    let mut select = Query::select();
+    select
+        .expr_as(
+            Func::coalesce([
+                Expr::from(Func::max(Expr::col(audit_event::Column::Id))),
+                Expr::val(0),
+            ]),
+            sea_orm::sea_query::Alias::new("latest"),
         )
-        .await?;
+        .from(audit_event::Entity);
+    if let Some(condition) = condition {
+        select.and_where(condition);
+    }
+    let row = db.query_one(&select).await?;
     Ok(match row {
         Some(row) => row.try_get("", "latest")?,
         None => 0,

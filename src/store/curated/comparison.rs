@@ -2,9 +2,9 @@
 //! country in it. A row is written as printed, one column per country; its positions are
 //! the rows it owns, written, revised and retracted with it under its audit event.
 
-use super::{Curated, SOURCE, blank, key_by_id, one_by, problem, reference, rows};
+use super::{Curated, SOURCE, blank, delete, one_by, problem, rows};
 use crate::dataset::{ProblemKind, StrategicComparisonRecord};
-use crate::entities::{country, source, strategic_dimension, strategic_position};
+use crate::entities::{country, strategic_dimension, strategic_position};
 use crate::error::Error;
 use crate::seed::Seeded;
 use crate::store::curation::Problem;
@@ -64,7 +64,7 @@ impl strategic_dimension::Model {
             china,
             united_states,
             key_difference: self.key_difference.clone(),
-            source: key_by_id::<source::Entity>(db, SOURCE, self.source_id).await?,
+            source: SOURCE.key(db, self.source_id).await?,
             cited_in: self.cited_in.clone(),
         })
     }
@@ -116,9 +116,7 @@ impl Curated for strategic_dimension::Model {
                 ),
             ));
         }
-        let source =
-            reference::<source::Entity>(db, SOURCE, ("source", "source", &record.source), problems)
-                .await?;
+        let source = SOURCE.id(db, "source", &record.source, problems).await?;
         let (Some(source), true) = (source, problems.len() == before) else {
             return Ok(None);
         };
@@ -208,11 +206,6 @@ impl Curated for strategic_dimension::Model {
                 return Ok(Err(error));
             }
         }
-        Ok(row
-            .clone()
-            .into_active_model()
-            .delete(txn)
-            .await
-            .map(|_| ()))
+        Ok(delete(txn, row).await)
     }
 }

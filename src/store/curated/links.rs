@@ -2,14 +2,12 @@
 //! company): keyed by the two rows they join, whose slugs joined by `/` are the link's
 //! natural key, as in `city-brain/alibaba-cloud`.
 
-use super::{CITY, COMPANY, Curated, POLICY, PROJECT, blank, key_by_id, reference, rows};
+use super::{CITY, COMPANY, Curated, POLICY, PROJECT, Referred, blank, rows};
 use crate::dataset::{PolicyCityRecord, PolicyCompanyRecord, ProjectCompanyRecord};
-use crate::entities::{
-    city, company, policy, policy_city, policy_company, project, project_company,
-};
+use crate::entities::{policy_city, policy_company, project_company};
 use crate::error::Error;
 use crate::store::curation::Problem;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ConnectionTrait, EntityTrait};
 
 /// A link's natural key: the slugs of the rows it joins.
 pub(crate) fn link_key(first: &str, second: &str) -> String {
@@ -20,29 +18,16 @@ pub(crate) fn link_key(first: &str, second: &str) -> String {
 async fn ends<A: EntityTrait, B: EntityTrait>(
     db: &impl ConnectionTrait,
     key: &str,
-    first: (A::Column, A::Column),
-    second: (B::Column, B::Column),
+    first: &Referred<A>,
+    second: &Referred<B>,
 ) -> Result<Option<(i32, i32)>, Error> {
     let Some((first_key, second_key)) = key.split_once('/') else {
         return Ok(None);
     };
-    let id_of = |columns: (A::Column, A::Column)| {
-        A::find()
-            .select_only()
-            .column(columns.0)
-            .filter(columns.1.eq(first_key))
-            .into_tuple::<i32>()
-    };
-    let Some(first_id) = id_of(first).one(db).await? else {
+    let Some(first_id) = first.live_id(db, first_key).await? else {
         return Ok(None);
     };
-    let second_id: Option<i32> = B::find()
-        .select_only()
-        .column(second.0)
-        .filter(second.1.eq(second_key))
-        .into_tuple()
-        .one(db)
-        .await?;
+    let second_id = second.live_id(db, second_key).await?;
     Ok(second_id.map(|second_id| (first_id, second_id)))
 }
 
@@ -56,8 +41,7 @@ impl Curated for project_company::Model {
     }
 
     async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        let Some(ids) = ends::<project::Entity, company::Entity>(db, key, PROJECT, COMPANY).await?
-        else {
+        let Some(ids) = ends(db, key, &PROJECT, &COMPANY).await? else {
             return Ok(None);
         };
         Ok(project_company::Entity::find_by_id(ids).one(db).await?)
@@ -70,20 +54,8 @@ impl Curated for project_company::Model {
     ) -> Result<Option<Self>, Error> {
         let before = problems.len();
         blank(problems, &[("role", &record.role)]);
-        let first = reference::<project::Entity>(
-            db,
-            PROJECT,
-            ("project", "project", &record.project),
-            problems,
-        )
-        .await?;
-        let second = reference::<company::Entity>(
-            db,
-            COMPANY,
-            ("company", "company", &record.company),
-            problems,
-        )
-        .await?;
+        let first = PROJECT.id(db, "project", &record.project, problems).await?;
+        let second = COMPANY.id(db, "company", &record.company, problems).await?;
         let ends = first.zip(second);
         let (Some((project, company)), true) = (ends, problems.len() == before) else {
             return Ok(None);
@@ -93,8 +65,8 @@ impl Curated for project_company::Model {
 
     async fn record_of(&self, db: &impl ConnectionTrait) -> Result<ProjectCompanyRecord, Error> {
         Ok(ProjectCompanyRecord {
-            project: key_by_id::<project::Entity>(db, PROJECT, self.project_id).await?,
-            company: key_by_id::<company::Entity>(db, COMPANY, self.company_id).await?,
+            project: PROJECT.key(db, self.project_id).await?,
+            company: COMPANY.key(db, self.company_id).await?,
             role: self.role.clone(),
         })
     }
@@ -110,7 +82,7 @@ impl Curated for policy_city::Model {
     }
 
     async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        let Some(ids) = ends::<policy::Entity, city::Entity>(db, key, POLICY, CITY).await? else {
+        let Some(ids) = ends(db, key, &POLICY, &CITY).await? else {
             return Ok(None);
         };
         Ok(policy_city::Entity::find_by_id(ids).one(db).await?)
@@ -121,19 +93,16 @@ impl Curated for policy_city::Model {
         record: PolicyCityRecord,
         problems: &mut Vec<Problem>,
     ) -> Result<Option<Self>, Error> {
-        let first =
-            reference::<policy::Entity>(db, POLICY, ("policy", "policy", &record.policy), problems)
-                .await?;
-        let second =
-            reference::<city::Entity>(db, CITY, ("city", "city", &record.city), problems).await?;
+        let first = POLICY.id(db, "policy", &record.policy, problems).await?;
+        let second = CITY.id(db, "city", &record.city, problems).await?;
         let ends = first.zip(second);
         Ok(ends.map(|(policy, city)| rows().policy_city(policy, city)))
     }
 
     async fn record_of(&self, db: &impl ConnectionTrait) -> Result<PolicyCityRecord, Error> {
         Ok(PolicyCityRecord {
-            policy: key_by_id::<policy::Entity>(db, POLICY, self.policy_id).await?,
-            city: key_by_id::<city::Entity>(db, CITY, self.city_id).await?,
+            policy: POLICY.key(db, self.policy_id).await?,
+            city: CITY.key(db, self.city_id).await?,
         })
     }
 }
@@ -148,8 +117,7 @@ impl Curated for policy_company::Model {
     }
 
     async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        let Some(ids) = ends::<policy::Entity, company::Entity>(db, key, POLICY, COMPANY).await?
-        else {
+        let Some(ids) = ends(db, key, &POLICY, &COMPANY).await? else {
             return Ok(None);
         };
         Ok(policy_company::Entity::find_by_id(ids).one(db).await?)
@@ -162,16 +130,8 @@ impl Curated for policy_company::Model {
     ) -> Result<Option<Self>, Error> {
         let before = problems.len();
         blank(problems, &[("relation", &record.relation)]);
-        let first =
-            reference::<policy::Entity>(db, POLICY, ("policy", "policy", &record.policy), problems)
-                .await?;
-        let second = reference::<company::Entity>(
-            db,
-            COMPANY,
-            ("company", "company", &record.company),
-            problems,
-        )
-        .await?;
+        let first = POLICY.id(db, "policy", &record.policy, problems).await?;
+        let second = COMPANY.id(db, "company", &record.company, problems).await?;
         let ends = first.zip(second);
         let (Some((policy, company)), true) = (ends, problems.len() == before) else {
             return Ok(None);
@@ -185,8 +145,8 @@ impl Curated for policy_company::Model {
 
     async fn record_of(&self, db: &impl ConnectionTrait) -> Result<PolicyCompanyRecord, Error> {
         Ok(PolicyCompanyRecord {
-            policy: key_by_id::<policy::Entity>(db, POLICY, self.policy_id).await?,
-            company: key_by_id::<company::Entity>(db, COMPANY, self.company_id).await?,
+            policy: POLICY.key(db, self.policy_id).await?,
+            company: COMPANY.key(db, self.company_id).await?,
             relation: self.relation.clone(),
         })
     }

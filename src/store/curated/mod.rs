@@ -12,10 +12,10 @@ mod tables;
 
 pub(crate) use links::link_key;
 
-use super::curation::{Problem, Written};
-use super::history::{self, Action, Author, Change};
+use super::curation::{Entry, Problem, Write, Written, stale};
+use super::history::{self, Author};
 use crate::dataset::ProblemKind;
-use crate::entities::{city, company, country, policy, project, region, source};
+use crate::entities::{city, company, country, policy, project, region, source, subject};
 use crate::error::Error;
 use crate::seed::{Rows, Seeded};
 use sea_orm::{
@@ -71,33 +71,49 @@ where
         Ok(Vec::new())
     }
 
-    /// Writes what the row owns beside it, once the row itself is written: a place's
-    /// subject on creation, a Table 1 row's positions. Their revisions share the row's
-    /// audit event.
-    async fn write_owned(
-        _txn: &DatabaseTransaction,
-        _row: &Self,
-        _record: &Self::Record,
-        _event: i32,
-        _created: bool,
-    ) -> Result<(), Error> {
-        Ok(())
+    /// The subject the row is, for the tables whose rows are subjects too (the places and
+    /// the organisations): a new row's subject is inserted as its record is built, and
+    /// the row owns it, so the defaults of `write_owned` and `remove` revise it with the
+    /// row.
+    fn subject_id(&self) -> Option<i32> {
+        None
     }
 
-    /// Removes the live row and what it owns, their last states already recorded by the
-    /// caller for the row and here for what it owns. The inner error is the deletion's, so
-    /// that a row still referred to is told apart from a failure.
+    /// Writes what the row owns beside it, once the row itself is written: a subject's
+    /// first revision on creation, a Table 1 row's positions. Their revisions share the
+    /// row's audit event.
+    async fn write_owned(
+        txn: &DatabaseTransaction,
+        row: &Self,
+        _record: &Self::Record,
+        event: i32,
+        created: bool,
+    ) -> Result<(), Error> {
+        match row.subject_id() {
+            Some(subject_id) if created => {
+                let key = subjects::row_key(subject_id);
+                history::record::<subject::Entity>(txn, &key, event, false).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Removes the live row and what it owns (its subject, if it is one), their last
+    /// states already recorded by the caller for the row and here for what it owns. The
+    /// inner error is the deletion's, so that a row still referred to is told apart from
+    /// a failure.
     async fn remove(
         txn: &DatabaseTransaction,
         row: &Self,
-        _event: i32,
+        event: i32,
     ) -> Result<Result<(), DbErr>, Error> {
-        Ok(row
-            .clone()
-            .into_active_model()
-            .delete(txn)
-            .await
-            .map(|_| ()))
+        if let Err(error) = delete(txn, row).await {
+            return Ok(Err(error));
+        }
+        match row.subject_id() {
+            Some(subject_id) => subjects::remove_subject(txn, subject_id, event).await,
+            None => Ok(Ok(())),
+        }
     }
 
     /// Rules an update must keep beyond a new row's, given the row it replaces.
@@ -138,83 +154,115 @@ pub(super) fn blank(problems: &mut Vec<Problem>, fields: &[(&str, &str)]) {
     }
 }
 
-/// The id of the row of `E` whose `key_column` is `key`, or a problem on `field`.
-pub(super) async fn reference<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    (id_column, key_column): (E::Column, E::Column),
-    (field, what, key): (&str, &str, &str),
-    problems: &mut Vec<Problem>,
-) -> Result<Option<i32>, Error> {
-    let found: Option<i32> = E::find()
-        .select_only()
-        .column(id_column)
-        .filter(key_column.eq(key))
-        .into_tuple()
-        .one(db)
-        .await?;
-    if found.is_none() {
-        let message = if key.trim().is_empty() {
-            format!("missing {what}: `{field}` must name one")
-        } else {
-            format!("no {what} has the key {key:?}")
-        };
-        problems.push(problem(field, ProblemKind::UnknownReference, message));
+/// A table that records refer to by natural key: its id and key columns, and what a
+/// problem calls its rows.
+pub(super) struct Referred<E: EntityTrait> {
+    id: E::Column,
+    key: E::Column,
+    what: &'static str,
+}
+
+impl<E: EntityTrait> Referred<E> {
+    const fn new(id: E::Column, key: E::Column, what: &'static str) -> Self {
+        Self { id, key, what }
     }
-    Ok(found)
+
+    /// The id of the live row whose key is `key`, or a problem on the input `field`.
+    pub(super) async fn id(
+        &self,
+        db: &impl ConnectionTrait,
+        field: &str,
+        key: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<i32>, Error> {
+        let found = self.live_id(db, key).await?;
+        if found.is_none() {
+            let what = self.what;
+            let message = if key.trim().is_empty() {
+                format!("missing {what}: `{field}` must name one")
+            } else {
+                format!("no {what} has the key {key:?}")
+            };
+            problems.push(problem(field, ProblemKind::UnknownReference, message));
+        }
+        Ok(found)
+    }
+
+    /// As `id`, for a reference that may be absent: `None` given is no reference, not a
+    /// problem.
+    pub(super) async fn optional_id(
+        &self,
+        db: &impl ConnectionTrait,
+        field: &str,
+        key: Option<&str>,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<i32>, Error> {
+        match key {
+            None => Ok(None),
+            Some(key) => self.id(db, field, key, problems).await,
+        }
+    }
+
+    /// The natural key of the row with this id: how a record names what it refers to.
+    /// An old revision may refer to a row retracted since, which has no live key any more.
+    pub(super) async fn key(&self, db: &impl ConnectionTrait, id: i32) -> Result<String, Error> {
+        let found: Option<String> = E::find()
+            .select_only()
+            .column(self.key)
+            .filter(self.id.eq(id))
+            .into_tuple()
+            .one(db)
+            .await?;
+        Ok(found.unwrap_or_else(|| format!("(retracted, id {id})")))
+    }
+
+    /// As `key`, for a reference that may be absent.
+    pub(super) async fn optional_key(
+        &self,
+        db: &impl ConnectionTrait,
+        id: Option<i32>,
+    ) -> Result<Option<String>, Error> {
+        match id {
+            None => Ok(None),
+            Some(id) => Ok(Some(self.key(db, id).await?)),
+        }
+    }
+
+    /// The id of the live row whose key is `key`, if there is one; a link's ends are
+    /// looked up so, where a missing end means no link rather than a problem.
+    pub(super) async fn live_id(
+        &self,
+        db: &impl ConnectionTrait,
+        key: &str,
+    ) -> Result<Option<i32>, Error> {
+        Ok(E::find()
+            .select_only()
+            .column(self.id)
+            .filter(self.key.eq(key))
+            .into_tuple()
+            .one(db)
+            .await?)
+    }
 }
 
-/// The natural key of the row of `E` with this id: how a record names what it refers to.
-/// An old revision may refer to a row retracted since, which has no live key any more.
-pub(super) async fn key_by_id<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    (id_column, key_column): (E::Column, E::Column),
-    id: i32,
-) -> Result<String, Error> {
-    let found: Option<String> = E::find()
-        .select_only()
-        .column(key_column)
-        .filter(id_column.eq(id))
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(found.unwrap_or_else(|| format!("(retracted, id {id})")))
-}
-
-pub(super) const COUNTRY: (country::Column, country::Column) =
-    (country::Column::Id, country::Column::Code);
-pub(super) const SOURCE: (source::Column, source::Column) =
-    (source::Column::Id, source::Column::Slug);
-pub(super) const COMPANY: (company::Column, company::Column) =
-    (company::Column::Id, company::Column::Slug);
-pub(super) const REGION: (region::Column, region::Column) =
-    (region::Column::Id, region::Column::Code);
-pub(super) const CITY: (city::Column, city::Column) = (city::Column::Id, city::Column::Slug);
-pub(super) const PROJECT: (project::Column, project::Column) =
-    (project::Column::Id, project::Column::Slug);
-pub(super) const POLICY: (policy::Column, policy::Column) =
-    (policy::Column::Id, policy::Column::Slug);
+/// The tables records refer to, each by its slug or code.
+pub(super) const COUNTRY: Referred<country::Entity> =
+    Referred::new(country::Column::Id, country::Column::Code, "country");
+pub(super) const SOURCE: Referred<source::Entity> =
+    Referred::new(source::Column::Id, source::Column::Slug, "source");
+pub(super) const COMPANY: Referred<company::Entity> =
+    Referred::new(company::Column::Id, company::Column::Slug, "company");
+pub(super) const REGION: Referred<region::Entity> =
+    Referred::new(region::Column::Id, region::Column::Code, "region");
+pub(super) const CITY: Referred<city::Entity> =
+    Referred::new(city::Column::Id, city::Column::Slug, "city");
+pub(super) const PROJECT: Referred<project::Entity> =
+    Referred::new(project::Column::Id, project::Column::Slug, "project");
+pub(super) const POLICY: Referred<policy::Entity> =
+    Referred::new(policy::Column::Id, policy::Column::Slug, "policy");
 
 fn json<R: Serialize>(record: &R) -> Option<serde_json::Value> {
     serde_json::to_value(record).ok()
-}
-
-fn blank_reason(author: &Author) -> Option<Problem> {
-    author.reason.trim().is_empty().then(|| Problem {
-        field: vec!["reason".to_owned()],
-        message: "every change needs a reason, which the audit log keeps".to_owned(),
-        kind: ProblemKind::Blank,
-    })
-}
-
-fn stale(revision: i32, expected: i32, what: &str) -> Option<Problem> {
-    (revision != expected).then(|| Problem {
-        field: vec!["expectedRevision".to_owned()],
-        message: format!(
-            "the {what} is at revision {revision}, not {expected}: it changed since you read \
-             it; read it again and reapply your change"
-        ),
-        kind: ProblemKind::StaleRevision,
-    })
 }
 
 /// Creates a row; `entity_id` names it in the audit log (its global ID).
@@ -228,11 +276,10 @@ where
     M: Curated,
     M::Entity: EntityTrait<Model = M>,
 {
-    let txn = history::begin_write(db).await?;
-    let at = history::now();
-    let mut problems: Vec<Problem> = blank_reason(author).into_iter().collect();
+    let write = Write::begin(db, author).await?;
+    let mut problems = write.problems();
     let key = M::key_of(&record);
-    if M::find(&txn, &key).await?.is_some() {
+    if M::find(&write.txn, &key).await?.is_some() {
         problems.push(Problem {
             field: vec!["input".to_owned()],
             message: format!(
@@ -244,38 +291,29 @@ where
         });
     }
     let after = json(&record);
-    let built = M::build(&txn, record.clone(), &mut problems).await?;
+    let built = M::build(&write.txn, record.clone(), &mut problems).await?;
     let (Some(row), true) = (built, problems.is_empty()) else {
-        txn.rollback().await?;
-        return Ok(Written::Refused {
-            problems,
-            current: None,
-        });
+        return write.refuse(problems, None).await;
     };
     M::Entity::insert(row.into_insert())
-        .exec_without_returning(&txn)
+        .exec_without_returning(&write.txn)
         .await?;
-    let row = M::find(&txn, &key).await?.ok_or_else(|| Error::Internal {
-        detail: format!("the {} just inserted is not there", M::TYPE),
-    })?;
-    let event = history::append(
-        &txn,
-        Change {
-            at,
-            author,
-            action: Action::Created,
-            entity_type: M::TYPE,
-            entity_id,
-            revision: row.revision_number(),
-            before: None,
-            after,
-        },
-    )
-    .await?;
-    history::record::<M::Entity>(&txn, &row.primary_key(), event, false).await?;
-    M::write_owned(&txn, &row, &record, event, true).await?;
-    txn.commit().await?;
-    Ok(Written::Done(row))
+    let row = M::find(&write.txn, &key)
+        .await?
+        .ok_or_else(|| Error::Internal {
+            detail: format!("the {} just inserted is not there", M::TYPE),
+        })?;
+    let entity = (M::TYPE, entity_id);
+    let event = write
+        .log::<M::Entity>(
+            Entry::Created { after },
+            entity,
+            row.revision_number(),
+            &row.primary_key(),
+        )
+        .await?;
+    M::write_owned(&write.txn, &row, &record, event, true).await?;
+    write.commit(row).await
 }
 
 /// Changes a row at `expected_revision`; `patch` edits its record.
@@ -291,50 +329,40 @@ where
     M: Curated,
     M::Entity: EntityTrait<Model = M>,
 {
-    let txn = history::begin_write(db).await?;
-    let at = history::now();
-    let Some(before) = M::find(&txn, key).await? else {
-        txn.rollback().await?;
-        return Ok(Written::NotFound);
+    let write = Write::begin(db, author).await?;
+    let Some(before) = M::find(&write.txn, key).await? else {
+        return write.not_found().await;
     };
-    let mut problems: Vec<Problem> = blank_reason(author).into_iter().collect();
+    let mut problems = write.problems();
     problems.extend(stale(before.revision_number(), expected_revision, M::TYPE));
-    let before_record = before.record_of(&txn).await?;
+    let before_record = before.record_of(&write.txn).await?;
     let mut record = before_record.clone();
     patch(&mut record);
-    let after_json = json(&record);
-    let built = M::build(&txn, record.clone(), &mut problems).await?;
-    if let Some(after) = &built {
-        M::check_update(&txn, &before, after, &mut problems).await?;
+    let after = json(&record);
+    let built = M::build(&write.txn, record.clone(), &mut problems).await?;
+    if let Some(built) = &built {
+        M::check_update(&write.txn, &before, built, &mut problems).await?;
     }
     let (Some(mut row), true) = (built, problems.is_empty()) else {
-        txn.rollback().await?;
-        return Ok(Written::Refused {
-            problems,
-            current: Some(before),
-        });
+        return write.refuse(problems, Some(before)).await;
     };
     row.adopt_identity(&before);
     row.mark_changed(history::now());
-    let row = row.into_active_model().reset_all().update(&txn).await?;
-    let event = history::append(
-        &txn,
-        Change {
-            at,
-            author,
-            action: Action::Updated,
-            entity_type: M::TYPE,
-            entity_id,
-            revision: row.revision_number(),
-            before: json(&before_record),
-            after: after_json,
-        },
-    )
-    .await?;
-    history::record::<M::Entity>(&txn, &row.primary_key(), event, false).await?;
-    M::write_owned(&txn, &row, &record, event, false).await?;
-    txn.commit().await?;
-    Ok(Written::Done(row))
+    let row = row
+        .into_active_model()
+        .reset_all()
+        .update(&write.txn)
+        .await?;
+    let entry = Entry::Updated {
+        before: json(&before_record),
+        after,
+    };
+    let entity = (M::TYPE, entity_id);
+    let event = write
+        .log::<M::Entity>(entry, entity, row.revision_number(), &row.primary_key())
+        .await?;
+    M::write_owned(&write.txn, &row, &record, event, false).await?;
+    write.commit(row).await
 }
 
 /// Retracts a row at `expected_revision`: it leaves the live data and its revisions keep
@@ -350,58 +378,38 @@ where
     M: Curated,
     M::Entity: EntityTrait<Model = M>,
 {
-    let txn = history::begin_write(db).await?;
-    let at = history::now();
-    let Some(before) = M::find(&txn, key).await? else {
-        txn.rollback().await?;
-        return Ok(Written::NotFound);
+    let write = Write::begin(db, author).await?;
+    let Some(before) = M::find(&write.txn, key).await? else {
+        return write.not_found().await;
     };
-    let problems: Vec<Problem> = blank_reason(author)
-        .into_iter()
-        .chain(stale(before.revision_number(), expected_revision, M::TYPE))
-        .collect();
-    let mut problems = problems;
-    let dependents = M::dependents(&txn, &before).await?;
+    let mut problems = write.problems();
+    problems.extend(stale(before.revision_number(), expected_revision, M::TYPE));
+    let dependents = M::dependents(&write.txn, &before).await?;
     if !dependents.is_empty() {
         problems.push(in_use::<M>(&dependents.join(", ")));
     }
     if !problems.is_empty() {
-        txn.rollback().await?;
-        return Ok(Written::Refused {
-            problems,
-            current: Some(before),
-        });
+        return write.refuse(problems, Some(before)).await;
     }
-    let event = history::append(
-        &txn,
-        Change {
-            at,
-            author,
-            action: Action::Retracted,
-            entity_type: M::TYPE,
-            entity_id,
-            revision: before.revision_number() + 1,
-            before: json(&before.record_of(&txn).await?),
-            after: None,
-        },
-    )
-    .await?;
-    history::record::<M::Entity>(&txn, &before.primary_key(), event, true).await?;
-    match M::remove(&txn, &before, event).await? {
+    let entry = Entry::Retracted {
+        before: json(&before.record_of(&write.txn).await?),
+    };
+    let entity = (M::TYPE, entity_id);
+    let revision = before.revision_number() + 1;
+    let event = write
+        .log::<M::Entity>(entry, entity, revision, &before.primary_key())
+        .await?;
+    match M::remove(&write.txn, &before, event).await? {
         Ok(()) => {}
         Err(error) if is_foreign_key_violation(&error) => {
-            txn.rollback().await?;
-            return Ok(Written::Refused {
-                problems: vec![in_use::<M>("other rows")],
-                current: Some(before),
-            });
+            let problems = vec![in_use::<M>("other rows")];
+            return write.refuse(problems, Some(before)).await;
         }
         Err(error) => return Err(error.into()),
     }
-    txn.commit().await?;
     let mut retracted = before;
     retracted.mark_changed(history::now());
-    Ok(Written::Done(retracted))
+    write.commit(retracted).await
 }
 
 fn in_use<M: Curated>(dependents: &str) -> Problem
@@ -441,6 +449,20 @@ pub(super) async fn one_by<E: EntityTrait>(
     key: &str,
 ) -> Result<Option<E::Model>, Error> {
     Ok(E::find().filter(column.eq(key)).one(db).await?)
+}
+
+/// Deletes the live row, the error kept apart for the caller to tell a row still referred
+/// to from a failure.
+pub(super) async fn delete<M>(txn: &DatabaseTransaction, row: &M) -> Result<(), DbErr>
+where
+    M: Curated,
+    M::Entity: EntityTrait<Model = M>,
+{
+    row.clone()
+        .into_active_model()
+        .delete(txn)
+        .await
+        .map(|_| ())
 }
 
 /// Whether a write failed because another row still refers to the one it removes. SQLite

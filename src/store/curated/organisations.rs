@@ -2,23 +2,15 @@
 //! (see `subjects`), with links to projects, policies and sanctions that a retraction
 //! must not take with it.
 
-use super::subjects::{
-    figures_about, optional_key, optional_reference, record_new_subject, remove_with_subject,
-    subject_for,
-};
-use super::{
-    CITY, COMPANY, COUNTRY, Curated, SOURCE, blank, count_of, key_by_id, one_by, problem,
-    reference, rows,
-};
+use super::subjects::{figures_about, subject_for};
+use super::{CITY, COMPANY, COUNTRY, Curated, SOURCE, blank, count_of, one_by, problem, rows};
 use crate::dataset::{CompanyRecord, ProblemKind, ProjectRecord};
 use crate::entities::subject::SubjectKind;
-use crate::entities::{
-    city, company, company_sanction, country, policy_company, project, project_company, source,
-};
+use crate::entities::{company, company_sanction, policy_company, project, project_company};
 use crate::error::Error;
 use crate::seed::{CompanyIds, ProjectIds, company_document, project_document};
 use crate::store::curation::Problem;
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
+use sea_orm::ConnectionTrait;
 
 #[async_trait::async_trait]
 impl Curated for company::Model {
@@ -56,27 +48,13 @@ impl Curated for company::Model {
                 "a company cannot be its own parent",
             ));
         }
-        let country = reference::<country::Entity>(
-            db,
-            COUNTRY,
-            ("country", "country", &record.country),
-            problems,
-        )
-        .await?;
-        let hq_city = optional_reference::<city::Entity>(
-            db,
-            CITY,
-            ("hqCity", "city", record.hq_city.as_deref()),
-            problems,
-        )
-        .await?;
-        let parent = optional_reference::<company::Entity>(
-            db,
-            COMPANY,
-            ("parent", "company", record.parent.as_deref()),
-            problems,
-        )
-        .await?;
+        let country = COUNTRY.id(db, "country", &record.country, problems).await?;
+        let hq_city = CITY
+            .optional_id(db, "hqCity", record.hq_city.as_deref(), problems)
+            .await?;
+        let parent = COMPANY
+            .optional_id(db, "parent", record.parent.as_deref(), problems)
+            .await?;
         let (Some(country), true) = (country, problems.len() == before) else {
             return Ok(None);
         };
@@ -94,9 +72,9 @@ impl Curated for company::Model {
         Ok(CompanyRecord {
             slug: self.slug.clone(),
             name: self.name.clone(),
-            country: key_by_id::<country::Entity>(db, COUNTRY, self.country_id).await?,
-            hq_city: optional_key::<city::Entity>(db, CITY, self.hq_city_id).await?,
-            parent: optional_key::<company::Entity>(db, COMPANY, self.parent_company_id).await?,
+            country: COUNTRY.key(db, self.country_id).await?,
+            hq_city: CITY.optional_key(db, self.hq_city_id).await?,
+            parent: COMPANY.optional_key(db, self.parent_company_id).await?,
             sector: self.sector.clone(),
             leading_enterprise: self.leading_enterprise,
             description: self.description.clone(),
@@ -140,22 +118,8 @@ impl Curated for company::Model {
             .collect())
     }
 
-    async fn write_owned(
-        txn: &DatabaseTransaction,
-        row: &Self,
-        _record: &CompanyRecord,
-        event: i32,
-        created: bool,
-    ) -> Result<(), Error> {
-        record_new_subject(txn, row.subject_id, event, created).await
-    }
-
-    async fn remove(
-        txn: &DatabaseTransaction,
-        row: &Self,
-        event: i32,
-    ) -> Result<Result<(), DbErr>, Error> {
-        remove_with_subject(txn, row, row.subject_id, event).await
+    fn subject_id(&self) -> Option<i32> {
+        Some(self.subject_id)
     }
 }
 
@@ -188,23 +152,11 @@ impl Curated for project::Model {
                 ("citedIn", &record.cited_in),
             ],
         );
-        let country = reference::<country::Entity>(
-            db,
-            COUNTRY,
-            ("country", "country", &record.country),
-            problems,
-        )
-        .await?;
-        let city = optional_reference::<city::Entity>(
-            db,
-            CITY,
-            ("city", "city", record.city.as_deref()),
-            problems,
-        )
-        .await?;
-        let source =
-            reference::<source::Entity>(db, SOURCE, ("source", "source", &record.source), problems)
-                .await?;
+        let country = COUNTRY.id(db, "country", &record.country, problems).await?;
+        let city = CITY
+            .optional_id(db, "city", record.city.as_deref(), problems)
+            .await?;
+        let source = SOURCE.id(db, "source", &record.source, problems).await?;
         let (Some(country), Some(source), true) = (country, source, problems.len() == before)
         else {
             return Ok(None);
@@ -223,12 +175,12 @@ impl Curated for project::Model {
         Ok(ProjectRecord {
             slug: self.slug.clone(),
             name: self.name.clone(),
-            city: optional_key::<city::Entity>(db, CITY, self.city_id).await?,
-            country: key_by_id::<country::Entity>(db, COUNTRY, self.country_id).await?,
+            city: CITY.optional_key(db, self.city_id).await?,
+            country: COUNTRY.key(db, self.country_id).await?,
             kind: self.kind.clone(),
             start_year: self.start_year,
             description: self.description.clone(),
-            source: key_by_id::<source::Entity>(db, SOURCE, self.source_id).await?,
+            source: SOURCE.key(db, self.source_id).await?,
             cited_in: self.cited_in.clone(),
         })
     }
@@ -245,21 +197,7 @@ impl Curated for project::Model {
         Ok(companies.into_iter().chain(figures).collect())
     }
 
-    async fn write_owned(
-        txn: &DatabaseTransaction,
-        row: &Self,
-        _record: &ProjectRecord,
-        event: i32,
-        created: bool,
-    ) -> Result<(), Error> {
-        record_new_subject(txn, row.subject_id, event, created).await
-    }
-
-    async fn remove(
-        txn: &DatabaseTransaction,
-        row: &Self,
-        event: i32,
-    ) -> Result<Result<(), DbErr>, Error> {
-        remove_with_subject(txn, row, row.subject_id, event).await
+    fn subject_id(&self) -> Option<i32> {
+        Some(self.subject_id)
     }
 }

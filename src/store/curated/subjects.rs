@@ -4,9 +4,7 @@
 //! a retracted one takes its subject with it, refused while figures, or rows that would
 //! lose it, still refer to it.
 
-use super::{
-    COUNTRY, Curated, REGION, blank, count_of, key_by_id, one_by, problem, reference, rows,
-};
+use super::{COUNTRY, Curated, REGION, blank, count_of, one_by, problem, rows};
 use crate::dataset::{CityRecord, CountryRecord, ProblemKind, RegionRecord};
 use crate::entities::subject::SubjectKind;
 use crate::entities::{
@@ -18,8 +16,7 @@ use crate::seed::{Seeded, city_document, country_document, region_document};
 use crate::store::curation::Problem;
 use crate::store::history;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Value,
 };
 
 /// The id of the subject a place is observed as; a new place's is inserted here, and
@@ -46,34 +43,19 @@ pub(super) async fn subject_for(
     Ok(inserted.id)
 }
 
-/// A new place's subject gets its first revision with the place's.
-pub(super) async fn record_new_subject(
-    txn: &DatabaseTransaction,
-    subject_id: i32,
-    event: i32,
-    created: bool,
-) -> Result<(), Error> {
-    if created {
-        history::record::<subject::Entity>(txn, &[("id", subject_id.into())], event, false).await?;
-    }
-    Ok(())
+/// A subject's row in its table and its revisions table.
+pub(super) fn row_key(subject_id: i32) -> [(&'static str, Value); 1] {
+    [("id", subject_id.into())]
 }
 
-/// Removes a place, then its subject, whose last state the revisions keep.
-pub(super) async fn remove_with_subject<M>(
+/// Removes a subject, whose owner is removed already and whose last state the revisions
+/// keep.
+pub(super) async fn remove_subject(
     txn: &DatabaseTransaction,
-    row: &M,
     subject_id: i32,
     event: i32,
-) -> Result<Result<(), DbErr>, Error>
-where
-    M: Curated,
-    M::Entity: EntityTrait<Model = M>,
-{
-    if let Err(error) = row.clone().into_active_model().delete(txn).await {
-        return Ok(Err(error));
-    }
-    history::record::<subject::Entity>(txn, &[("id", subject_id.into())], event, true).await?;
+) -> Result<Result<(), DbErr>, Error> {
+    history::record::<subject::Entity>(txn, &row_key(subject_id), event, true).await?;
     Ok(subject::Entity::delete_by_id(subject_id)
         .exec(txn)
         .await
@@ -92,30 +74,6 @@ pub(super) async fn figures_about(
         "observations",
     )
     .await
-}
-
-/// A reference that may be absent: `None` given is no reference, not a problem.
-pub(super) async fn optional_reference<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    columns: (E::Column, E::Column),
-    (field, what, key): (&str, &str, Option<&str>),
-    problems: &mut Vec<Problem>,
-) -> Result<Option<i32>, Error> {
-    match key {
-        None => Ok(None),
-        Some(key) => reference::<E>(db, columns, (field, what, key), problems).await,
-    }
-}
-
-pub(super) async fn optional_key<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    columns: (E::Column, E::Column),
-    id: Option<i32>,
-) -> Result<Option<String>, Error> {
-    match id {
-        None => Ok(None),
-        Some(id) => Ok(Some(key_by_id::<E>(db, columns, id).await?)),
-    }
 }
 
 #[async_trait::async_trait]
@@ -169,22 +127,8 @@ impl Curated for region::Model {
         Ok(countries.into_iter().chain(figures).collect())
     }
 
-    async fn write_owned(
-        txn: &DatabaseTransaction,
-        row: &Self,
-        _record: &RegionRecord,
-        event: i32,
-        created: bool,
-    ) -> Result<(), Error> {
-        record_new_subject(txn, row.subject_id, event, created).await
-    }
-
-    async fn remove(
-        txn: &DatabaseTransaction,
-        row: &Self,
-        event: i32,
-    ) -> Result<Result<(), DbErr>, Error> {
-        remove_with_subject(txn, row, row.subject_id, event).await
+    fn subject_id(&self) -> Option<i32> {
+        Some(self.subject_id)
     }
 }
 
@@ -238,13 +182,9 @@ impl Curated for country::Model {
                 ),
             ));
         }
-        let region = optional_reference::<region::Entity>(
-            db,
-            REGION,
-            ("region", "region", record.region.as_deref()),
-            problems,
-        )
-        .await?;
+        let region = REGION
+            .optional_id(db, "region", record.region.as_deref(), problems)
+            .await?;
         if problems.len() > before {
             return Ok(None);
         }
@@ -258,7 +198,7 @@ impl Curated for country::Model {
             code: self.code.clone(),
             iso3: self.iso3.clone(),
             name: self.name.clone(),
-            region: optional_key::<region::Entity>(db, REGION, self.region_id).await?,
+            region: REGION.optional_key(db, self.region_id).await?,
             advantages: self.advantages.clone(),
             advantages_cited_in: self.advantages_cited_in.clone(),
         })
@@ -288,22 +228,8 @@ impl Curated for country::Model {
             .collect())
     }
 
-    async fn write_owned(
-        txn: &DatabaseTransaction,
-        row: &Self,
-        _record: &CountryRecord,
-        event: i32,
-        created: bool,
-    ) -> Result<(), Error> {
-        record_new_subject(txn, row.subject_id, event, created).await
-    }
-
-    async fn remove(
-        txn: &DatabaseTransaction,
-        row: &Self,
-        event: i32,
-    ) -> Result<Result<(), DbErr>, Error> {
-        remove_with_subject(txn, row, row.subject_id, event).await
+    fn subject_id(&self) -> Option<i32> {
+        Some(self.subject_id)
     }
 }
 
@@ -335,13 +261,7 @@ impl Curated for city::Model {
                 ("citedIn", &record.cited_in),
             ],
         );
-        let country = reference::<country::Entity>(
-            db,
-            COUNTRY,
-            ("country", "country", &record.country),
-            problems,
-        )
-        .await?;
+        let country = COUNTRY.id(db, "country", &record.country, problems).await?;
         let (Some(country), true) = (country, problems.len() == before) else {
             return Ok(None);
         };
@@ -354,7 +274,7 @@ impl Curated for city::Model {
         Ok(CityRecord {
             slug: self.slug.clone(),
             name: self.name.clone(),
-            country: key_by_id::<country::Entity>(db, COUNTRY, self.country_id).await?,
+            country: COUNTRY.key(db, self.country_id).await?,
             description: self.description.clone(),
             cited_in: self.cited_in.clone(),
         })
@@ -384,21 +304,7 @@ impl Curated for city::Model {
             .collect())
     }
 
-    async fn write_owned(
-        txn: &DatabaseTransaction,
-        row: &Self,
-        _record: &CityRecord,
-        event: i32,
-        created: bool,
-    ) -> Result<(), Error> {
-        record_new_subject(txn, row.subject_id, event, created).await
-    }
-
-    async fn remove(
-        txn: &DatabaseTransaction,
-        row: &Self,
-        event: i32,
-    ) -> Result<Result<(), DbErr>, Error> {
-        remove_with_subject(txn, row, row.subject_id, event).await
+    fn subject_id(&self) -> Option<i32> {
+        Some(self.subject_id)
     }
 }

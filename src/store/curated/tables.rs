@@ -1,15 +1,12 @@
 //! Each curated table's part: its natural key, how its record is checked and built into
 //! a row (references resolved by slug or code), and how a row reads back as its record.
 
-use super::{
-    COMPANY, COUNTRY, Curated, SOURCE, blank, count_of, key_by_id, one_by, problem, reference, rows,
-};
+use super::{COMPANY, COUNTRY, Curated, SOURCE, blank, count_of, one_by, problem, rows};
 use crate::dataset::{
     CompanySanctionRecord, IndicatorRecord, PolicyRecord, ProblemKind, SourceRecord,
 };
 use crate::entities::{
-    company, company_sanction, country, indicator, observation, policy, policy_city,
-    policy_company, source,
+    company_sanction, indicator, observation, policy, policy_city, policy_company, source,
 };
 use crate::error::Error;
 use crate::seed::{indicator_document, policy_document, source_document};
@@ -185,16 +182,8 @@ impl Curated for policy::Model {
                 ("citedIn", &record.cited_in),
             ],
         );
-        let country = reference::<country::Entity>(
-            db,
-            COUNTRY,
-            ("country", "country", &record.country),
-            problems,
-        )
-        .await?;
-        let source =
-            reference::<source::Entity>(db, SOURCE, ("source", "source", &record.source), problems)
-                .await?;
+        let country = COUNTRY.id(db, "country", &record.country, problems).await?;
+        let source = SOURCE.id(db, "source", &record.source, problems).await?;
         let (Some(country), Some(source), true) = (country, source, problems.len() == before)
         else {
             return Ok(None);
@@ -225,7 +214,7 @@ impl Curated for policy::Model {
         Ok(PolicyRecord {
             slug: self.slug.clone(),
             title: self.title.clone(),
-            country: key_by_id::<country::Entity>(db, COUNTRY, self.country_id).await?,
+            country: COUNTRY.key(db, self.country_id).await?,
             kind: self.kind.clone(),
             issuer: self.issuer.clone(),
             year: self.year,
@@ -233,7 +222,7 @@ impl Curated for policy::Model {
             end_year: self.end_year,
             target_year: self.target_year,
             summary: self.summary.clone(),
-            source: key_by_id::<source::Entity>(db, SOURCE, self.source_id).await?,
+            source: SOURCE.key(db, self.source_id).await?,
             cited_in: self.cited_in.clone(),
         })
     }
@@ -269,16 +258,8 @@ impl Curated for company_sanction::Model {
                 ("citedIn", &record.cited_in),
             ],
         );
-        let company = reference::<company::Entity>(
-            db,
-            COMPANY,
-            ("company", "company", &record.company),
-            problems,
-        )
-        .await?;
-        let source =
-            reference::<source::Entity>(db, SOURCE, ("source", "source", &record.source), problems)
-                .await?;
+        let company = COMPANY.id(db, "company", &record.company, problems).await?;
+        let source = SOURCE.id(db, "source", &record.source, problems).await?;
         let (Some(company), Some(source), true) = (company, source, problems.len() == before)
         else {
             return Ok(None);
@@ -289,13 +270,13 @@ impl Curated for company_sanction::Model {
     async fn record_of(&self, db: &impl ConnectionTrait) -> Result<CompanySanctionRecord, Error> {
         Ok(CompanySanctionRecord {
             slug: self.slug.clone(),
-            company: key_by_id::<company::Entity>(db, COMPANY, self.company_id).await?,
+            company: COMPANY.key(db, self.company_id).await?,
             authority: self.authority.clone(),
             list_name: self.list_name.clone(),
             action: self.action.clone(),
             year: self.year,
             description: self.description.clone(),
-            source: key_by_id::<source::Entity>(db, SOURCE, self.source_id).await?,
+            source: SOURCE.key(db, self.source_id).await?,
             cited_in: self.cited_in.clone(),
         })
     }
