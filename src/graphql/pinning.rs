@@ -69,7 +69,7 @@ fn collect<'a>(
     unpinned: &mut bool,
 ) -> Result<(), Violation> {
     for selection in &set.items {
-        match &selection.node {
+        let nested = match &selection.node {
             Selection::Field(field) => {
                 let field = &field.node;
                 let argument = |name: &str| {
@@ -110,33 +110,24 @@ fn collect<'a>(
                     }
                 };
                 pins.insert(pin);
+                continue;
             }
-            Selection::InlineFragment(fragment) => collect(
-                document,
-                operation,
-                variables,
-                &fragment.node.selection_set.node,
-                visited,
-                pins,
-                unpinned,
-            )?,
+            Selection::InlineFragment(fragment) => &fragment.node.selection_set.node,
             Selection::FragmentSpread(spread) => {
                 let name = spread.node.fragment_name.node.as_str();
                 if visited.insert(name)
                     && let Some(fragment) = document.fragments.get(name)
                 {
-                    collect(
-                        document,
-                        operation,
-                        variables,
-                        &fragment.node.selection_set.node,
-                        visited,
-                        pins,
-                        unpinned,
-                    )?;
+                    &fragment.node.selection_set.node
+                } else {
+                    continue;
                 }
             }
-        }
+        };
+        // A fragment's root fields are the operation's: walk them too (a named fragment once).
+        collect(
+            document, operation, variables, nested, visited, pins, unpinned,
+        )?;
     }
     Ok(())
 }

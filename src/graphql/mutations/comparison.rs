@@ -2,76 +2,50 @@
 //! position of China and of the United States in it, written together as printed.
 
 use super::UserError;
-use super::curated::set;
 use crate::dataset::StrategicComparisonRecord;
 use crate::graphql::comparison::StrategicDimension;
-use async_graphql::{ID, InputObject, SimpleObject};
+use async_graphql::{ID, SimpleObject};
 
-/// A new row of Table 1.
-#[derive(InputObject, Clone, Debug)]
-pub struct CreateStrategicDimensionInput {
-    /// The slug it is known by, e.g. `drive-model`; it never changes.
-    pub slug: String,
-    /// Its place in the table, from 1; no two rows share one.
-    pub ordinal: i32,
-    /// The dimension compared, e.g. "Drive model".
-    pub dimension: String,
-    /// China's position, as printed.
-    pub china: String,
-    /// The United States' position, as printed.
-    pub united_states: String,
-    /// The key difference, as printed.
-    pub key_difference: String,
-    /// The slug of the source of the row.
-    pub source: String,
-    /// Where it stands in the paper or in its source.
-    pub cited_in: String,
-}
-
-impl From<CreateStrategicDimensionInput> for StrategicComparisonRecord {
-    fn from(input: CreateStrategicDimensionInput) -> Self {
-        StrategicComparisonRecord {
-            slug: input.slug,
-            ordinal: input.ordinal,
-            dimension: input.dimension,
-            china: input.china,
-            united_states: input.united_states,
-            key_difference: input.key_difference,
-            source: input.source,
-            cited_in: input.cited_in,
-        }
+create_input! {
+    /// A new row of Table 1.
+    CreateStrategicDimensionInput => StrategicComparisonRecord {
+        /// The slug it is known by, e.g. `drive-model`; it never changes.
+        slug: String,
+        /// Its place in the table, from 1; no two rows share one.
+        ordinal: i32,
+        /// The dimension compared, e.g. "Drive model".
+        dimension: String,
+        /// China's position, as printed.
+        china: String,
+        /// The United States' position, as printed.
+        united_states: String,
+        /// The key difference, as printed.
+        key_difference: String,
+        /// The slug of the source of the row.
+        source: String,
+        /// Where it stands in the paper or in its source.
+        cited_in: String,
     }
 }
 
-/// A correction to a row of Table 1: only the fields given change. A changed position
-/// becomes a new revision of that position, under the same audit event.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct UpdateStrategicDimensionInput {
-    /// Its place in the table.
-    pub ordinal: Option<i32>,
-    /// The dimension compared.
-    pub dimension: Option<String>,
-    /// China's position.
-    pub china: Option<String>,
-    /// The United States' position.
-    pub united_states: Option<String>,
-    /// The key difference.
-    pub key_difference: Option<String>,
-    /// The slug of the source of the row.
-    pub source: Option<String>,
-    /// Where it stands in the paper or in its source.
-    pub cited_in: Option<String>,
-}
-
-impl UpdateStrategicDimensionInput {
-    fn apply(self, record: &mut StrategicComparisonRecord) {
-        set(&mut record.ordinal, self.ordinal);
-        set(&mut record.dimension, self.dimension);
-        set(&mut record.china, self.china);
-        set(&mut record.united_states, self.united_states);
-        set(&mut record.key_difference, self.key_difference);
-        set(&mut record.source, self.source);
-        set(&mut record.cited_in, self.cited_in);
+update_input! {
+    /// A correction to a row of Table 1: only the fields given change. A changed position
+    /// becomes a new revision of that position, under the same audit event.
+    UpdateStrategicDimensionInput => StrategicComparisonRecord {
+        /// Its place in the table.
+        ordinal: Option<i32>,
+        /// The dimension compared.
+        dimension: Option<String>,
+        /// China's position.
+        china: Option<String>,
+        /// The United States' position.
+        united_states: Option<String>,
+        /// The key difference.
+        key_difference: Option<String>,
+        /// The slug of the source of the row.
+        source: Option<String>,
+        /// Where it stands in the paper or in its source.
+        cited_in: Option<String>,
     }
 }
 

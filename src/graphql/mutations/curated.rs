@@ -11,7 +11,7 @@ use crate::graphql::indicators::Indicator;
 use crate::graphql::sources::Source;
 use crate::store::curated::{self, Curated, link_key};
 use crate::store::curation::Written;
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Result, SimpleObject};
+use async_graphql::{Context, ID, MaybeUndefined, Result, SimpleObject};
 use sea_orm::EntityTrait;
 
 /// What a write gave back: the row (new, changed, retracted, or as it stands when
@@ -22,11 +22,8 @@ pub(super) struct Outcome<M> {
     pub(super) user_errors: Vec<UserError>,
 }
 
-impl<M: Curated> Outcome<M>
-where
-    M::Entity: EntityTrait<Model = M>,
-{
-    fn refused(error: UserError) -> Self {
+impl<M> Outcome<M> {
+    pub(super) fn refused(error: UserError) -> Self {
         Self {
             row: None,
             retracted: None,
@@ -34,7 +31,8 @@ where
         }
     }
 
-    fn from_written(written: Written<M>, id: &ID) -> Self {
+    /// The outcome of a write to the `what` (a type's name in words) that `id` names.
+    pub(super) fn from_written(written: Written<M>, what: &str, id: &ID) -> Self {
         match written {
             Written::Done(row) => Self {
                 row: Some(row),
@@ -53,14 +51,19 @@ where
                 &["id"],
                 UserErrorCode::NotFound,
                 format!(
-                    "no live {} has the ID {:?}; it may have been retracted",
-                    M::TYPE,
+                    "no live {what} has the ID {:?}; it may have been retracted",
                     id.as_str()
                 ),
             )),
         }
     }
 }
+
+/// A curated table whose rows are its entity's models, as every write here needs: the
+/// bound, named once.
+pub(super) trait Table: Curated<Entity: EntityTrait<Model = Self>> {}
+
+impl<M: Curated<Entity: EntityTrait<Model = M>>> Table for M {}
 
 /// The row a mutation names: its natural key, and the ID the audit log and the change
 /// feed name it by.
@@ -106,274 +109,214 @@ pub(super) fn link(
     })
 }
 
-/// Creates a node of `node`'s type.
-pub(super) async fn create<M>(
-    ctx: &Context<'_>,
-    node: NodeType,
-    record: M::Record,
-    reason: String,
-) -> Result<Outcome<M>>
-where
-    M: Curated,
-    M::Entity: EntityTrait<Model = M>,
-{
-    let id = ids::encode(node, &M::key_of(&record));
-    create_at(ctx, id, record, reason).await
-}
-
 /// Creates a row that will answer to `id`.
-pub(super) async fn create_at<M>(
+pub(super) async fn create<M: Table>(
     ctx: &Context<'_>,
     id: ID,
     record: M::Record,
     reason: String,
-) -> Result<Outcome<M>>
-where
-    M: Curated,
-    M::Entity: EntityTrait<Model = M>,
-{
+) -> Result<Outcome<M>> {
     let author = require(ctx, Role::Editor, reason)?;
     let written = curated::create::<M>(super::database(ctx)?, record, &author, id.to_string())
         .await
         .into_graphql()?;
-    Ok(Outcome::from_written(written, &id))
+    Ok(Outcome::from_written(written, M::TYPE, &id))
 }
 
-pub(super) async fn update<M>(
+/// What a write to an existing row does: edit its record, or retract it.
+enum Change<F> {
+    Update(F),
+    Retract,
+}
+
+/// Edits the row `target` names at the revision the client read.
+pub(super) async fn update<M: Table>(
     ctx: &Context<'_>,
     target: Result<Target, UserError>,
     expected_revision: i32,
     patch: impl FnOnce(&mut M::Record) + Send,
     reason: String,
-) -> Result<Outcome<M>>
-where
-    M: Curated,
-    M::Entity: EntityTrait<Model = M>,
-{
-    let author = require(ctx, Role::Editor, reason)?;
-    let target = match target {
-        Ok(target) => target,
-        Err(error) => return Ok(Outcome::refused(error)),
-    };
-    let written = curated::update::<M>(
-        super::database(ctx)?,
-        &target.key,
+) -> Result<Outcome<M>> {
+    change(
+        ctx,
+        target,
         expected_revision,
-        patch,
-        &author,
-        target.id.to_string(),
+        Change::Update(patch),
+        reason,
     )
     .await
-    .into_graphql()?;
-    Ok(Outcome::from_written(written, &target.id))
 }
 
-pub(super) async fn retract<M>(
+/// Retracts the row `target` names at the revision the client read.
+pub(super) async fn retract<M: Table>(
     ctx: &Context<'_>,
     target: Result<Target, UserError>,
     expected_revision: i32,
     reason: String,
-) -> Result<Outcome<M>>
-where
-    M: Curated,
-    M::Entity: EntityTrait<Model = M>,
-{
+) -> Result<Outcome<M>> {
+    let retraction = Change::<fn(&mut M::Record)>::Retract;
+    change(ctx, target, expected_revision, retraction, reason).await
+}
+
+/// The steps an update and a retraction share: the editor's token, the target (or the user
+/// error that names it wrongly), the store's write, and its outcome; a retraction that is
+/// done also gives the retracted row's ID.
+async fn change<M: Table>(
+    ctx: &Context<'_>,
+    target: Result<Target, UserError>,
+    expected_revision: i32,
+    change: Change<impl FnOnce(&mut M::Record) + Send>,
+    reason: String,
+) -> Result<Outcome<M>> {
     let author = require(ctx, Role::Editor, reason)?;
     let target = match target {
         Ok(target) => target,
         Err(error) => return Ok(Outcome::refused(error)),
     };
-    let written = curated::retract::<M>(
-        super::database(ctx)?,
-        &target.key,
-        expected_revision,
-        &author,
-        target.id.to_string(),
-    )
-    .await
+    let (db, key, entity_id) = (super::database(ctx)?, &target.key, target.id.to_string());
+    let retracting = matches!(change, Change::Retract);
+    let written = match change {
+        Change::Update(patch) => {
+            curated::update::<M>(db, key, expected_revision, patch, &author, entity_id).await
+        }
+        Change::Retract => {
+            curated::retract::<M>(db, key, expected_revision, &author, entity_id).await
+        }
+    }
     .into_graphql()?;
     let done = matches!(written, Written::Done(_));
-    let mut outcome = Outcome::from_written(written, &target.id);
-    if done {
+    let mut outcome = Outcome::from_written(written, M::TYPE, &target.id);
+    if retracting && done {
         outcome.retracted = Some(target.id);
     }
     Ok(outcome)
 }
 
-/// Sets an optional field the way GraphQL clients expect: omitted keeps it, `null`
-/// clears it.
-pub(super) fn set_optional<T>(field: &mut Option<T>, given: MaybeUndefined<T>) {
-    match given {
-        MaybeUndefined::Undefined => {}
-        MaybeUndefined::Null => *field = None,
-        MaybeUndefined::Value(value) => *field = Some(value),
-    }
+/// How an update input's field edits the record's: an `Option` sets the field when given;
+/// a `MaybeUndefined` sets an optional field, clears it on `null` and keeps it when omitted,
+/// the way GraphQL clients expect. `update_input!` applies every field through it.
+pub(super) trait Edit<T> {
+    fn edit(self, field: &mut T);
 }
 
-pub(super) fn set<T>(field: &mut T, given: Option<T>) {
-    if let Some(value) = given {
-        *field = value;
-    }
-}
-
-/// A new source: a study, statistic or report a figure comes from.
-#[derive(InputObject, Clone, Debug)]
-pub struct CreateSourceInput {
-    /// The slug figures cite it by, e.g. `caict-2026`; it never changes.
-    pub slug: String,
-    /// What it is, e.g. `journal_article`, `statistic`, `forecast`, `report`.
-    pub kind: String,
-    /// Who published it.
-    pub publisher: String,
-    /// Its authors, as printed.
-    pub authors: Option<String>,
-    /// Its title.
-    pub title: String,
-    /// The journal, book or site it appeared in.
-    pub container: Option<String>,
-    /// When it was published: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
-    pub published_on: Option<String>,
-    /// When it was last read, for online sources.
-    pub accessed_on: Option<String>,
-    /// Where it can be read.
-    pub url: Option<String>,
-    /// Its DOI, without `https://doi.org/`.
-    pub doi: Option<String>,
-    /// Where the paper cites it, e.g. "section Introduction, footnote 1"; `none` if it
-    /// does not.
-    pub paper_reference: String,
-    /// Anything a reader should know about the source.
-    pub note: Option<String>,
-}
-
-impl From<CreateSourceInput> for SourceRecord {
-    fn from(input: CreateSourceInput) -> Self {
-        SourceRecord {
-            slug: input.slug,
-            kind: input.kind,
-            publisher: input.publisher,
-            authors: input.authors,
-            title: input.title,
-            container: input.container,
-            published_on: input.published_on,
-            accessed_on: input.accessed_on,
-            url: input.url,
-            doi: input.doi,
-            paper_reference: input.paper_reference,
-            note: input.note,
+impl<T> Edit<T> for Option<T> {
+    fn edit(self, field: &mut T) {
+        if let Some(value) = self {
+            *field = value;
         }
     }
 }
 
-/// A correction to a source: only the fields given change; `null` clears an optional one.
-/// The slug cannot change: figures cite the source by it.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct UpdateSourceInput {
-    /// What it is.
-    pub kind: Option<String>,
-    /// Who published it.
-    pub publisher: Option<String>,
-    /// Its authors, as printed.
-    pub authors: MaybeUndefined<String>,
-    /// Its title.
-    pub title: Option<String>,
-    /// The journal, book or site it appeared in.
-    pub container: MaybeUndefined<String>,
-    /// When it was published.
-    pub published_on: MaybeUndefined<String>,
-    /// When it was last read.
-    pub accessed_on: MaybeUndefined<String>,
-    /// Where it can be read.
-    pub url: MaybeUndefined<String>,
-    /// Its DOI.
-    pub doi: MaybeUndefined<String>,
-    /// Where the paper cites it.
-    pub paper_reference: Option<String>,
-    /// Anything a reader should know about the source.
-    pub note: MaybeUndefined<String>,
-}
-
-impl UpdateSourceInput {
-    fn apply(self, record: &mut SourceRecord) {
-        set(&mut record.kind, self.kind);
-        set(&mut record.publisher, self.publisher);
-        set_optional(&mut record.authors, self.authors);
-        set(&mut record.title, self.title);
-        set_optional(&mut record.container, self.container);
-        set_optional(&mut record.published_on, self.published_on);
-        set_optional(&mut record.accessed_on, self.accessed_on);
-        set_optional(&mut record.url, self.url);
-        set_optional(&mut record.doi, self.doi);
-        set(&mut record.paper_reference, self.paper_reference);
-        set_optional(&mut record.note, self.note);
-    }
-}
-
-/// A new indicator: a measured quantity, in one unit and scale.
-#[derive(InputObject, Clone, Debug)]
-pub struct CreateIndicatorInput {
-    /// The stable code figures name it by, e.g. `ai_market_revenue`; it never changes.
-    pub code: String,
-    /// Its name, e.g. "AI market revenue".
-    pub name: String,
-    /// What it measures, and per whom.
-    pub description: String,
-    /// The unit every figure of it is in, e.g. `USD`, `percent`, `enterprises`.
-    pub unit: String,
-    /// The scale of the unit, e.g. `billion`, `trillion`, `one`.
-    pub scale: String,
-    /// The kind of measure, e.g. `market size`, `share`.
-    pub measure: String,
-    /// The topic it belongs to, e.g. `ai_market`.
-    pub topic: String,
-    /// What applies to all of its figures, e.g. why they are not comparable.
-    pub caveat: Option<String>,
-}
-
-impl From<CreateIndicatorInput> for IndicatorRecord {
-    fn from(input: CreateIndicatorInput) -> Self {
-        IndicatorRecord {
-            code: input.code,
-            name: input.name,
-            description: input.description,
-            unit: input.unit,
-            scale: input.scale,
-            measure: input.measure,
-            topic: input.topic,
-            caveat: input.caveat,
+impl<T> Edit<Option<T>> for MaybeUndefined<T> {
+    fn edit(self, field: &mut Option<T>) {
+        match self {
+            MaybeUndefined::Undefined => {}
+            MaybeUndefined::Null => *field = None,
+            MaybeUndefined::Value(value) => *field = Some(value),
         }
     }
 }
 
-/// A correction to an indicator: only the fields given change; `null` clears the caveat.
-/// The code cannot change, and the unit and scale only while it has no figures.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct UpdateIndicatorInput {
-    /// Its name.
-    pub name: Option<String>,
-    /// What it measures.
-    pub description: Option<String>,
-    /// The unit, while the indicator has no figures.
-    pub unit: Option<String>,
-    /// The scale, while the indicator has no figures.
-    pub scale: Option<String>,
-    /// The kind of measure.
-    pub measure: Option<String>,
-    /// The topic.
-    pub topic: Option<String>,
-    /// What applies to all of its figures.
-    pub caveat: MaybeUndefined<String>,
+create_input! {
+    /// A new source: a study, statistic or report a figure comes from.
+    CreateSourceInput => SourceRecord {
+        /// The slug figures cite it by, e.g. `caict-2026`; it never changes.
+        slug: String,
+        /// What it is, e.g. `journal_article`, `statistic`, `forecast`, `report`.
+        kind: String,
+        /// Who published it.
+        publisher: String,
+        /// Its authors, as printed.
+        authors: Option<String>,
+        /// Its title.
+        title: String,
+        /// The journal, book or site it appeared in.
+        container: Option<String>,
+        /// When it was published: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+        published_on: Option<String>,
+        /// When it was last read, for online sources.
+        accessed_on: Option<String>,
+        /// Where it can be read.
+        url: Option<String>,
+        /// Its DOI, without `https://doi.org/`.
+        doi: Option<String>,
+        /// Where the paper cites it, e.g. "section Introduction, footnote 1"; `none` if it
+        /// does not.
+        paper_reference: String,
+        /// Anything a reader should know about the source.
+        note: Option<String>,
+    }
 }
 
-impl UpdateIndicatorInput {
-    fn apply(self, record: &mut IndicatorRecord) {
-        set(&mut record.name, self.name);
-        set(&mut record.description, self.description);
-        set(&mut record.unit, self.unit);
-        set(&mut record.scale, self.scale);
-        set(&mut record.measure, self.measure);
-        set(&mut record.topic, self.topic);
-        set_optional(&mut record.caveat, self.caveat);
+update_input! {
+    /// A correction to a source: only the fields given change; `null` clears an optional one.
+    /// The slug cannot change: figures cite the source by it.
+    UpdateSourceInput => SourceRecord {
+        /// What it is.
+        kind: Option<String>,
+        /// Who published it.
+        publisher: Option<String>,
+        /// Its authors, as printed.
+        authors: MaybeUndefined<String>,
+        /// Its title.
+        title: Option<String>,
+        /// The journal, book or site it appeared in.
+        container: MaybeUndefined<String>,
+        /// When it was published.
+        published_on: MaybeUndefined<String>,
+        /// When it was last read.
+        accessed_on: MaybeUndefined<String>,
+        /// Where it can be read.
+        url: MaybeUndefined<String>,
+        /// Its DOI.
+        doi: MaybeUndefined<String>,
+        /// Where the paper cites it.
+        paper_reference: Option<String>,
+        /// Anything a reader should know about the source.
+        note: MaybeUndefined<String>,
+    }
+}
+
+create_input! {
+    /// A new indicator: a measured quantity, in one unit and scale.
+    CreateIndicatorInput => IndicatorRecord {
+        /// The stable code figures name it by, e.g. `ai_market_revenue`; it never changes.
+        code: String,
+        /// Its name, e.g. "AI market revenue".
+        name: String,
+        /// What it measures, and per whom.
+        description: String,
+        /// The unit every figure of it is in, e.g. `USD`, `percent`, `enterprises`.
+        unit: String,
+        /// The scale of the unit, e.g. `billion`, `trillion`, `one`.
+        scale: String,
+        /// The kind of measure, e.g. `market size`, `share`.
+        measure: String,
+        /// The topic it belongs to, e.g. `ai_market`.
+        topic: String,
+        /// What applies to all of its figures, e.g. why they are not comparable.
+        caveat: Option<String>,
+    }
+}
+
+update_input! {
+    /// A correction to an indicator: only the fields given change; `null` clears the caveat.
+    /// The code cannot change, and the unit and scale only while it has no figures.
+    UpdateIndicatorInput => IndicatorRecord {
+        /// Its name.
+        name: Option<String>,
+        /// What it measures.
+        description: Option<String>,
+        /// The unit, while the indicator has no figures.
+        unit: Option<String>,
+        /// The scale, while the indicator has no figures.
+        scale: Option<String>,
+        /// The kind of measure.
+        measure: Option<String>,
+        /// The topic.
+        topic: Option<String>,
+        /// What applies to all of its figures.
+        caveat: MaybeUndefined<String>,
     }
 }
 

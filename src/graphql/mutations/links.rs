@@ -4,7 +4,7 @@
 //! `/`.
 
 use super::UserError;
-use super::curated::{create_at, link, retract, update};
+use super::curated::{Outcome, Table, Target, create, link, retract, update};
 use crate::dataset::{PolicyCityRecord, PolicyCompanyRecord, ProjectCompanyRecord};
 use crate::entities::{policy_city, policy_company, project_company};
 use crate::graphql::ids::NodeType;
@@ -136,31 +136,43 @@ pub struct RetractPolicyCityLinkPayload {
     pub user_errors: Vec<UserError>,
 }
 
-fn participation(project: ID, company: ID) -> Result<super::curated::Target, UserError> {
+fn participation(project: ID, company: ID) -> Result<Target, UserError> {
     link(
         ("project", project, NodeType::Project),
         ("company", company, NodeType::Company),
     )
 }
 
-fn involvement(policy: ID, company: ID) -> Result<super::curated::Target, UserError> {
+fn involvement(policy: ID, company: ID) -> Result<Target, UserError> {
     link(
         ("policy", policy, NodeType::Policy),
         ("company", company, NodeType::Company),
     )
 }
 
-fn policy_city(policy: ID, city: ID) -> Result<super::curated::Target, UserError> {
+fn policy_city(policy: ID, city: ID) -> Result<Target, UserError> {
     link(
         ("policy", policy, NodeType::Policy),
         ("city", city, NodeType::City),
     )
 }
 
-/// The slugs a link's key holds, in its order.
-fn ends(key: &str) -> (String, String) {
-    let (first, second) = key.split_once('/').unwrap_or((key, ""));
-    (first.to_owned(), second.to_owned())
+/// Creates the link `target` names, its record made from the slugs its key holds (in its
+/// order). An ID of the wrong type is reported before the token is checked, as for every
+/// other write that names rows by ID.
+async fn create_link<M: Table>(
+    ctx: &Context<'_>,
+    target: Result<Target, UserError>,
+    record: impl FnOnce(String, String) -> M::Record,
+    reason: String,
+) -> Result<Outcome<M>> {
+    let target = match target {
+        Ok(target) => target,
+        Err(error) => return Ok(Outcome::refused(error)),
+    };
+    let (first, second) = target.key.split_once('/').unwrap_or((&target.key, ""));
+    let record = record(first.to_owned(), second.to_owned());
+    create::<M>(ctx, target.id, record, reason).await
 }
 
 #[derive(Default)]
@@ -176,22 +188,13 @@ impl LinkMutation {
         input: CreateProjectParticipationInput,
         #[graphql(desc = "Why it is added; the audit log keeps it.")] reason: String,
     ) -> Result<CreateProjectParticipationPayload> {
-        let target = match participation(input.project, input.company) {
-            Ok(target) => target,
-            Err(error) => {
-                return Ok(CreateProjectParticipationPayload {
-                    project_participation: None,
-                    user_errors: vec![error],
-                });
-            }
-        };
-        let (project, company) = ends(&target.key);
-        let record = ProjectCompanyRecord {
+        let target = participation(input.project, input.company);
+        let record = |project, company| ProjectCompanyRecord {
             project,
             company,
             role: input.role,
         };
-        let done = create_at::<project_company::Model>(ctx, target.id, record, reason).await?;
+        let done = create_link::<project_company::Model>(ctx, target, record, reason).await?;
         Ok(CreateProjectParticipationPayload {
             project_participation: done.row.map(ProjectParticipation),
             user_errors: done.user_errors,
@@ -248,22 +251,13 @@ impl LinkMutation {
         input: CreatePolicyInvolvementInput,
         #[graphql(desc = "Why it is added; the audit log keeps it.")] reason: String,
     ) -> Result<CreatePolicyInvolvementPayload> {
-        let target = match involvement(input.policy, input.company) {
-            Ok(target) => target,
-            Err(error) => {
-                return Ok(CreatePolicyInvolvementPayload {
-                    policy_involvement: None,
-                    user_errors: vec![error],
-                });
-            }
-        };
-        let (policy, company) = ends(&target.key);
-        let record = PolicyCompanyRecord {
+        let target = involvement(input.policy, input.company);
+        let record = |policy, company| PolicyCompanyRecord {
             policy,
             company,
             relation: input.relation,
         };
-        let done = create_at::<policy_company::Model>(ctx, target.id, record, reason).await?;
+        let done = create_link::<policy_company::Model>(ctx, target, record, reason).await?;
         Ok(CreatePolicyInvolvementPayload {
             policy_involvement: done.row.map(PolicyInvolvement),
             user_errors: done.user_errors,
@@ -316,18 +310,9 @@ impl LinkMutation {
         #[graphql(desc = "The policy and the city.")] input: CreatePolicyCityLinkInput,
         #[graphql(desc = "Why it is added; the audit log keeps it.")] reason: String,
     ) -> Result<CreatePolicyCityLinkPayload> {
-        let target = match policy_city(input.policy, input.city) {
-            Ok(target) => target,
-            Err(error) => {
-                return Ok(CreatePolicyCityLinkPayload {
-                    policy_city_link: None,
-                    user_errors: vec![error],
-                });
-            }
-        };
-        let (policy, city) = ends(&target.key);
-        let record = PolicyCityRecord { policy, city };
-        let done = create_at::<policy_city::Model>(ctx, target.id, record, reason).await?;
+        let target = policy_city(input.policy, input.city);
+        let record = |policy, city| PolicyCityRecord { policy, city };
+        let done = create_link::<policy_city::Model>(ctx, target, record, reason).await?;
         Ok(CreatePolicyCityLinkPayload {
             policy_city_link: done.row.map(PolicyCityLink),
             user_errors: done.user_errors,

@@ -3,302 +3,190 @@
 //! figures or other rows still refer to cannot be retracted.
 
 use super::UserError;
-use super::curated::{set, set_optional};
 use crate::dataset::{CityRecord, CompanyRecord, CountryRecord, ProjectRecord, RegionRecord};
 use crate::graphql::organisations::{Company, Project};
 use crate::graphql::places::{City, Country, Region};
-use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
+use async_graphql::{ID, MaybeUndefined, SimpleObject};
 
-/// A new region: a continent, or an aggregate such as the world.
-#[derive(InputObject, Clone, Debug)]
-pub struct CreateRegionInput {
-    /// The code it is known by, e.g. `ASIA`; it never changes.
-    pub code: String,
-    /// Its name.
-    pub name: String,
-    /// What it is, e.g. `continent`, `aggregate`.
-    pub kind: String,
-    /// What it stands for in the paper.
-    pub description: Option<String>,
-}
-
-impl From<CreateRegionInput> for RegionRecord {
-    fn from(input: CreateRegionInput) -> Self {
-        RegionRecord {
-            code: input.code,
-            name: input.name,
-            kind: input.kind,
-            description: input.description,
-        }
+create_input! {
+    /// A new region: a continent, or an aggregate such as the world.
+    CreateRegionInput => RegionRecord {
+        /// The code it is known by, e.g. `ASIA`; it never changes.
+        code: String,
+        /// Its name.
+        name: String,
+        /// What it is, e.g. `continent`, `aggregate`.
+        kind: String,
+        /// What it stands for in the paper.
+        description: Option<String>,
     }
 }
 
-/// A correction to a region: only the fields given change; `null` clears the description.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct UpdateRegionInput {
-    /// Its name.
-    pub name: Option<String>,
-    /// What it is.
-    pub kind: Option<String>,
-    /// What it stands for in the paper.
-    pub description: MaybeUndefined<String>,
-}
-
-impl UpdateRegionInput {
-    fn apply(self, record: &mut RegionRecord) {
-        set(&mut record.name, self.name);
-        set(&mut record.kind, self.kind);
-        set_optional(&mut record.description, self.description);
+update_input! {
+    /// A correction to a region: only the fields given change; `null` clears the description.
+    UpdateRegionInput => RegionRecord {
+        /// Its name.
+        name: Option<String>,
+        /// What it is.
+        kind: Option<String>,
+        /// What it stands for in the paper.
+        description: MaybeUndefined<String>,
     }
 }
 
-/// A new country.
-#[derive(InputObject, Clone, Debug)]
-pub struct CreateCountryInput {
-    /// Its ISO 3166-1 alpha-2 code, e.g. `CN`; it never changes.
-    pub code: String,
-    /// Its ISO 3166-1 alpha-3 code, e.g. `CHN`.
-    pub iso3: String,
-    /// Its name.
-    pub name: String,
-    /// The code of the region it lies in, e.g. `ASIA`.
-    pub region: Option<String>,
-    /// Its advantages as the paper states them.
-    pub advantages: Option<String>,
-    /// Where the paper states them.
-    pub advantages_cited_in: Option<String>,
-}
-
-impl From<CreateCountryInput> for CountryRecord {
-    fn from(input: CreateCountryInput) -> Self {
-        CountryRecord {
-            code: input.code,
-            iso3: input.iso3,
-            name: input.name,
-            region: input.region,
-            advantages: input.advantages,
-            advantages_cited_in: input.advantages_cited_in,
-        }
+create_input! {
+    /// A new country.
+    CreateCountryInput => CountryRecord {
+        /// Its ISO 3166-1 alpha-2 code, e.g. `CN`; it never changes.
+        code: String,
+        /// Its ISO 3166-1 alpha-3 code, e.g. `CHN`.
+        iso3: String,
+        /// Its name.
+        name: String,
+        /// The code of the region it lies in, e.g. `ASIA`.
+        region: Option<String>,
+        /// Its advantages as the paper states them.
+        advantages: Option<String>,
+        /// Where the paper states them.
+        advantages_cited_in: Option<String>,
     }
 }
 
-/// A correction to a country: only the fields given change; `null` clears an optional one.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct UpdateCountryInput {
-    /// Its ISO 3166-1 alpha-3 code.
-    pub iso3: Option<String>,
-    /// Its name.
-    pub name: Option<String>,
-    /// The code of the region it lies in.
-    pub region: MaybeUndefined<String>,
-    /// Its advantages as the paper states them.
-    pub advantages: MaybeUndefined<String>,
-    /// Where the paper states them.
-    pub advantages_cited_in: MaybeUndefined<String>,
-}
-
-impl UpdateCountryInput {
-    fn apply(self, record: &mut CountryRecord) {
-        set(&mut record.iso3, self.iso3);
-        set(&mut record.name, self.name);
-        set_optional(&mut record.region, self.region);
-        set_optional(&mut record.advantages, self.advantages);
-        set_optional(&mut record.advantages_cited_in, self.advantages_cited_in);
+update_input! {
+    /// A correction to a country: only the fields given change; `null` clears an optional one.
+    UpdateCountryInput => CountryRecord {
+        /// Its ISO 3166-1 alpha-3 code.
+        iso3: Option<String>,
+        /// Its name.
+        name: Option<String>,
+        /// The code of the region it lies in.
+        region: MaybeUndefined<String>,
+        /// Its advantages as the paper states them.
+        advantages: MaybeUndefined<String>,
+        /// Where the paper states them.
+        advantages_cited_in: MaybeUndefined<String>,
     }
 }
 
-/// A new city.
-#[derive(InputObject, Clone, Debug)]
-pub struct CreateCityInput {
-    /// The slug it is known by, e.g. `shenzhen`; it never changes.
-    pub slug: String,
-    /// Its name.
-    pub name: String,
-    /// The code of its country, e.g. `CN`.
-    pub country: String,
-    /// What the paper says of it.
-    pub description: String,
-    /// Where it stands in the paper or in its source.
-    pub cited_in: String,
-}
-
-impl From<CreateCityInput> for CityRecord {
-    fn from(input: CreateCityInput) -> Self {
-        CityRecord {
-            slug: input.slug,
-            name: input.name,
-            country: input.country,
-            description: input.description,
-            cited_in: input.cited_in,
-        }
+create_input! {
+    /// A new city.
+    CreateCityInput => CityRecord {
+        /// The slug it is known by, e.g. `shenzhen`; it never changes.
+        slug: String,
+        /// Its name.
+        name: String,
+        /// The code of its country, e.g. `CN`.
+        country: String,
+        /// What the paper says of it.
+        description: String,
+        /// Where it stands in the paper or in its source.
+        cited_in: String,
     }
 }
 
-/// A correction to a city: only the fields given change.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct UpdateCityInput {
-    /// Its name.
-    pub name: Option<String>,
-    /// The code of its country.
-    pub country: Option<String>,
-    /// What the paper says of it.
-    pub description: Option<String>,
-    /// Where it stands in the paper or in its source.
-    pub cited_in: Option<String>,
-}
-
-impl UpdateCityInput {
-    fn apply(self, record: &mut CityRecord) {
-        set(&mut record.name, self.name);
-        set(&mut record.country, self.country);
-        set(&mut record.description, self.description);
-        set(&mut record.cited_in, self.cited_in);
+update_input! {
+    /// A correction to a city: only the fields given change.
+    UpdateCityInput => CityRecord {
+        /// Its name.
+        name: Option<String>,
+        /// The code of its country.
+        country: Option<String>,
+        /// What the paper says of it.
+        description: Option<String>,
+        /// Where it stands in the paper or in its source.
+        cited_in: Option<String>,
     }
 }
 
-/// A new company.
-#[derive(InputObject, Clone, Debug)]
-pub struct CreateCompanyInput {
-    /// The slug it is known by, e.g. `huawei`; it never changes.
-    pub slug: String,
-    /// Its name.
-    pub name: String,
-    /// The code of its country, e.g. `CN`.
-    pub country: String,
-    /// The slug of the city it is headquartered in, where the paper says.
-    pub hq_city: Option<String>,
-    /// The slug of its parent company, e.g. `alibaba` for `alibaba-cloud`.
-    pub parent: Option<String>,
-    /// Its sector, e.g. `telecommunications`.
-    pub sector: String,
-    /// Whether the paper counts it among the leading enterprises (Table 2).
-    pub leading_enterprise: bool,
-    /// What the paper says of it.
-    pub description: String,
-    /// Where it stands in the paper or in its source.
-    pub cited_in: String,
-}
-
-impl From<CreateCompanyInput> for CompanyRecord {
-    fn from(input: CreateCompanyInput) -> Self {
-        CompanyRecord {
-            slug: input.slug,
-            name: input.name,
-            country: input.country,
-            hq_city: input.hq_city,
-            parent: input.parent,
-            sector: input.sector,
-            leading_enterprise: input.leading_enterprise,
-            description: input.description,
-            cited_in: input.cited_in,
-        }
+create_input! {
+    /// A new company.
+    CreateCompanyInput => CompanyRecord {
+        /// The slug it is known by, e.g. `huawei`; it never changes.
+        slug: String,
+        /// Its name.
+        name: String,
+        /// The code of its country, e.g. `CN`.
+        country: String,
+        /// The slug of the city it is headquartered in, where the paper says.
+        hq_city: Option<String>,
+        /// The slug of its parent company, e.g. `alibaba` for `alibaba-cloud`.
+        parent: Option<String>,
+        /// Its sector, e.g. `telecommunications`.
+        sector: String,
+        /// Whether the paper counts it among the leading enterprises (Table 2).
+        leading_enterprise: bool,
+        /// What the paper says of it.
+        description: String,
+        /// Where it stands in the paper or in its source.
+        cited_in: String,
     }
 }
 
-/// A correction to a company: only the fields given change; `null` clears an optional one.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct UpdateCompanyInput {
-    /// Its name.
-    pub name: Option<String>,
-    /// The code of its country.
-    pub country: Option<String>,
-    /// The slug of the city it is headquartered in.
-    pub hq_city: MaybeUndefined<String>,
-    /// The slug of its parent company.
-    pub parent: MaybeUndefined<String>,
-    /// Its sector.
-    pub sector: Option<String>,
-    /// Whether the paper counts it among the leading enterprises.
-    pub leading_enterprise: Option<bool>,
-    /// What the paper says of it.
-    pub description: Option<String>,
-    /// Where it stands in the paper or in its source.
-    pub cited_in: Option<String>,
-}
-
-impl UpdateCompanyInput {
-    fn apply(self, record: &mut CompanyRecord) {
-        set(&mut record.name, self.name);
-        set(&mut record.country, self.country);
-        set_optional(&mut record.hq_city, self.hq_city);
-        set_optional(&mut record.parent, self.parent);
-        set(&mut record.sector, self.sector);
-        set(&mut record.leading_enterprise, self.leading_enterprise);
-        set(&mut record.description, self.description);
-        set(&mut record.cited_in, self.cited_in);
+update_input! {
+    /// A correction to a company: only the fields given change; `null` clears an optional one.
+    UpdateCompanyInput => CompanyRecord {
+        /// Its name.
+        name: Option<String>,
+        /// The code of its country.
+        country: Option<String>,
+        /// The slug of the city it is headquartered in.
+        hq_city: MaybeUndefined<String>,
+        /// The slug of its parent company.
+        parent: MaybeUndefined<String>,
+        /// Its sector.
+        sector: Option<String>,
+        /// Whether the paper counts it among the leading enterprises.
+        leading_enterprise: Option<bool>,
+        /// What the paper says of it.
+        description: Option<String>,
+        /// Where it stands in the paper or in its source.
+        cited_in: Option<String>,
     }
 }
 
-/// A new smart-city project or programme.
-#[derive(InputObject, Clone, Debug)]
-pub struct CreateProjectInput {
-    /// The slug it is known by, e.g. `city-brain`; it never changes.
-    pub slug: String,
-    /// Its name.
-    pub name: String,
-    /// The slug of its city, if it belongs to one.
-    pub city: Option<String>,
-    /// The code of its country.
-    pub country: String,
-    /// What it is, e.g. `urban_platform`, `digital_twin`.
-    pub kind: String,
-    /// The year it started, where the source gives one.
-    pub start_year: Option<i32>,
-    /// What it does.
-    pub description: String,
-    /// The slug of the source that describes it.
-    pub source: String,
-    /// Where it stands in the paper or in its source.
-    pub cited_in: String,
-}
-
-impl From<CreateProjectInput> for ProjectRecord {
-    fn from(input: CreateProjectInput) -> Self {
-        ProjectRecord {
-            slug: input.slug,
-            name: input.name,
-            city: input.city,
-            country: input.country,
-            kind: input.kind,
-            start_year: input.start_year,
-            description: input.description,
-            source: input.source,
-            cited_in: input.cited_in,
-        }
+create_input! {
+    /// A new smart-city project or programme.
+    CreateProjectInput => ProjectRecord {
+        /// The slug it is known by, e.g. `city-brain`; it never changes.
+        slug: String,
+        /// Its name.
+        name: String,
+        /// The slug of its city, if it belongs to one.
+        city: Option<String>,
+        /// The code of its country.
+        country: String,
+        /// What it is, e.g. `urban_platform`, `digital_twin`.
+        kind: String,
+        /// The year it started, where the source gives one.
+        start_year: Option<i32>,
+        /// What it does.
+        description: String,
+        /// The slug of the source that describes it.
+        source: String,
+        /// Where it stands in the paper or in its source.
+        cited_in: String,
     }
 }
 
-/// A correction to a project: only the fields given change; `null` clears an optional one.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct UpdateProjectInput {
-    /// Its name.
-    pub name: Option<String>,
-    /// The slug of its city.
-    pub city: MaybeUndefined<String>,
-    /// The code of its country.
-    pub country: Option<String>,
-    /// What it is.
-    pub kind: Option<String>,
-    /// The year it started.
-    pub start_year: MaybeUndefined<i32>,
-    /// What it does.
-    pub description: Option<String>,
-    /// The slug of the source that describes it.
-    pub source: Option<String>,
-    /// Where it stands in the paper or in its source.
-    pub cited_in: Option<String>,
-}
-
-impl UpdateProjectInput {
-    fn apply(self, record: &mut ProjectRecord) {
-        set(&mut record.name, self.name);
-        set_optional(&mut record.city, self.city);
-        set(&mut record.country, self.country);
-        set(&mut record.kind, self.kind);
-        set_optional(&mut record.start_year, self.start_year);
-        set(&mut record.description, self.description);
-        set(&mut record.source, self.source);
-        set(&mut record.cited_in, self.cited_in);
+update_input! {
+    /// A correction to a project: only the fields given change; `null` clears an optional one.
+    UpdateProjectInput => ProjectRecord {
+        /// Its name.
+        name: Option<String>,
+        /// The slug of its city.
+        city: MaybeUndefined<String>,
+        /// The code of its country.
+        country: Option<String>,
+        /// What it is.
+        kind: Option<String>,
+        /// The year it started.
+        start_year: MaybeUndefined<i32>,
+        /// What it does.
+        description: Option<String>,
+        /// The slug of the source that describes it.
+        source: Option<String>,
+        /// Where it stands in the paper or in its source.
+        cited_in: Option<String>,
     }
 }
 

@@ -142,13 +142,9 @@ impl TokenMutation {
             Err(Error::BadUserInput(message)) => CreateTokenPayload {
                 token: None,
                 secret: None,
-                user_errors: vec![UserError::new(
+                user_errors: vec![UserError::refused(
                     &["input", "name"],
-                    if message.contains("already exists") {
-                        UserErrorCode::Duplicate
-                    } else {
-                        UserErrorCode::Blank
-                    },
+                    "already exists",
                     message,
                 )],
             },
