@@ -15,6 +15,34 @@ pub use indicators::{indicator_csv, indicator_zip};
 pub use pages::{indicator_page, page_asset, release_indicator_page};
 pub use releases::release_zip;
 
+/// The downloads', charts' and pages' routes, for the application's `configure`.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route(
+            "/export/indicators/{code}.csv",
+            web::get().to(indicator_csv),
+        )
+        .route(
+            "/export/indicators/{code}.zip",
+            web::get().to(indicator_zip),
+        )
+        .route(
+            "/charts/indicators/{code}.svg",
+            web::get().to(indicator_svg),
+        )
+        .route(
+            "/charts/indicators/{code}.png",
+            web::get().to(indicator_png),
+        )
+        .route("/export/releases/{tag}.zip", web::get().to(release_zip))
+        .route("/indicators/{code}", web::get().to(indicator_page))
+        .route(
+            "/releases/{tag}/indicators/{code}",
+            web::get().to(release_indicator_page),
+        )
+        .route("/assets/{name}", web::get().to(page_asset));
+}
+
 use crate::graphql::GraphqlService;
 use crate::rate_limit::{ClientKey, RateLimiter};
 use actix_web::dev::Payload;
