@@ -1,15 +1,83 @@
 //! SeaORM entities: the storage model, one module per table, read together like the
 //! migrations that create them. The public GraphQL types convert from these and
 //! never expose them directly.
+//!
+//! Every module is the same few items around its own columns, so `entity!` writes them:
+//! the `Model` with `DeriveEntityModel`, its `Relation` (only `belongs_to` foreign keys,
+//! each with its `Related` impl) and the default `ActiveModelBehavior`. A `curated` table
+//! ends with the three columns every curated table and its `_revisions` twin share.
 
-pub mod city {
-    //! A city studied in the paper.
+/// Declares one table's entity module.
+///
+/// `entity! { curated /// doc  name = "table" { columns } belongs_to { Variant => other.FromColumn } }`:
+/// `curated` appends `created_at`, `updated_at` and `revision` after the columns given;
+/// `belongs_to` (optional) lists the foreign keys, each to `other`'s `Id`; anything in a
+/// trailing `items { .. }` (the columns' enums) goes into the module as written.
+macro_rules! entity {
+    (curated $(#[doc = $doc:tt])* $name:ident = $table:tt { $($column:tt)* } $($rest:tt)*) => {
+        entity! {
+            $(#[doc = $doc])*
+            $name = $table {
+                $($column)*
+                pub created_at: DateTimeUtc,
+                pub updated_at: DateTimeUtc,
+                /// How many states the row has had: 1 when created, one more for every change.
+                pub revision: i32,
+            }
+            $($rest)*
+        }
+    };
+    (
+        $(#[doc = $doc:tt])*
+        $name:ident = $table:tt { $($column:tt)* }
+        $(belongs_to { $($variant:ident => $target:ident . $from:ident),* $(,)? })?
+        $(items { $($item:item)* })?
+    ) => {
+        $(#[doc = $doc])*
+        pub mod $name {
+            use sea_orm::entity::prelude::*;
 
-    use sea_orm::entity::prelude::*;
+            $($($item)*)?
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "cities")]
-    pub struct Model {
+            #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+            #[sea_orm(table_name = $table)]
+            pub struct Model {
+                $($column)*
+            }
+
+            #[derive(Copy, Clone, Debug, EnumIter)]
+            pub enum Relation {
+                $($($variant,)*)?
+            }
+
+            impl RelationTrait for Relation {
+                fn def(&self) -> RelationDef {
+                    match *self {
+                        $($(Self::$variant => Entity::belongs_to(super::$target::Entity)
+                            .from(Column::$from)
+                            .to(super::$target::Column::Id)
+                            .into(),)*)?
+                    }
+                }
+            }
+
+            $($(
+                impl Related<super::$target::Entity> for Entity {
+                    fn to() -> RelationDef {
+                        Relation::$variant.def()
+                    }
+                }
+            )*)?
+
+            impl ActiveModelBehavior for ActiveModel {}
+        }
+    };
+}
+
+entity! {
+    curated
+    /// A city studied in the paper.
+    city = "cities" {
         #[sea_orm(primary_key)]
         pub id: i32,
         #[sea_orm(unique)]
@@ -22,39 +90,16 @@ pub mod city {
         pub cited_in: String,
         /// Case-folded text that filters and search match against; see `text_search`.
         pub search_text: String,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        /// How many states the row has had: 1 when created, one more for every change.
-        pub revision: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {
-        #[sea_orm(
-            belongs_to = "super::country::Entity",
-            from = "Column::CountryId",
-            to = "super::country::Column::Id"
-        )]
-        Country,
+    belongs_to {
+        Country => country.CountryId,
     }
-
-    impl Related<super::country::Entity> for Entity {
-        fn to() -> RelationDef {
-            Relation::Country.def()
-        }
-    }
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod company {
-    //! A company, with its headquarters country and, where the paper places it, city.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "companies")]
-    pub struct Model {
+entity! {
+    curated
+    /// A company, with its headquarters country and, where the paper places it, city.
+    company = "companies" {
         #[sea_orm(primary_key)]
         pub id: i32,
         #[sea_orm(unique)]
@@ -72,26 +117,13 @@ pub mod company {
         pub cited_in: String,
         /// Case-folded text that filters and search match against; see `text_search`.
         pub search_text: String,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        /// How many states the row has had: 1 when created, one more for every change.
-        pub revision: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod company_sanction {
-    //! A sanction or entity listing of a company, as a dated fact.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "company_sanctions")]
-    pub struct Model {
+entity! {
+    curated
+    /// A sanction or entity listing of a company, as a dated fact.
+    company_sanction = "company_sanctions" {
         #[sea_orm(primary_key)]
         pub id: i32,
         #[sea_orm(unique)]
@@ -105,26 +137,13 @@ pub mod company_sanction {
         pub description: String,
         pub source_id: i32,
         pub cited_in: String,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        /// How many states the row has had: 1 when created, one more for every change.
-        pub revision: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod country {
-    //! A country, keyed by its ISO 3166-1 alpha-2 code.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "countries")]
-    pub struct Model {
+entity! {
+    curated
+    /// A country, keyed by its ISO 3166-1 alpha-2 code.
+    country = "countries" {
         #[sea_orm(primary_key)]
         pub id: i32,
         #[sea_orm(unique)]
@@ -139,26 +158,13 @@ pub mod country {
         pub advantages_cited_in: Option<String>,
         /// Case-folded text that filters and search match against; see `text_search`.
         pub search_text: String,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        /// How many states the row has had: 1 when created, one more for every change.
-        pub revision: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod indicator {
-    //! An indicator: what is measured, in which unit and scale, with its comparability caveat.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "indicators")]
-    pub struct Model {
+entity! {
+    curated
+    /// An indicator: what is measured, in which unit and scale, with its comparability caveat.
+    indicator = "indicators" {
         #[sea_orm(primary_key)]
         pub id: i32,
         #[sea_orm(unique)]
@@ -172,54 +178,14 @@ pub mod indicator {
         pub caveat: Option<String>,
         /// Case-folded text that filters and search match against; see `text_search`.
         pub search_text: String,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        /// How many states the row has had: 1 when created, one more for every change.
-        pub revision: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod observation {
-    //! One published figure: an indicator's value for a subject and period, with its source and
-    //! its place in the paper.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
-    #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
-    pub enum Status {
-        #[sea_orm(string_value = "reported")]
-        Reported,
-        #[sea_orm(string_value = "estimate")]
-        Estimate,
-        #[sea_orm(string_value = "forecast")]
-        Forecast,
-        #[sea_orm(string_value = "target")]
-        Target,
-    }
-
-    /// How the paper bounds the figure: "about 2,4", "over 16", "at least 10 %".
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
-    #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
-    pub enum Qualifier {
-        #[sea_orm(string_value = "exact")]
-        Exact,
-        #[sea_orm(string_value = "approximately")]
-        Approximately,
-        #[sea_orm(string_value = "more_than")]
-        MoreThan,
-        #[sea_orm(string_value = "at_least")]
-        AtLeast,
-    }
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "observations")]
-    pub struct Model {
+entity! {
+    curated
+    /// One published figure: an indicator's value for a subject and period, with its source and
+    /// its place in the paper.
+    observation = "observations" {
         #[sea_orm(primary_key)]
         pub id: i32,
         pub indicator_id: i32,
@@ -239,63 +205,46 @@ pub mod observation {
         pub caveat: Option<String>,
         /// Folded text for the `text` filter: indicator, subject, category, place and caveat.
         pub search_text: String,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        /// How many states the row has had: 1 when created, one more for every change.
-        pub revision: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {
-        #[sea_orm(
-            belongs_to = "super::indicator::Entity",
-            from = "Column::IndicatorId",
-            to = "super::indicator::Column::Id"
-        )]
-        Indicator,
-        #[sea_orm(
-            belongs_to = "super::subject::Entity",
-            from = "Column::SubjectId",
-            to = "super::subject::Column::Id"
-        )]
-        Subject,
-        #[sea_orm(
-            belongs_to = "super::source::Entity",
-            from = "Column::SourceId",
-            to = "super::source::Column::Id"
-        )]
-        Source,
+    belongs_to {
+        Indicator => indicator.IndicatorId,
+        Subject => subject.SubjectId,
+        Source => source.SourceId,
     }
+    items {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+        pub enum Status {
+            #[sea_orm(string_value = "reported")]
+            Reported,
+            #[sea_orm(string_value = "estimate")]
+            Estimate,
+            #[sea_orm(string_value = "forecast")]
+            Forecast,
+            #[sea_orm(string_value = "target")]
+            Target,
+        }
 
-    impl Related<super::indicator::Entity> for Entity {
-        fn to() -> RelationDef {
-            Relation::Indicator.def()
+        /// How the paper bounds the figure: "about 2,4", "over 16", "at least 10 %".
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+        pub enum Qualifier {
+            #[sea_orm(string_value = "exact")]
+            Exact,
+            #[sea_orm(string_value = "approximately")]
+            Approximately,
+            #[sea_orm(string_value = "more_than")]
+            MoreThan,
+            #[sea_orm(string_value = "at_least")]
+            AtLeast,
         }
     }
-
-    impl Related<super::subject::Entity> for Entity {
-        fn to() -> RelationDef {
-            Relation::Subject.def()
-        }
-    }
-
-    impl Related<super::source::Entity> for Entity {
-        fn to() -> RelationDef {
-            Relation::Source.def()
-        }
-    }
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod policy {
-    //! A policy, plan, law or initiative. Its years are attributes, not observations.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "policies")]
-    pub struct Model {
+entity! {
+    curated
+    /// A policy, plan, law or initiative. Its years are attributes, not observations.
+    policy = "policies" {
         #[sea_orm(primary_key)]
         pub id: i32,
         #[sea_orm(unique)]
@@ -313,100 +262,40 @@ pub mod policy {
         pub cited_in: String,
         /// Case-folded text that filters and search match against; see `text_search`.
         pub search_text: String,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        /// How many states the row has had: 1 when created, one more for every change.
-        pub revision: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod policy_city {
-    //! The cities a policy concerns.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "policy_cities")]
-    pub struct Model {
+entity! {
+    curated
+    /// The cities a policy concerns.
+    policy_city = "policy_cities" {
         #[sea_orm(primary_key, auto_increment = false)]
         pub policy_id: i32,
         #[sea_orm(primary_key, auto_increment = false)]
         pub city_id: i32,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        /// How many states the row has had: 1 when created, one more for every change.
-        pub revision: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {
-        #[sea_orm(
-            belongs_to = "super::policy::Entity",
-            from = "Column::PolicyId",
-            to = "super::policy::Column::Id"
-        )]
-        Policy,
-        #[sea_orm(
-            belongs_to = "super::city::Entity",
-            from = "Column::CityId",
-            to = "super::city::Column::Id"
-        )]
-        City,
-    }
-
-    impl ActiveModelBehavior for ActiveModel {}
-
-    impl Related<super::policy::Entity> for Entity {
-        fn to() -> RelationDef {
-            Relation::Policy.def()
-        }
-    }
-
-    impl Related<super::city::Entity> for Entity {
-        fn to() -> RelationDef {
-            Relation::City.def()
-        }
+    belongs_to {
+        Policy => policy.PolicyId,
+        City => city.CityId,
     }
 }
 
-pub mod policy_company {
-    //! The companies a policy concerns, and how.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "policy_companies")]
-    pub struct Model {
+entity! {
+    curated
+    /// The companies a policy concerns, and how.
+    policy_company = "policy_companies" {
         #[sea_orm(primary_key, auto_increment = false)]
         pub policy_id: i32,
         #[sea_orm(primary_key, auto_increment = false)]
         pub company_id: i32,
         pub relation: String,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        /// How many states the row has had: 1 when created, one more for every change.
-        pub revision: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod project {
-    //! A smart-city project or programme.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "projects")]
-    pub struct Model {
+entity! {
+    curated
+    /// A smart-city project or programme.
+    project = "projects" {
         #[sea_orm(primary_key)]
         pub id: i32,
         #[sea_orm(unique)]
@@ -423,51 +312,25 @@ pub mod project {
         pub cited_in: String,
         /// Case-folded text that filters and search match against; see `text_search`.
         pub search_text: String,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        /// How many states the row has had: 1 when created, one more for every change.
-        pub revision: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod project_company {
-    //! Which companies operate or support a project, and in what role.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "project_companies")]
-    pub struct Model {
+entity! {
+    curated
+    /// Which companies operate or support a project, and in what role.
+    project_company = "project_companies" {
         #[sea_orm(primary_key, auto_increment = false)]
         pub project_id: i32,
         #[sea_orm(primary_key, auto_increment = false)]
         pub company_id: i32,
         pub role: String,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        /// How many states the row has had: 1 when created, one more for every change.
-        pub revision: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod region {
-    //! A region or aggregate, such as `WORLD`, a continent or a bloc.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "regions")]
-    pub struct Model {
+entity! {
+    curated
+    /// A region or aggregate, such as `WORLD`, a continent or a bloc.
+    region = "regions" {
         #[sea_orm(primary_key)]
         pub id: i32,
         #[sea_orm(unique)]
@@ -479,26 +342,13 @@ pub mod region {
         pub description: Option<String>,
         /// Case-folded text that filters and search match against; see `text_search`.
         pub search_text: String,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        /// How many states the row has had: 1 when created, one more for every change.
-        pub revision: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod source {
-    //! A publication that a figure or fact is taken from, as the paper cites it.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "sources")]
-    pub struct Model {
+entity! {
+    curated
+    /// A publication that a figure or fact is taken from, as the paper cites it.
+    source = "sources" {
         #[sea_orm(primary_key)]
         pub id: i32,
         #[sea_orm(unique)]
@@ -516,26 +366,13 @@ pub mod source {
         pub note: Option<String>,
         /// Case-folded text that filters and search match against; see `text_search`.
         pub search_text: String,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        /// How many states the row has had: 1 when created, one more for every change.
-        pub revision: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod strategic_dimension {
-    //! A row of Table 1: one dimension of the strategic comparison and its key difference.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "strategic_dimensions")]
-    pub struct Model {
+entity! {
+    curated
+    /// A row of Table 1: one dimension of the strategic comparison and its key difference.
+    strategic_dimension = "strategic_dimensions" {
         #[sea_orm(primary_key)]
         pub id: i32,
         #[sea_orm(unique)]
@@ -546,91 +383,52 @@ pub mod strategic_dimension {
         pub key_difference: String,
         pub source_id: i32,
         pub cited_in: String,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        /// How many states the row has had: 1 when created, one more for every change.
-        pub revision: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod strategic_position {
-    //! One country's cell in a row of Table 1.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "strategic_positions")]
-    pub struct Model {
+entity! {
+    curated
+    /// One country's cell in a row of Table 1.
+    strategic_position = "strategic_positions" {
         #[sea_orm(primary_key)]
         pub id: i32,
         pub dimension_id: i32,
         pub country_id: i32,
         pub text: String,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        /// How many states the row has had: 1 when created, one more for every change.
-        pub revision: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod subject {
-    //! The supertype of everything an observation can be about: a country, a region, a city, a
-    //! company or a project. Observations reference it, so one foreign key covers all five.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
-    #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
-    pub enum SubjectKind {
-        #[sea_orm(string_value = "country")]
-        Country,
-        #[sea_orm(string_value = "region")]
-        Region,
-        #[sea_orm(string_value = "city")]
-        City,
-        #[sea_orm(string_value = "company")]
-        Company,
-        #[sea_orm(string_value = "project")]
-        Project,
-    }
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "subjects")]
-    pub struct Model {
+entity! {
+    curated
+    /// The supertype of everything an observation can be about: a country, a region, a city, a
+    /// company or a project. Observations reference it, so one foreign key covers all five.
+    subject = "subjects" {
         #[sea_orm(primary_key)]
         pub id: i32,
         pub kind: SubjectKind,
         pub key: String,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        /// How many states the row has had: 1 when created, one more for every change.
-        pub revision: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
+    items {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+        pub enum SubjectKind {
+            #[sea_orm(string_value = "country")]
+            Country,
+            #[sea_orm(string_value = "region")]
+            Region,
+            #[sea_orm(string_value = "city")]
+            City,
+            #[sea_orm(string_value = "company")]
+            Company,
+            #[sea_orm(string_value = "project")]
+            Project,
+        }
+    }
 }
 
-pub mod api_token {
-    //! An API token: who may write. Only the SHA-256 of the token is stored.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "api_tokens")]
-    pub struct Model {
+entity! {
+    /// An API token: who may write. Only the SHA-256 of the token is stored.
+    api_token = "api_tokens" {
         #[sea_orm(primary_key)]
         pub id: i32,
         #[sea_orm(unique)]
@@ -645,21 +443,11 @@ pub mod api_token {
         pub expires_at: Option<DateTimeUtc>,
         pub revoked_at: Option<DateTimeUtc>,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod audit_event {
-    //! One change to one curated row, in commit order: who, what, why, before and after.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "audit_events")]
-    pub struct Model {
+entity! {
+    /// One change to one curated row, in commit order: who, what, why, before and after.
+    audit_event = "audit_events" {
         /// The commit order of changes: writers take turns, so ids are never committed
         /// out of order.
         #[sea_orm(primary_key)]
@@ -681,22 +469,12 @@ pub mod audit_event {
         pub reason: String,
         pub request_id: Option<String>,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod release {
-    //! A named, dated, immutable state of the whole dataset: the data as it stood after one
-    //! audit event.
-
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "releases")]
-    pub struct Model {
+entity! {
+    /// A named, dated, immutable state of the whole dataset: the data as it stood after one
+    /// audit event.
+    release = "releases" {
         #[sea_orm(primary_key)]
         pub id: i32,
         #[sea_orm(unique)]
@@ -707,9 +485,4 @@ pub mod release {
         pub created_by: String,
         pub event_id: i32,
     }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
 }

@@ -146,32 +146,7 @@ fn run(
             .route("/", web::get().to(graphiql::redirect_to_graphiql))
             .route("/graphiql", web::get().to(graphiql::page))
             .route("/releases/{tag}", web::get().to(releases::release))
-            .route(
-                "/export/indicators/{code}.csv",
-                web::get().to(export::indicator_csv),
-            )
-            .route(
-                "/export/indicators/{code}.zip",
-                web::get().to(export::indicator_zip),
-            )
-            .route(
-                "/charts/indicators/{code}.svg",
-                web::get().to(export::indicator_svg),
-            )
-            .route(
-                "/charts/indicators/{code}.png",
-                web::get().to(export::indicator_png),
-            )
-            .route(
-                "/export/releases/{tag}.zip",
-                web::get().to(export::release_zip),
-            )
-            .route("/indicators/{code}", web::get().to(export::indicator_page))
-            .route(
-                "/releases/{tag}/indicators/{code}",
-                web::get().to(export::release_indicator_page),
-            )
-            .route("/assets/{name}", web::get().to(export::page_asset))
+            .configure(export::routes)
             .route("/graphiql/assets/{name}", web::get().to(graphiql::asset))
     })
     .shutdown_timeout(10)

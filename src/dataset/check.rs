@@ -9,6 +9,7 @@ use crate::entities::{observation, subject};
 use sea_orm::{ActiveEnum, Iterable};
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
+use subject::SubjectKind as Kind;
 
 /// What kind of rule an input breaks; curated writes report it as a user error's code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,6 +189,15 @@ struct Checker<'a> {
 /// The keys of a table that other tables refer to; `None` if its file is broken.
 type Known<'d> = Option<HashSet<&'d str>>;
 
+/// A column that refers to another file's rows: its name, what it names (for the message),
+/// the keys it may name, and its value in a record (`None` where the record leaves it out).
+type Reference<'k, 'd, R> = (
+    &'static str,
+    &'static str,
+    &'k Known<'d>,
+    fn(&R) -> Option<&str>,
+);
+
 impl Checker<'_> {
     fn problem(&mut self, file: &str, row: usize, column: &str, message: String) {
         self.problems
@@ -222,92 +232,64 @@ impl Checker<'_> {
         }
     }
 
+    /// A table keyed by one text column.
+    fn named<R>(&mut self, file: &str, column: &str, records: &[R], key: fn(&R) -> &String) {
+        let keys = records.iter().map(|record| key(record).as_str());
+        self.unique(file, column, keys, |key| format!("{key:?}"));
+    }
+
+    /// A link table, keyed by the two rows it links; a repeat is reported at the second.
+    fn linked<R>(
+        &mut self,
+        file: &str,
+        column: &str,
+        records: &[R],
+        key: fn(&R) -> (&String, &String),
+    ) {
+        let keys = records.iter().map(|record| {
+            let (first, second) = key(record);
+            (first.as_str(), second.as_str())
+        });
+        self.unique(file, column, keys, |key| {
+            format!("{:?} / {:?}", key.0, key.1)
+        });
+    }
+
     fn keys(&mut self, data: &Dataset) {
-        let text = |key: &&str| format!("{key:?}");
-        let pair = |key: &(&str, &str)| format!("{:?} / {:?}", key.0, key.1);
-        self.unique(
-            "sources.csv",
-            "slug",
-            data.sources.iter().map(|s| s.slug.as_str()),
-            text,
-        );
-        self.unique(
-            "regions.csv",
-            "code",
-            data.regions.iter().map(|r| r.code.as_str()),
-            text,
-        );
-        self.unique(
-            "countries.csv",
-            "code",
-            data.countries.iter().map(|c| c.code.as_str()),
-            text,
-        );
-        self.unique(
-            "cities.csv",
-            "slug",
-            data.cities.iter().map(|c| c.slug.as_str()),
-            text,
-        );
-        self.unique(
-            "companies.csv",
-            "slug",
-            data.companies.iter().map(|c| c.slug.as_str()),
-            text,
-        );
-        self.unique(
-            "projects.csv",
-            "slug",
-            data.projects.iter().map(|p| p.slug.as_str()),
-            text,
-        );
-        self.unique(
+        self.named("sources.csv", "slug", &data.sources, |s| &s.slug);
+        self.named("regions.csv", "code", &data.regions, |r| &r.code);
+        self.named("countries.csv", "code", &data.countries, |c| &c.code);
+        self.named("cities.csv", "slug", &data.cities, |c| &c.slug);
+        self.named("companies.csv", "slug", &data.companies, |c| &c.slug);
+        self.named("projects.csv", "slug", &data.projects, |p| &p.slug);
+        self.linked(
             "project_companies.csv",
             "company",
-            data.project_companies
-                .iter()
-                .map(|pc| (pc.project.as_str(), pc.company.as_str())),
-            pair,
+            &data.project_companies,
+            |pc| (&pc.project, &pc.company),
         );
-        self.unique(
-            "policies.csv",
-            "slug",
-            data.policies.iter().map(|p| p.slug.as_str()),
-            text,
-        );
-        self.unique(
-            "policy_cities.csv",
-            "city",
-            data.policy_cities
-                .iter()
-                .map(|pc| (pc.policy.as_str(), pc.city.as_str())),
-            pair,
-        );
-        self.unique(
+        self.named("policies.csv", "slug", &data.policies, |p| &p.slug);
+        self.linked("policy_cities.csv", "city", &data.policy_cities, |pc| {
+            (&pc.policy, &pc.city)
+        });
+        self.linked(
             "policy_companies.csv",
             "company",
-            data.policy_companies
-                .iter()
-                .map(|pc| (pc.policy.as_str(), pc.company.as_str())),
-            pair,
+            &data.policy_companies,
+            |pc| (&pc.policy, &pc.company),
         );
-        self.unique(
+        self.named(
             "company_sanctions.csv",
             "slug",
-            data.company_sanctions.iter().map(|s| s.slug.as_str()),
-            text,
+            &data.company_sanctions,
+            |s| &s.slug,
         );
-        self.unique(
-            "indicators.csv",
-            "code",
-            data.indicators.iter().map(|i| i.code.as_str()),
-            text,
-        );
-        self.unique(
+        self.named("indicators.csv", "code", &data.indicators, |i| &i.code);
+        self.named(
             "strategic_comparison.csv",
             "slug",
-            data.strategic_comparison.iter().map(|d| d.slug.as_str()),
-            text,
+            &data.strategic_comparison,
+            |d| &d.slug,
         );
         self.unique(
             "observations.csv",
@@ -380,102 +362,105 @@ impl Checker<'_> {
         let companies = self.known("companies.csv", &data.companies, |c| &c.slug);
         let projects = self.known("projects.csv", &data.projects, |p| &p.slug);
         let policies = self.known("policies.csv", &data.policies, |p| &p.slug);
-        for (row, c) in data.countries.iter().enumerate() {
-            let at = ("countries.csv", row, "region");
-            self.refers(&regions, "region", at, c.region.as_deref());
-        }
-        for (row, c) in data.cities.iter().enumerate() {
-            let at = ("cities.csv", row, "country");
-            self.refers(&countries, "country", at, Some(&c.country));
-        }
-        for (row, c) in data.companies.iter().enumerate() {
-            let file = "companies.csv";
-            self.refers(
-                &countries,
-                "country",
-                (file, row, "country"),
-                Some(&c.country),
-            );
-            self.refers(
-                &cities,
-                "city",
-                (file, row, "hq_city"),
-                c.hq_city.as_deref(),
-            );
-            self.refers(
-                &companies,
-                "company",
-                (file, row, "parent"),
-                c.parent.as_deref(),
-            );
-        }
-        for (row, p) in data.projects.iter().enumerate() {
-            let file = "projects.csv";
-            self.refers(&cities, "city", (file, row, "city"), p.city.as_deref());
-            self.refers(
-                &countries,
-                "country",
-                (file, row, "country"),
-                Some(&p.country),
-            );
-            self.refers(&sources, "source", (file, row, "source"), Some(&p.source));
-        }
-        for (row, pc) in data.project_companies.iter().enumerate() {
-            let file = "project_companies.csv";
-            self.refers(
-                &projects,
-                "project",
-                (file, row, "project"),
-                Some(&pc.project),
-            );
-            self.refers(
-                &companies,
-                "company",
-                (file, row, "company"),
-                Some(&pc.company),
-            );
-        }
-        for (row, p) in data.policies.iter().enumerate() {
-            let file = "policies.csv";
-            self.refers(
-                &countries,
-                "country",
-                (file, row, "country"),
-                Some(&p.country),
-            );
-            self.refers(&sources, "source", (file, row, "source"), Some(&p.source));
-        }
-        for (row, pc) in data.policy_cities.iter().enumerate() {
-            let file = "policy_cities.csv";
-            self.refers(&policies, "policy", (file, row, "policy"), Some(&pc.policy));
-            self.refers(&cities, "city", (file, row, "city"), Some(&pc.city));
-        }
-        for (row, pc) in data.policy_companies.iter().enumerate() {
-            let file = "policy_companies.csv";
-            self.refers(&policies, "policy", (file, row, "policy"), Some(&pc.policy));
-            self.refers(
-                &companies,
-                "company",
-                (file, row, "company"),
-                Some(&pc.company),
-            );
-        }
-        for (row, s) in data.company_sanctions.iter().enumerate() {
-            let file = "company_sanctions.csv";
-            self.refers(
-                &companies,
-                "company",
-                (file, row, "company"),
-                Some(&s.company),
-            );
-            self.refers(&sources, "source", (file, row, "source"), Some(&s.source));
-        }
+        self.each_refers(
+            "countries.csv",
+            &data.countries,
+            &[("region", "region", &regions, |c| c.region.as_deref())],
+        );
+        self.each_refers(
+            "cities.csv",
+            &data.cities,
+            &[("country", "country", &countries, |c| {
+                Some(c.country.as_str())
+            })],
+        );
+        self.each_refers(
+            "companies.csv",
+            &data.companies,
+            &[
+                ("country", "country", &countries, |c| {
+                    Some(c.country.as_str())
+                }),
+                ("hq_city", "city", &cities, |c| c.hq_city.as_deref()),
+                ("parent", "company", &companies, |c| c.parent.as_deref()),
+            ],
+        );
+        self.each_refers(
+            "projects.csv",
+            &data.projects,
+            &[
+                ("city", "city", &cities, |p| p.city.as_deref()),
+                ("country", "country", &countries, |p| {
+                    Some(p.country.as_str())
+                }),
+                ("source", "source", &sources, |p| Some(p.source.as_str())),
+            ],
+        );
+        self.each_refers(
+            "project_companies.csv",
+            &data.project_companies,
+            &[
+                ("project", "project", &projects, |pc| {
+                    Some(pc.project.as_str())
+                }),
+                ("company", "company", &companies, |pc| {
+                    Some(pc.company.as_str())
+                }),
+            ],
+        );
+        self.each_refers(
+            "policies.csv",
+            &data.policies,
+            &[
+                ("country", "country", &countries, |p| {
+                    Some(p.country.as_str())
+                }),
+                ("source", "source", &sources, |p| Some(p.source.as_str())),
+            ],
+        );
+        self.each_refers(
+            "policy_cities.csv",
+            &data.policy_cities,
+            &[
+                ("policy", "policy", &policies, |pc| Some(pc.policy.as_str())),
+                ("city", "city", &cities, |pc| Some(pc.city.as_str())),
+            ],
+        );
+        self.each_refers(
+            "policy_companies.csv",
+            &data.policy_companies,
+            &[
+                ("policy", "policy", &policies, |pc| Some(pc.policy.as_str())),
+                ("company", "company", &companies, |pc| {
+                    Some(pc.company.as_str())
+                }),
+            ],
+        );
+        self.each_refers(
+            "company_sanctions.csv",
+            &data.company_sanctions,
+            &[
+                ("company", "company", &companies, |s| {
+                    Some(s.company.as_str())
+                }),
+                ("source", "source", &sources, |s| Some(s.source.as_str())),
+            ],
+        );
         for (row, d) in data.strategic_comparison.iter().enumerate() {
             let file = "strategic_comparison.csv";
             self.refers(&sources, "source", (file, row, "source"), Some(&d.source));
             // Table 1 has a column per country, which must be one of the dataset's.
             for code in ["CN", "US"] {
                 self.refers(&countries, "country", (file, row, code), Some(code));
+            }
+        }
+    }
+
+    /// Checks the references of every record of a file, row after row, column after column.
+    fn each_refers<R>(&mut self, file: &str, records: &[R], references: &[Reference<'_, '_, R>]) {
+        for (row, record) in records.iter().enumerate() {
+            for (column, what, known, key) in references {
+                self.refers(known, what, (file, row, column), key(record));
             }
         }
     }
@@ -490,27 +475,28 @@ impl Checker<'_> {
             });
         let sources = self.known("sources.csv", &data.sources, |s| &s.slug);
         // A subject is known by kind; a kind whose file is broken is not checked.
-        let mut subjects: HashMap<subject::SubjectKind, Known<'_>> = HashMap::new();
-        subjects.insert(
-            subject::SubjectKind::Region,
-            self.known("regions.csv", &data.regions, |r| &r.code),
-        );
-        subjects.insert(
-            subject::SubjectKind::Country,
-            self.known("countries.csv", &data.countries, |c| &c.code),
-        );
-        subjects.insert(
-            subject::SubjectKind::City,
-            self.known("cities.csv", &data.cities, |c| &c.slug),
-        );
-        subjects.insert(
-            subject::SubjectKind::Company,
-            self.known("companies.csv", &data.companies, |c| &c.slug),
-        );
-        subjects.insert(
-            subject::SubjectKind::Project,
-            self.known("projects.csv", &data.projects, |p| &p.slug),
-        );
+        let subjects: HashMap<subject::SubjectKind, Known<'_>> = HashMap::from([
+            (
+                Kind::Region,
+                self.known("regions.csv", &data.regions, |r| &r.code),
+            ),
+            (
+                Kind::Country,
+                self.known("countries.csv", &data.countries, |c| &c.code),
+            ),
+            (
+                Kind::City,
+                self.known("cities.csv", &data.cities, |c| &c.slug),
+            ),
+            (
+                Kind::Company,
+                self.known("companies.csv", &data.companies, |c| &c.slug),
+            ),
+            (
+                Kind::Project,
+                self.known("projects.csv", &data.projects, |p| &p.slug),
+            ),
+        ]);
         let file = "observations.csv";
         for (row, o) in data.observations.iter().enumerate() {
             let indicator = indicators

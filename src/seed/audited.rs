@@ -48,8 +48,16 @@ where
     }))
 }
 
-macro_rules! audited_nodes {
-    ($($module:ident => $node:ident),+ $(,)?) => {$(
+/// The global ID of a link row, from its curated key "first/second".
+fn link_id(first: NodeType, second: NodeType, key: &str) -> String {
+    let (first_key, second_key) = key.split_once('/').unwrap_or((key, ""));
+    ids::link((first, first_key), (second, second_key))
+}
+
+/// `Audited` for the curated tables: a node is named by its type and key, a link row by
+/// the two nodes it links.
+macro_rules! audited {
+    (@entry $module:ident, $id:expr) => {
         #[async_trait::async_trait]
         impl Audited for $module::Model {
             async fn entry(
@@ -57,13 +65,21 @@ macro_rules! audited_nodes {
                 txn: &DatabaseTransaction,
                 _names: &Names,
             ) -> Result<Option<Entry>, Error> {
-                curated_entry(self, txn, |key| ids::encode(NodeType::$node, key)).await
+                curated_entry(self, txn, $id).await
             }
         }
-    )+};
+    };
+    (
+        nodes: $($module:ident => $node:ident),+;
+        links: $($link:ident => $first:ident / $second:ident),+ $(,)?
+    ) => {
+        $(audited!(@entry $module, |key: &str| ids::encode(NodeType::$node, key));)+
+        $(audited!(@entry $link, |key: &str| link_id(NodeType::$first, NodeType::$second, key));)+
+    };
 }
 
-audited_nodes!(
+audited! {
+    nodes:
     source => Source,
     region => Region,
     country => Country,
@@ -73,33 +89,12 @@ audited_nodes!(
     policy => Policy,
     company_sanction => Sanction,
     indicator => Indicator,
-    strategic_dimension => StrategicDimension,
-);
-
-macro_rules! audited_links {
-    ($($module:ident => $first:ident / $second:ident),+ $(,)?) => {$(
-        #[async_trait::async_trait]
-        impl Audited for $module::Model {
-            async fn entry(
-                &self,
-                txn: &DatabaseTransaction,
-                _names: &Names,
-            ) -> Result<Option<Entry>, Error> {
-                curated_entry(self, txn, |key| {
-                    let (first, second) = key.split_once('/').unwrap_or((key, ""));
-                    ids::link((NodeType::$first, first), (NodeType::$second, second))
-                })
-                .await
-            }
-        }
-    )+};
-}
-
-audited_links!(
+    strategic_dimension => StrategicDimension;
+    links:
     project_company => Project / Company,
     policy_company => Policy / Company,
     policy_city => Policy / City,
-);
+}
 
 macro_rules! owned {
     ($($module:ident),+) => {$(

@@ -61,28 +61,18 @@ impl Names {
     }
 }
 
+/// Implements `Seeded` for a table's model. A row either has a surrogate `id` (the
+/// database assigns it, and a stored row's id is taken over) or is identified by its
+/// two natural columns; either way it takes over the stored timestamps and revision.
+///
+/// - `module = "table", by column;` a table keyed and named by one text column;
+/// - `module = "table", pair(first in "first_table", second in "second_table") $identity;`
+///   a row keyed by two references and named by the rows they refer to;
+/// - `module = "table", key $key_type = |m| expr, label |m, names| expr, $identity;`
+///   any other key and label.
 macro_rules! seeded {
-    ($module:ident, $table:literal, $key:ty, |$m:ident| $key_expr:expr, surrogate_id,
-        label |$l:ident, $names:ident| $label:expr) => {
-        seeded!(@impl $module, $table, $key, |$m| $key_expr, |stored, target| {
-            target.id = stored.id;
-        }, |active| {
-            active.id = ActiveValue::NotSet;
-        }, |row| vec![("id", row.id.into())], |row| Some(row.id), |$l, $names| $label);
-    };
-    ($module:ident, $table:literal, $key:ty, |$m:ident| $key_expr:expr,
-        natural_id($first:ident, $second:ident),
-        label |$l:ident, $names:ident| $label:expr) => {
-        seeded!(@impl $module, $table, $key, |$m| $key_expr, |_stored, _target| {}, |_active| {},
-            |row| vec![
-                (stringify!($first), row.$first.into()),
-                (stringify!($second), row.$second.into()),
-            ], |_row| None, |$l, $names| $label);
-    };
     (@impl $module:ident, $table:literal, $key:ty, |$m:ident| $key_expr:expr,
-        |$stored:ident, $target:ident| $adopt:block, |$active:ident| $unset:block,
-        |$row:ident| $primary_key:expr, |$id_row:ident| $surrogate:expr,
-        |$l:ident, $names:ident| $label:expr) => {
+        |$l:ident, $names:ident| $label:expr, $($identity:tt)*) => {
         impl Seeded for $module::Model {
             type Active = $module::ActiveModel;
             type Key = $key;
@@ -93,12 +83,11 @@ macro_rules! seeded {
                 $key_expr
             }
 
-            fn adopt_identity(&mut self, $stored: &Self) {
-                let $target = self;
-                $adopt
-                $target.created_at = $stored.created_at;
-                $target.updated_at = $stored.updated_at;
-                $target.revision = $stored.revision;
+            fn adopt_identity(&mut self, stored: &Self) {
+                seeded!(@adopt self, stored, $($identity)*);
+                self.created_at = stored.created_at;
+                self.updated_at = stored.updated_at;
+                self.revision = stored.revision;
             }
 
             fn mark_changed(&mut self, at: Timestamp) {
@@ -107,15 +96,11 @@ macro_rules! seeded {
             }
 
             fn primary_key(&self) -> Vec<(&'static str, Value)> {
-                let $row = self;
-                $primary_key
+                seeded!(@primary_key self, $($identity)*)
             }
 
-            #[allow(unused_mut)]
             fn into_insert(self) -> Self::Active {
-                let mut $active = self.into_active_model();
-                $unset
-                $active
+                seeded!(@insert self.into_active_model(), $($identity)*)
             }
 
             fn revision_number(&self) -> i32 {
@@ -123,208 +108,89 @@ macro_rules! seeded {
             }
 
             fn surrogate_id(&self) -> Option<i32> {
-                let $id_row = self;
-                $surrogate
+                seeded!(@surrogate self, $($identity)*)
             }
 
-            #[allow(unused_variables)]
             fn label(&self, $names: &Names) -> String {
                 let $l = self;
                 $label
             }
         }
     };
+    // A surrogate id: taken over from the stored row, left to the database on insert.
+    (@adopt $row:ident, $stored:ident, surrogate_id) => { $row.id = $stored.id };
+    (@primary_key $row:ident, surrogate_id) => { vec![("id", $row.id.into())] };
+    (@insert $active:expr, surrogate_id) => {{
+        let mut active = $active;
+        active.id = ActiveValue::NotSet;
+        active
+    }};
+    (@surrogate $row:ident, surrogate_id) => { Some($row.id) };
+    // A natural primary key: the dataset defines all of it.
+    (@adopt $row:ident, $stored:ident, natural_id($($column:ident),*)) => {};
+    (@primary_key $row:ident, natural_id($($column:ident),*)) => {
+        vec![$((stringify!($column), $row.$column.into())),*]
+    };
+    (@insert $active:expr, natural_id($($column:ident),*)) => { $active };
+    (@surrogate $row:ident, natural_id($($column:ident),*)) => { None };
+    () => {};
+    ($module:ident = $table:literal, by $column:ident; $($rest:tt)*) => {
+        seeded!(@impl $module, $table, String, |m| m.$column.clone(), |m, _names| m.$column.clone(),
+            surrogate_id);
+        seeded!($($rest)*);
+    };
+    ($module:ident = $table:literal,
+        pair($first:ident in $first_table:literal, $second:ident in $second_table:literal)
+        $identity:ident $(($($column:ident),*))?; $($rest:tt)*) => {
+        seeded!(@impl $module, $table, (i32, i32), |m| (m.$first, m.$second),
+            |m, names| format!("{} / {}", names.of($first_table, m.$first),
+                names.of($second_table, m.$second)),
+            $identity $(($($column),*))?);
+        seeded!($($rest)*);
+    };
+    ($module:ident = $table:literal, key $key:ty = |$m:ident| $key_expr:expr,
+        label |$l:ident, $names:ident| $label:expr,
+        $identity:ident $(($($column:ident),*))?; $($rest:tt)*) => {
+        seeded!(@impl $module, $table, $key, |$m| $key_expr, |$l, $names| $label,
+            $identity $(($($column),*))?);
+        seeded!($($rest)*);
+    };
 }
 
-seeded!(
-    source,
-    "sources",
-    String,
-    |m| m.slug.clone(),
-    surrogate_id,
-    label | m,
-    n | m.slug.clone()
-);
-
-// `audited` reads a subject's label back as its kind and key.
-seeded!(
-    subject,
-    "subjects",
-    (subject::SubjectKind, String),
-    |m| (m.kind, m.key.clone()),
-    surrogate_id,
-    label | m,
-    n | format!("{} {}", m.kind.to_value(), m.key)
-);
-
-seeded!(
-    region,
-    "regions",
-    String,
-    |m| m.code.clone(),
-    surrogate_id,
-    label | m,
-    n | m.code.clone()
-);
-
-seeded!(
-    country,
-    "countries",
-    String,
-    |m| m.code.clone(),
-    surrogate_id,
-    label | m,
-    n | m.code.clone()
-);
-
-seeded!(
-    city,
-    "cities",
-    String,
-    |m| m.slug.clone(),
-    surrogate_id,
-    label | m,
-    n | m.slug.clone()
-);
-
-seeded!(
-    company,
-    "companies",
-    String,
-    |m| m.slug.clone(),
-    surrogate_id,
-    label | m,
-    n | m.slug.clone()
-);
-
-seeded!(
-    project,
-    "projects",
-    String,
-    |m| m.slug.clone(),
-    surrogate_id,
-    label | m,
-    n | m.slug.clone()
-);
-
-seeded!(
-    project_company,
-    "project_companies",
-    (i32, i32),
-    |m| (m.project_id, m.company_id),
-    natural_id(project_id, company_id),
-    label | m,
-    n | format!(
-        "{} / {}",
-        n.of("projects", m.project_id),
-        n.of("companies", m.company_id)
-    )
-);
-
-seeded!(
-    policy,
-    "policies",
-    String,
-    |m| m.slug.clone(),
-    surrogate_id,
-    label | m,
-    n | m.slug.clone()
-);
-
-seeded!(
-    policy_city,
-    "policy_cities",
-    (i32, i32),
-    |m| (m.policy_id, m.city_id),
-    natural_id(policy_id, city_id),
-    label | m,
-    n | format!(
-        "{} / {}",
-        n.of("policies", m.policy_id),
-        n.of("cities", m.city_id)
-    )
-);
-
-seeded!(
-    policy_company,
-    "policy_companies",
-    (i32, i32),
-    |m| (m.policy_id, m.company_id),
-    natural_id(policy_id, company_id),
-    label | m,
-    n | format!(
-        "{} / {}",
-        n.of("policies", m.policy_id),
-        n.of("companies", m.company_id)
-    )
-);
-
-seeded!(
-    company_sanction,
-    "company_sanctions",
-    String,
-    |m| m.slug.clone(),
-    surrogate_id,
-    label | m,
-    n | m.slug.clone()
-);
-
-seeded!(
-    indicator,
-    "indicators",
-    String,
-    |m| m.code.clone(),
-    surrogate_id,
-    label | m,
-    n | m.code.clone()
-);
-
-seeded!(
-    observation,
-    "observations",
-    (i32, i32, String, Option<String>, i32),
-    |m| (
-        m.indicator_id,
-        m.subject_id,
-        m.period.clone(),
-        m.category.clone(),
-        m.source_id
-    ),
-    surrogate_id,
-    label | m,
-    n | format!(
-        "{} of {} in {}{} from {}",
-        n.of("indicators", m.indicator_id),
-        n.of("subjects", m.subject_id),
-        m.period,
-        m.category
-            .as_ref()
-            .map(|c| format!(" ({c})"))
-            .unwrap_or_default(),
-        n.of("sources", m.source_id)
-    )
-);
-
-seeded!(
-    strategic_dimension,
-    "strategic_dimensions",
-    String,
-    |m| m.slug.clone(),
-    surrogate_id,
-    label | m,
-    n | m.slug.clone()
-);
-
-seeded!(
-    strategic_position,
-    "strategic_positions",
-    (i32, i32),
-    |m| (m.dimension_id, m.country_id),
-    surrogate_id,
-    label | m,
-    n | format!(
-        "{} / {}",
-        n.of("strategic_dimensions", m.dimension_id),
-        n.of("countries", m.country_id)
-    )
-);
+seeded! {
+    source = "sources", by slug;
+    // `audited` reads a subject's label back as its kind and key.
+    subject = "subjects",
+        key (subject::SubjectKind, String) = |m| (m.kind, m.key.clone()),
+        label |m, _names| format!("{} {}", m.kind.to_value(), m.key),
+        surrogate_id;
+    region = "regions", by code;
+    country = "countries", by code;
+    city = "cities", by slug;
+    company = "companies", by slug;
+    project = "projects", by slug;
+    project_company = "project_companies",
+        pair(project_id in "projects", company_id in "companies") natural_id(project_id, company_id);
+    policy = "policies", by slug;
+    policy_city = "policy_cities",
+        pair(policy_id in "policies", city_id in "cities") natural_id(policy_id, city_id);
+    policy_company = "policy_companies",
+        pair(policy_id in "policies", company_id in "companies") natural_id(policy_id, company_id);
+    company_sanction = "company_sanctions", by slug;
+    indicator = "indicators", by code;
+    observation = "observations",
+        key (i32, i32, String, Option<String>, i32) =
+            |m| (m.indicator_id, m.subject_id, m.period.clone(), m.category.clone(), m.source_id),
+        label |m, names| format!(
+            "{} of {} in {}{} from {}",
+            names.of("indicators", m.indicator_id),
+            names.of("subjects", m.subject_id),
+            m.period,
+            m.category.as_ref().map(|c| format!(" ({c})")).unwrap_or_default(),
+            names.of("sources", m.source_id)
+        ),
+        surrogate_id;
+    strategic_dimension = "strategic_dimensions", by slug;
+    strategic_position = "strategic_positions",
+        pair(dimension_id in "strategic_dimensions", country_id in "countries") surrogate_id;
+}

@@ -2,15 +2,13 @@
 //! can embed, read as its downloads are (the same filters, budget and validators), with a
 //! footer naming the sources and the release, and a mark on every figure with a caveat.
 
-use super::figures::{self, Filters, Read, newest, permalink, sources};
-use super::{ABOUT, Disposition, Download, refusal, respond, run, unwritten};
+use super::figures::{self, Filters, Read, cite_as, newest, sources};
+use super::{Asked, Disposition, Download, refusal, respond, unwritten};
 use crate::charts::{self, Chart, Figure, Period, Series, Size};
-use crate::graphql::GraphqlService;
-use crate::rate_limit::RateLimiter;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const PARAMETERS: &str = "subjects, from, to, asOf, release, width and height";
 
@@ -33,32 +31,16 @@ enum Format {
     Png,
 }
 
-pub async fn indicator_svg(
-    http: HttpRequest,
-    service: web::Data<GraphqlService>,
-    limiter: web::Data<RateLimiter>,
-    code: web::Path<String>,
-) -> HttpResponse {
-    chart(&http, &service, &limiter, &code, Format::Svg).await
+pub async fn indicator_svg(asked: Asked, code: web::Path<String>) -> HttpResponse {
+    chart(&asked, &code, Format::Svg).await
 }
 
-pub async fn indicator_png(
-    http: HttpRequest,
-    service: web::Data<GraphqlService>,
-    limiter: web::Data<RateLimiter>,
-    code: web::Path<String>,
-) -> HttpResponse {
-    chart(&http, &service, &limiter, &code, Format::Png).await
+pub async fn indicator_png(asked: Asked, code: web::Path<String>) -> HttpResponse {
+    chart(&asked, &code, Format::Png).await
 }
 
-async fn chart(
-    http: &HttpRequest,
-    service: &GraphqlService,
-    limiter: &RateLimiter,
-    code: &str,
-    format: Format,
-) -> HttpResponse {
-    let query: ChartQuery = match figures::parameters(http, PARAMETERS) {
+async fn chart(asked: &Asked, code: &str, format: Format) -> HttpResponse {
+    let query: ChartQuery = match figures::parameters(&asked.http, PARAMETERS) {
         Ok(query) => query,
         Err(refused) => return *refused,
     };
@@ -83,26 +65,25 @@ async fn chart(
         as_of: query.as_of,
         release: query.release,
     };
-    let read = match figures::read(http, service, limiter, code, filters).await {
+    let read = match figures::read(asked, code, filters).await {
         Ok(read) => read,
         Err(refused) => return refused,
     };
-    let permalink = match &read.release {
-        Some(tag) => match run(service, ABOUT, json!({})).await {
-            Ok(about) => permalink(&about, tag),
-            Err(refused) => return refused,
-        },
-        None => None,
+    let permalink = match cite_as(&asked.service, &read).await {
+        Ok(permalink) => permalink,
+        Err(refused) => return refused,
     };
     let chart = match chart_of(&read, years, permalink.as_deref()) {
         Ok(chart) => chart,
         Err(undrawable) => return undrawable.response(),
     };
-    let drawn = match format {
+    // Drawing and rasterising are CPU work: on the blocking pool, not the async worker.
+    let drawn = web::block(move || match format {
         Format::Svg => charts::svg(&chart, size).map(String::into_bytes),
         Format::Png => charts::png(&chart, size),
-    };
-    let Ok(body) = drawn else {
+    })
+    .await;
+    let Ok(Ok(body)) = drawn else {
         return unwritten();
     };
     let (content_type, extension) = match format {
@@ -110,7 +91,7 @@ async fn chart(
         Format::Png => ("image/png", "png"),
     };
     respond(
-        http,
+        &asked.http,
         body,
         Download {
             content_type,

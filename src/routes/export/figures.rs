@@ -2,9 +2,8 @@
 //! `observations` query any client could send, page after page, so filters, `asOf` and
 //! `release` mean what they mean in GraphQL, and the client's budget pays a point a row.
 
-use super::{Unserved, charge, client, refusal, run, too_many};
+use super::{Asked, Unserved, about, charge, client, refusal, run, too_many};
 use crate::graphql::GraphqlService;
-use crate::rate_limit::RateLimiter;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -61,15 +60,10 @@ pub fn parameters<T: DeserializeOwned>(
 }
 
 /// Takes the client's points and reads the figures; or the refusal.
-pub async fn read(
-    http: &HttpRequest,
-    service: &GraphqlService,
-    limiter: &RateLimiter,
-    code: &str,
-    query: Filters,
-) -> Result<Read, HttpResponse> {
+pub async fn read(asked: &Asked, code: &str, query: Filters) -> Result<Read, HttpResponse> {
     use actix_web::http::StatusCode;
-    let client = client(http, service, limiter)
+    let (service, limiter) = (asked.service.get_ref(), asked.limiter.get_ref());
+    let client = client(&asked.http, service, limiter)
         .await
         .map_err(Unserved::response)?;
     let Some((indicator, rows)) = read_all(service, code, &query).await? else {
@@ -144,6 +138,18 @@ pub fn permalink(about: &Value, tag: &str) -> Option<String> {
         .find(|release| release["tag"] == tag)
         .and_then(|release| release["permalink"].as_str())
         .map(str::to_owned)
+}
+
+/// The permalink that cites what was read: only a release's figures have one, so the
+/// releases are asked for only then.
+pub async fn cite_as(
+    service: &GraphqlService,
+    read: &Read,
+) -> Result<Option<String>, HttpResponse> {
+    match &read.release {
+        Some(tag) => Ok(permalink(&about(service).await?, tag)),
+        None => Ok(None),
+    }
 }
 
 /// When the newest of the figures last changed.

@@ -6,11 +6,9 @@
 //! the `observations` query any client could send, page after page, so filters, `asOf`
 //! and `release` mean what they mean in GraphQL.
 
-use super::figures::{self, Filters, Read, newest, permalink, sources};
-use super::{ABOUT, Disposition, Download, citation_cff, respond, run, unwritten};
-use crate::graphql::GraphqlService;
-use crate::rate_limit::RateLimiter;
-use actix_web::{HttpRequest, HttpResponse, web};
+use super::figures::{self, Filters, Read, cite_as, newest, permalink, sources};
+use super::{Asked, Disposition, Download, about, citation_cff, respond, unwritten};
+use actix_web::{HttpResponse, web};
 use serde_json::{Value, json};
 
 const PARAMETERS: &str = "subjects, from, to, asOf and release";
@@ -34,27 +32,18 @@ const COLUMNS: [&str; 16] = [
     "cited_in",
 ];
 
-pub async fn indicator_csv(
-    http: HttpRequest,
-    service: web::Data<GraphqlService>,
-    limiter: web::Data<RateLimiter>,
-    code: web::Path<String>,
-) -> HttpResponse {
-    let read = match read(&http, &service, &limiter, &code).await {
+pub async fn indicator_csv(asked: Asked, code: web::Path<String>) -> HttpResponse {
+    let read = match read(&asked, &code).await {
         Ok(read) => read,
         Err(refused) => return refused,
     };
-    // Only a release's figures have a permalink that cites them.
-    let cite_as = match &read.release {
-        Some(tag) => match run(&service, ABOUT, json!({})).await {
-            Ok(about) => permalink(&about, tag),
-            Err(refused) => return refused,
-        },
-        None => None,
+    let cite_as = match cite_as(&asked.service, &read).await {
+        Ok(permalink) => permalink,
+        Err(refused) => return refused,
     };
     match csv(&code, &read.rows) {
         Ok(body) => respond(
-            &http,
+            &asked.http,
             body,
             Download {
                 content_type: "text/csv; charset=utf-8",
@@ -67,17 +56,12 @@ pub async fn indicator_csv(
     }
 }
 
-pub async fn indicator_zip(
-    http: HttpRequest,
-    service: web::Data<GraphqlService>,
-    limiter: web::Data<RateLimiter>,
-    code: web::Path<String>,
-) -> HttpResponse {
-    let read = match read(&http, &service, &limiter, &code).await {
+pub async fn indicator_zip(asked: Asked, code: web::Path<String>) -> HttpResponse {
+    let read = match read(&asked, &code).await {
         Ok(read) => read,
         Err(refused) => return refused,
     };
-    let about = match run(&service, ABOUT, json!({})).await {
+    let about = match about(&asked.service).await {
         Ok(about) => about,
         Err(refused) => return refused,
     };
@@ -86,7 +70,7 @@ pub async fn indicator_zip(
         .and_then(|table| package(&code, &read, &about, table).map_err(|_| ()));
     match package {
         Ok(body) => respond(
-            &http,
+            &asked.http,
             body,
             Download {
                 content_type: "application/zip",
@@ -104,14 +88,10 @@ pub async fn indicator_zip(
 }
 
 /// The figures the parameters ask for, or the refusal.
-async fn read(
-    http: &HttpRequest,
-    service: &GraphqlService,
-    limiter: &RateLimiter,
-    code: &str,
-) -> Result<Read, HttpResponse> {
-    let filters: Filters = figures::parameters(http, PARAMETERS).map_err(|refused| *refused)?;
-    figures::read(http, service, limiter, code, filters).await
+async fn read(asked: &Asked, code: &str) -> Result<Read, HttpResponse> {
+    let filters: Filters =
+        figures::parameters(&asked.http, PARAMETERS).map_err(|refused| *refused)?;
+    figures::read(asked, code, filters).await
 }
 
 /// The rows as CSV: a header, then one record per figure, lines ended by CRLF as RFC 4180

@@ -15,10 +15,39 @@ pub use indicators::{indicator_csv, indicator_zip};
 pub use pages::{indicator_page, page_asset, release_indicator_page};
 pub use releases::release_zip;
 
+/// The downloads', charts' and pages' routes, for the application's `configure`.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route(
+            "/export/indicators/{code}.csv",
+            web::get().to(indicator_csv),
+        )
+        .route(
+            "/export/indicators/{code}.zip",
+            web::get().to(indicator_zip),
+        )
+        .route(
+            "/charts/indicators/{code}.svg",
+            web::get().to(indicator_svg),
+        )
+        .route(
+            "/charts/indicators/{code}.png",
+            web::get().to(indicator_png),
+        )
+        .route("/export/releases/{tag}.zip", web::get().to(release_zip))
+        .route("/indicators/{code}", web::get().to(indicator_page))
+        .route(
+            "/releases/{tag}/indicators/{code}",
+            web::get().to(release_indicator_page),
+        )
+        .route("/assets/{name}", web::get().to(page_asset));
+}
+
 use crate::graphql::GraphqlService;
 use crate::rate_limit::{ClientKey, RateLimiter};
+use actix_web::dev::Payload;
 use actix_web::http::header::{self, EntityTag, HttpDate};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -28,6 +57,38 @@ use std::time::SystemTime;
 /// for the package's README and citation file.
 const ABOUT: &str = r#"{ releases { tag title createdAt permalink apa: citation(style: APA) }
   paper: source(slug: "liu-2025") { title authors publishedOn doi citation(style: APA) } }"#;
+
+/// What every download's handler is given: the request, and the service and rate limiter
+/// that read it and charge for it; extracted together, since every download needs all three.
+pub struct Asked {
+    http: HttpRequest,
+    service: web::Data<GraphqlService>,
+    limiter: web::Data<RateLimiter>,
+}
+
+impl FromRequest for Asked {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(http: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let asked = web::Data::<GraphqlService>::from_request(http, payload)
+            .into_inner()
+            .and_then(|service| {
+                let limiter = web::Data::<RateLimiter>::from_request(http, payload).into_inner()?;
+                Ok(Asked {
+                    http: http.clone(),
+                    service,
+                    limiter,
+                })
+            });
+        std::future::ready(asked)
+    }
+}
+
+/// The releases and the paper (`ABOUT`), as the packages and pages cite them.
+async fn about(service: &GraphqlService) -> Result<Value, HttpResponse> {
+    run(service, ABOUT, json!({})).await
+}
 
 fn refusal(status: actix_web::http::StatusCode, code: &str, message: &str) -> HttpResponse {
     HttpResponse::build(status).json(json!({ "code": code, "message": message }))

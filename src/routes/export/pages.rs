@@ -4,11 +4,9 @@
 
 use super::charts::{Undrawable, chart_of, unit_label};
 use super::figures::{self, Filters, Read, newest, permalink, sources};
-use super::{ABOUT, Disposition, Download, refusal, respond, run};
-use crate::graphql::GraphqlService;
-use crate::rate_limit::RateLimiter;
+use super::{Asked, Disposition, Download, about, refusal, respond};
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use maud::{DOCTYPE, Markup, html};
 use serde_json::Value;
 
@@ -22,27 +20,20 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; img-src 'self'; \
 const STYLESHEET: &str = include_str!("../../../assets/page/page.css");
 const SCRIPT: &str = include_str!("../../../assets/page/page.js");
 
-pub async fn indicator_page(
-    http: HttpRequest,
-    service: web::Data<GraphqlService>,
-    limiter: web::Data<RateLimiter>,
-    code: web::Path<String>,
-) -> HttpResponse {
-    let filters: Filters = match figures::parameters(&http, PARAMETERS) {
+pub async fn indicator_page(asked: Asked, code: web::Path<String>) -> HttpResponse {
+    let filters: Filters = match figures::parameters(&asked.http, PARAMETERS) {
         Ok(filters) => filters,
         Err(refused) => return *refused,
     };
-    page(&http, &service, &limiter, &code, filters).await
+    page(&asked, &code, filters).await
 }
 
 pub async fn release_indicator_page(
-    http: HttpRequest,
-    service: web::Data<GraphqlService>,
-    limiter: web::Data<RateLimiter>,
+    asked: Asked,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
     let (tag, code) = path.into_inner();
-    let mut filters: Filters = match figures::parameters(&http, PARAMETERS) {
+    let mut filters: Filters = match figures::parameters(&asked.http, PARAMETERS) {
         Ok(filters) => filters,
         Err(refused) => return *refused,
     };
@@ -54,7 +45,7 @@ pub async fn release_indicator_page(
         );
     }
     filters.release = Some(tag);
-    page(&http, &service, &limiter, &code, filters).await
+    page(&asked, &code, filters).await
 }
 
 /// The page's stylesheet and script, which the content security policy allows.
@@ -77,20 +68,14 @@ pub async fn page_asset(name: web::Path<String>) -> HttpResponse {
         .body(body)
 }
 
-async fn page(
-    http: &HttpRequest,
-    service: &GraphqlService,
-    limiter: &RateLimiter,
-    code: &str,
-    filters: Filters,
-) -> HttpResponse {
+async fn page(asked: &Asked, code: &str, filters: Filters) -> HttpResponse {
     let links = Links::new(code, &filters);
     let years = (filters.from, filters.to);
-    let read = match figures::read(http, service, limiter, code, filters).await {
+    let read = match figures::read(asked, code, filters).await {
         Ok(read) => read,
         Err(refused) => return refused,
     };
-    let about = match run(service, ABOUT, serde_json::json!({})).await {
+    let about = match about(&asked.service).await {
         Ok(about) => about,
         Err(refused) => return refused,
     };
@@ -100,7 +85,7 @@ async fn page(
         .and_then(|tag| permalink(&about, tag));
     let body = render(&read, &about, &links, years, permalink.as_deref()).into_string();
     let mut response = respond(
-        http,
+        &asked.http,
         body.into_bytes(),
         Download {
             content_type: "text/html; charset=utf-8",

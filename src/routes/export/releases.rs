@@ -3,26 +3,27 @@
 //! with a `datapackage.json`, a `README.md` and a `CITATION.cff`.
 
 use super::{
-    ABOUT, Disposition, Download, charge, citation_cff, client, refusal, respond, run, too_many,
+    Asked, Disposition, Download, about, charge, citation_cff, client, refusal, respond, too_many,
     unwritten,
 };
 use crate::dataset::Dataset;
-use crate::graphql::GraphqlService;
-use crate::rate_limit::RateLimiter;
 use crate::store;
 use crate::store::view::Reader;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 
 pub async fn release_zip(
-    http: HttpRequest,
-    service: web::Data<GraphqlService>,
-    limiter: web::Data<RateLimiter>,
+    asked: Asked,
     db: web::Data<DatabaseConnection>,
     tag: web::Path<String>,
 ) -> HttpResponse {
+    let Asked {
+        http,
+        service,
+        limiter,
+    } = asked;
     let client = match client(&http, &service, &limiter).await {
         Ok(client) => client,
         Err(unserved) => return unserved.response(),
@@ -54,7 +55,7 @@ pub async fn release_zip(
     {
         return too_many();
     }
-    let about = match run(&service, ABOUT, json!({})).await {
+    let about = match about(&service).await {
         Ok(about) => about,
         Err(refused) => return refused,
     };
