@@ -2,7 +2,9 @@
 //! a time series as lines and points, figures by category as horizontal bars.
 
 use super::{Chart, DrawError, Figure, Kind, Size};
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -22,6 +24,22 @@ const INK: RGBColor = RGBColor(33, 33, 33);
 const MUTED: RGBColor = RGBColor(90, 90, 90);
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+/// Draws the axes and grid with what both kinds of chart share: the fonts, and a grid
+/// whose light lines vanish into the white and whose bold lines are a faint grey.
+fn draw_mesh<X, Y, DB>(mesh: &mut MeshStyle<'_, '_, X, Y, DB>) -> Result<(), DrawError>
+where
+    X: Ranged + ValueFormatter<<X as Ranged>::ValueType>,
+    Y: Ranged + ValueFormatter<<Y as Ranged>::ValueType>,
+    DB: DrawingBackend,
+{
+    mesh.label_style((FAMILY, 13).into_font().color(&INK))
+        .axis_desc_style((FAMILY, 14).into_font().color(&INK))
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .draw()
+        .map_err(failed)
+}
 
 fn failed(error: impl std::fmt::Display) -> DrawError {
     DrawError(error.to_string())
@@ -147,25 +165,21 @@ fn lines(chart: &Chart, area: &Area<'_>) -> Result<(), DrawError> {
         .y_label_area_size(64)
         .build_cartesian_2d(first - 0.5..last + 0.5, value_range(chart, 1.18))
         .map_err(failed)?;
-    plot.configure_mesh()
-        .disable_x_mesh()
-        .x_labels(years.min(24))
-        .x_label_formatter(&|x| {
-            if x.fract().abs() < 1e-9 {
-                format!("{x:.0}")
-            } else {
-                String::new()
-            }
-        })
-        .y_label_formatter(&|y| number(*y))
-        .x_desc("Year")
-        .y_desc(chart.unit.as_str())
-        .label_style((FAMILY, 13).into_font().color(&INK))
-        .axis_desc_style((FAMILY, 14).into_font().color(&INK))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(225, 225, 225))
-        .draw()
-        .map_err(failed)?;
+    draw_mesh(
+        plot.configure_mesh()
+            .disable_x_mesh()
+            .x_labels(years.min(24))
+            .x_label_formatter(&|x| {
+                if x.fract().abs() < 1e-9 {
+                    format!("{x:.0}")
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|y| number(*y))
+            .x_desc("Year")
+            .y_desc(chart.unit.as_str()),
+    )?;
     for (index, series) in chart.series.iter().enumerate() {
         let colour = colour(index);
         let mut figures: Vec<&Figure> = series.figures.iter().collect();
@@ -254,21 +268,19 @@ fn bars(chart: &Chart, area: &Area<'_>) -> Result<(), DrawError> {
         )
         .map_err(failed)?;
     let names: Vec<&str> = rows.iter().map(|(_, name, _)| *name).collect();
-    plot.configure_mesh()
-        .disable_y_mesh()
-        .y_labels(rows.len())
-        .y_label_formatter(&|row| match row {
-            SegmentValue::CenterOf(index) => names.get(*index).copied().unwrap_or("").to_owned(),
-            _ => String::new(),
-        })
-        .x_label_formatter(&|x| number(*x))
-        .x_desc(chart.unit.as_str())
-        .label_style((FAMILY, 13).into_font().color(&INK))
-        .axis_desc_style((FAMILY, 14).into_font().color(&INK))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(225, 225, 225))
-        .draw()
-        .map_err(failed)?;
+    draw_mesh(
+        plot.configure_mesh()
+            .disable_y_mesh()
+            .y_labels(rows.len())
+            .y_label_formatter(&|row| match row {
+                SegmentValue::CenterOf(index) => {
+                    names.get(*index).copied().unwrap_or("").to_owned()
+                }
+                _ => String::new(),
+            })
+            .x_label_formatter(&|x| number(*x))
+            .x_desc(chart.unit.as_str()),
+    )?;
     for (series_index, series) in chart.series.iter().enumerate() {
         let colour = colour(series_index);
         let drawn = plot
