@@ -115,26 +115,24 @@ payloads!(
     retracted_policy_involvement_id
 );
 
-/// The result of `createPolicyCityLink`.
-#[derive(SimpleObject)]
-pub struct CreatePolicyCityLinkPayload {
-    /// The new link; `null` when nothing was written.
-    pub policy_city_link: Option<PolicyCityLink>,
-    /// Why nothing was written; empty on success.
-    pub user_errors: Vec<UserError>,
-}
-
-/// The result of `retractPolicyCityLink`.
-#[derive(SimpleObject)]
-pub struct RetractPolicyCityLinkPayload {
-    /// The link's last state, now retracted (its revisions keep it); or, when nothing was
-    /// written, the link as it stands.
-    pub policy_city_link: Option<PolicyCityLink>,
-    /// The ID of the retracted link: the policy's and the city's, joined by `/`.
-    pub retracted_policy_city_link_id: Option<ID>,
-    /// Why nothing was written; empty on success.
-    pub user_errors: Vec<UserError>,
-}
+// A link to a city is made and retracted, never changed: no update payload.
+payloads!(
+    @one "create",
+    CreatePolicyCityLinkPayload,
+    PolicyCityLink,
+    policy_city_link,
+    "The new link; `null` when nothing was written."
+);
+payloads!(
+    @one "retract",
+    RetractPolicyCityLinkPayload,
+    PolicyCityLink,
+    policy_city_link,
+    "The link's last state, now retracted (its revisions keep it); or, when nothing was\n\
+     written, the link as it stands.",
+    retracted_policy_city_link_id: "The ID of the retracted link: the policy's and the \
+                                    city's, joined by `/`."
+);
 
 fn participation(project: ID, company: ID) -> Result<Target, UserError> {
     link(

@@ -74,31 +74,27 @@ macro_rules! payloads {
         described $created_doc:literal, $updated_doc:literal, $retracted_doc:literal,
         $retracted_id_doc:literal
     ) => {
-        #[doc = concat!("The result of `create", stringify!($ty), "`.")]
+        payloads!(@one "create", $create, $ty, $field, $created_doc);
+        payloads!(@one "update", $update, $ty, $field, $updated_doc);
+        payloads!(
+            @one "retract", $retract, $ty, $field, $retracted_doc,
+            $retracted: $retracted_id_doc
+        );
+    };
+    // One payload: the row, the retracted row's ID where one is named, and the user errors.
+    (
+        @one $verb:literal, $payload:ident, $ty:ident, $field:ident, $doc:literal
+        $(, $id_field:ident: $id_doc:literal)?
+    ) => {
+        #[doc = concat!("The result of `", $verb, stringify!($ty), "`.")]
         #[derive(SimpleObject)]
-        pub struct $create {
-            #[doc = $created_doc]
+        pub struct $payload {
+            #[doc = $doc]
             pub $field: Option<$ty>,
-            /// Why nothing was written; empty on success.
-            pub user_errors: Vec<UserError>,
-        }
-
-        #[doc = concat!("The result of `update", stringify!($ty), "`.")]
-        #[derive(SimpleObject)]
-        pub struct $update {
-            #[doc = $updated_doc]
-            pub $field: Option<$ty>,
-            /// Why nothing was written; empty on success.
-            pub user_errors: Vec<UserError>,
-        }
-
-        #[doc = concat!("The result of `retract", stringify!($ty), "`.")]
-        #[derive(SimpleObject)]
-        pub struct $retract {
-            #[doc = $retracted_doc]
-            pub $field: Option<$ty>,
-            #[doc = $retracted_id_doc]
-            pub $retracted: Option<ID>,
+            $(
+                #[doc = $id_doc]
+                pub $id_field: Option<ID>,
+            )?
             /// Why nothing was written; empty on success.
             pub user_errors: Vec<UserError>,
         }
