@@ -280,13 +280,14 @@ pub async fn create_observation(
 ) -> Result<Written<(ObservationKey, observation::Model)>, Error> {
     let record = new.record;
     let write = Write::begin(db, author).await?;
+    let txn = &write.txn;
     let mut problems = write.problems();
-    let references = check(&write.txn, &record, &mut problems).await?;
+    let references = check(txn, &record, &mut problems).await?;
     let key = references
         .as_ref()
         .map(|references| key_of(&record, references.subject.kind));
     if let Some(key) = &key
-        && !observations_by_keys(&write.txn, std::slice::from_ref(key))
+        && !observations_by_keys(txn, std::slice::from_ref(key))
             .await?
             .is_empty()
     {
@@ -301,7 +302,7 @@ pub async fn create_observation(
         return write.refuse(problems, None).await;
     };
     let row = build(record, &references)?;
-    let row = row_for_insert(row).insert(&write.txn).await?;
+    let row = row_for_insert(row).insert(txn).await?;
     let after = Some(observation_json(&row, &key));
     let entity = (OBSERVATION, entity_id(&key));
     write
@@ -335,7 +336,7 @@ async fn current(
 
 /// The refusal of a write made against a revision the row has moved on from: `what` is
 /// at `revision`, the client read it at `expected`.
-pub(super) fn stale(revision: i32, expected: i32, what: &str) -> Option<Problem> {
+fn stale(revision: i32, expected: i32, what: &str) -> Option<Problem> {
     (revision != expected).then(|| {
         Problem::new(
             &["expectedRevision"],
@@ -385,6 +386,14 @@ impl<'a> Write<'a> {
     /// The problems every write has before its input is read: none, or a blank reason.
     pub(super) fn problems(&self) -> Vec<Problem> {
         blank_reason(self.author).into_iter().collect()
+    }
+
+    /// As `problems`, for a write to a row that `what` at `revision` names, which the
+    /// client read at `expected`: a stale revision is refused too.
+    pub(super) fn problems_at(&self, (what, revision): (&str, i32), expected: i32) -> Vec<Problem> {
+        let mut problems = self.problems();
+        problems.extend(stale(revision, expected, what));
+        problems
     }
 
     /// Appends the write's audit event, naming the row `entity` (its type and global ID)
@@ -452,14 +461,14 @@ pub async fn update_observation(
     entity_id: String,
 ) -> Result<Written<observation::Model>, Error> {
     let write = Write::begin(db, author).await?;
-    let Some(before) = current(&write.txn, key).await? else {
+    let txn = &write.txn;
+    let Some(before) = current(txn, key).await? else {
         return write.not_found().await;
     };
-    let mut problems = write.problems();
-    problems.extend(stale(before.revision, expected_revision, "observation"));
+    let mut problems = write.problems_at(("observation", before.revision), expected_revision);
     let mut record = record_of(&before, key);
     patch.apply(&mut record);
-    let references = check(&write.txn, &record, &mut problems).await?;
+    let references = check(txn, &record, &mut problems).await?;
     let (Some(references), true) = (references, problems.is_empty()) else {
         return write.refuse(problems, Some(before)).await;
     };
@@ -467,11 +476,7 @@ pub async fn update_observation(
     row.id = before.id;
     row.created_at = before.created_at;
     row.revision = before.revision + 1;
-    let row = row
-        .into_active_model()
-        .reset_all()
-        .update(&write.txn)
-        .await?;
+    let row = row.into_active_model().reset_all().update(txn).await?;
     let entry = Entry::Updated {
         before: Some(observation_json(&before, key)),
         after: Some(observation_json(&row, key)),
@@ -493,11 +498,11 @@ pub async fn retract_observation(
     entity_id: String,
 ) -> Result<Written<observation::Model>, Error> {
     let write = Write::begin(db, author).await?;
-    let Some(before) = current(&write.txn, key).await? else {
+    let txn = &write.txn;
+    let Some(before) = current(txn, key).await? else {
         return write.not_found().await;
     };
-    let mut problems = write.problems();
-    problems.extend(stale(before.revision, expected_revision, "observation"));
+    let problems = write.problems_at(("observation", before.revision), expected_revision);
     if !problems.is_empty() {
         return write.refuse(problems, Some(before)).await;
     }
@@ -514,7 +519,7 @@ pub async fn retract_observation(
         .log::<observation::Entity>(entry, entity, retracted.revision, &row_key(before.id))
         .await?;
     observation::Entity::delete_by_id(before.id)
-        .exec(&write.txn)
+        .exec(txn)
         .await?;
     write.commit(retracted).await
 }

@@ -42,6 +42,28 @@ async fn position(
         .await?)
 }
 
+/// A row's live positions.
+async fn positions_of(
+    db: &impl ConnectionTrait,
+    dimension_id: i32,
+) -> Result<Vec<strategic_position::Model>, Error> {
+    Ok(strategic_position::Entity::find()
+        .filter(strategic_position::Column::DimensionId.eq(dimension_id))
+        .all(db)
+        .await?)
+}
+
+/// Records a position's state as the revision its row's audit `event` made.
+async fn record_position(
+    txn: &DatabaseTransaction,
+    position: &strategic_position::Model,
+    event: i32,
+    retracted: bool,
+) -> Result<(), Error> {
+    let key = position.primary_key();
+    history::record::<strategic_position::Entity>(txn, &key, event, retracted).await
+}
+
 impl strategic_dimension::Model {
     /// The row as printed, with these positions in its country columns.
     async fn record_with(
@@ -127,10 +149,7 @@ impl Curated for strategic_dimension::Model {
         &self,
         db: &impl ConnectionTrait,
     ) -> Result<StrategicComparisonRecord, Error> {
-        let positions = strategic_position::Entity::find()
-            .filter(strategic_position::Column::DimensionId.eq(self.id))
-            .all(db)
-            .await?;
+        let positions = positions_of(db, self.id).await?;
         self.record_with(db, positions).await
     }
 
@@ -173,13 +192,7 @@ impl Curated for strategic_dimension::Model {
                 Some(_) => None,
             };
             if let Some(written) = written {
-                history::record::<strategic_position::Entity>(
-                    txn,
-                    &written.primary_key(),
-                    event,
-                    false,
-                )
-                .await?;
+                record_position(txn, &written, event, false).await?;
             }
         }
         Ok(())
@@ -190,18 +203,8 @@ impl Curated for strategic_dimension::Model {
         row: &Self,
         event: i32,
     ) -> Result<Result<(), DbErr>, Error> {
-        let positions = strategic_position::Entity::find()
-            .filter(strategic_position::Column::DimensionId.eq(row.id))
-            .all(txn)
-            .await?;
-        for position in positions {
-            history::record::<strategic_position::Entity>(
-                txn,
-                &position.primary_key(),
-                event,
-                true,
-            )
-            .await?;
+        for position in positions_of(txn, row.id).await? {
+            record_position(txn, &position, event, true).await?;
             if let Err(error) = position.into_active_model().delete(txn).await {
                 return Ok(Err(error));
             }

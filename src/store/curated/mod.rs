@@ -12,7 +12,7 @@ mod tables;
 
 pub(crate) use links::link_key;
 
-use super::curation::{Entry, Problem, Write, Written, stale};
+use super::curation::{Entry, Problem, Write, Written};
 use super::history::{self, Author};
 use crate::dataset::ProblemKind;
 use crate::entities::{city, company, country, policy, project, region, source, subject};
@@ -277,9 +277,10 @@ where
     M::Entity: EntityTrait<Model = M>,
 {
     let write = Write::begin(db, author).await?;
+    let txn = &write.txn;
     let mut problems = write.problems();
     let key = M::key_of(&record);
-    if M::find(&write.txn, &key).await?.is_some() {
+    if M::find(txn, &key).await?.is_some() {
         problems.push(Problem {
             field: vec!["input".to_owned()],
             message: format!(
@@ -291,18 +292,16 @@ where
         });
     }
     let after = json(&record);
-    let built = M::build(&write.txn, record.clone(), &mut problems).await?;
+    let built = M::build(txn, record.clone(), &mut problems).await?;
     let (Some(row), true) = (built, problems.is_empty()) else {
         return write.refuse(problems, None).await;
     };
     M::Entity::insert(row.into_insert())
-        .exec_without_returning(&write.txn)
+        .exec_without_returning(txn)
         .await?;
-    let row = M::find(&write.txn, &key)
-        .await?
-        .ok_or_else(|| Error::Internal {
-            detail: format!("the {} just inserted is not there", M::TYPE),
-        })?;
+    let row = M::find(txn, &key).await?.ok_or_else(|| Error::Internal {
+        detail: format!("the {} just inserted is not there", M::TYPE),
+    })?;
     let entity = (M::TYPE, entity_id);
     let event = write
         .log::<M::Entity>(
@@ -312,7 +311,7 @@ where
             &row.primary_key(),
         )
         .await?;
-    M::write_owned(&write.txn, &row, &record, event, true).await?;
+    M::write_owned(txn, &row, &record, event, true).await?;
     write.commit(row).await
 }
 
@@ -330,29 +329,25 @@ where
     M::Entity: EntityTrait<Model = M>,
 {
     let write = Write::begin(db, author).await?;
-    let Some(before) = M::find(&write.txn, key).await? else {
+    let txn = &write.txn;
+    let Some(before) = M::find(txn, key).await? else {
         return write.not_found().await;
     };
-    let mut problems = write.problems();
-    problems.extend(stale(before.revision_number(), expected_revision, M::TYPE));
-    let before_record = before.record_of(&write.txn).await?;
+    let mut problems = write.problems_at((M::TYPE, before.revision_number()), expected_revision);
+    let before_record = before.record_of(txn).await?;
     let mut record = before_record.clone();
     patch(&mut record);
     let after = json(&record);
-    let built = M::build(&write.txn, record.clone(), &mut problems).await?;
+    let built = M::build(txn, record.clone(), &mut problems).await?;
     if let Some(built) = &built {
-        M::check_update(&write.txn, &before, built, &mut problems).await?;
+        M::check_update(txn, &before, built, &mut problems).await?;
     }
     let (Some(mut row), true) = (built, problems.is_empty()) else {
         return write.refuse(problems, Some(before)).await;
     };
     row.adopt_identity(&before);
     row.mark_changed(history::now());
-    let row = row
-        .into_active_model()
-        .reset_all()
-        .update(&write.txn)
-        .await?;
+    let row = row.into_active_model().reset_all().update(txn).await?;
     let entry = Entry::Updated {
         before: json(&before_record),
         after,
@@ -361,7 +356,7 @@ where
     let event = write
         .log::<M::Entity>(entry, entity, row.revision_number(), &row.primary_key())
         .await?;
-    M::write_owned(&write.txn, &row, &record, event, false).await?;
+    M::write_owned(txn, &row, &record, event, false).await?;
     write.commit(row).await
 }
 
@@ -379,12 +374,12 @@ where
     M::Entity: EntityTrait<Model = M>,
 {
     let write = Write::begin(db, author).await?;
-    let Some(before) = M::find(&write.txn, key).await? else {
+    let txn = &write.txn;
+    let Some(before) = M::find(txn, key).await? else {
         return write.not_found().await;
     };
-    let mut problems = write.problems();
-    problems.extend(stale(before.revision_number(), expected_revision, M::TYPE));
-    let dependents = M::dependents(&write.txn, &before).await?;
+    let mut problems = write.problems_at((M::TYPE, before.revision_number()), expected_revision);
+    let dependents = M::dependents(txn, &before).await?;
     if !dependents.is_empty() {
         problems.push(in_use::<M>(&dependents.join(", ")));
     }
@@ -392,14 +387,14 @@ where
         return write.refuse(problems, Some(before)).await;
     }
     let entry = Entry::Retracted {
-        before: json(&before.record_of(&write.txn).await?),
+        before: json(&before.record_of(txn).await?),
     };
     let entity = (M::TYPE, entity_id);
     let revision = before.revision_number() + 1;
     let event = write
         .log::<M::Entity>(entry, entity, revision, &before.primary_key())
         .await?;
-    match M::remove(&write.txn, &before, event).await? {
+    match M::remove(txn, &before, event).await? {
         Ok(()) => {}
         Err(error) if is_foreign_key_violation(&error) => {
             let problems = vec![in_use::<M>("other rows")];
