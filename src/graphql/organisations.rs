@@ -10,7 +10,7 @@ use super::places::{City, Country};
 use super::sources::Source;
 use super::{children, optional, referenced};
 use crate::entities::{
-    company, company_sanction, policy, policy_company, project, project_company,
+    company, company_sanction, policy, policy_city, policy_company, project, project_company,
 };
 use async_graphql::{Context, ID, Result};
 
@@ -385,6 +385,31 @@ curated_object! {
         /// How the policy concerns the company, e.g. `partner` or `target`.
         async fn relation(&self) -> &str {
             &self.0.relation
+        }
+    }
+}
+
+/// A policy's concern with a city.
+#[derive(Clone)]
+pub struct PolicyCityLink(pub policy_city::Model);
+
+curated_object! {
+    /// That a policy concerns a city, as a row of its own: what `createPolicyCityLink` makes.
+    PolicyCityLink;
+    link history RevisionsOfPolicyCity(policy_id, city_id);
+    {
+        /// The policy.
+        async fn policy(&self, ctx: &Context<'_>) -> Result<Policy> {
+            Ok(Policy(
+                referenced(ctx, PolicyById(self.0.policy_id), "link's policy").await?,
+            ))
+        }
+
+        /// The city.
+        async fn city(&self, ctx: &Context<'_>) -> Result<City> {
+            Ok(City(
+                referenced(ctx, CityById(self.0.city_id), "link's city").await?,
+            ))
         }
     }
 }

@@ -8,64 +8,8 @@ use super::curated::{Outcome, Table, Target, create, link, retract, update};
 use crate::dataset::{PolicyCityRecord, PolicyCompanyRecord, ProjectCompanyRecord};
 use crate::entities::{policy_city, policy_company, project_company};
 use crate::graphql::ids::NodeType;
-use crate::graphql::loaders::{CityById, PolicyById};
-use crate::graphql::organisations::{Policy, PolicyInvolvement, ProjectParticipation};
-use crate::graphql::places::City;
-use crate::graphql::referenced;
+use crate::graphql::organisations::{PolicyCityLink, PolicyInvolvement, ProjectParticipation};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-
-/// A policy's concern with a city.
-#[derive(Clone)]
-pub struct PolicyCityLink(pub policy_city::Model);
-
-/// That a policy concerns a city, as a row of its own: what `createPolicyCityLink` makes.
-#[Object]
-impl PolicyCityLink {
-    /// How many states this row has had: 1 as first recorded, one more for each change.
-    async fn revision(&self) -> i32 {
-        self.0.revision
-    }
-
-    /// Every state this link has had, oldest first, each with who changed it, when and why.
-    async fn revisions(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> async_graphql::Result<Vec<crate::graphql::revisions::Revision>> {
-        let revisions = crate::graphql::loaders(ctx)?
-            .load_one(crate::graphql::loaders::RevisionsOfPolicyCity(
-                self.0.policy_id,
-                self.0.city_id,
-            ))
-            .await?
-            .unwrap_or_default();
-        let writer = crate::graphql::writer(ctx)?;
-        Ok(crate::graphql::revisions::Revision::all_of(writer, revisions).await?)
-    }
-
-    /// When this row was first recorded here.
-    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.created_at
-    }
-
-    /// When this row last changed here.
-    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.updated_at
-    }
-
-    /// The policy.
-    async fn policy(&self, ctx: &Context<'_>) -> Result<Policy> {
-        Ok(Policy(
-            referenced(ctx, PolicyById(self.0.policy_id), "link's policy").await?,
-        ))
-    }
-
-    /// The city.
-    async fn city(&self, ctx: &Context<'_>) -> Result<City> {
-        Ok(City(
-            referenced(ctx, CityById(self.0.city_id), "link's city").await?,
-        ))
-    }
-}
 
 /// A company's new part in a project.
 #[derive(InputObject, Clone, Debug)]
