@@ -34,7 +34,7 @@ use crate::configuration::LimitSettings;
 use crate::error::Error;
 use crate::store::releases as stored_releases;
 use crate::store::view::Reader;
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{ExecutableDocument, Selection};
 use async_graphql::{Context, EmptySubscription, Schema, ServerError};
 use documents::DocumentCache;
 use limits::ListLengths;
@@ -83,7 +83,12 @@ pub struct Prepared {
     reads_only: bool,
     /// The point in the data's history the operation reads; `None` for the live data.
     pin: Option<pinning::Pin>,
+    lone_root_field: bool,
 }
+
+/// Request data present when the operation selects one root field and nothing else, so a
+/// root lookup knows no other lookup will join its batch.
+struct LoneRootField;
 
 impl Prepared {
     /// Whether the request only reads (no mutation or subscription runs), as GET requires.
@@ -216,6 +221,13 @@ impl GraphqlService {
                 .insert(request.query.clone(), Arc::clone(&document));
         }
         let reads_only = limits::reads_only(&document, operation_name.as_deref());
+        let lone_root_field = limits::select_operation(&document, operation_name.as_deref())
+            .is_some_and(|operation| {
+                matches!(
+                    operation.selection_set.node.items.as_slice(),
+                    [only] if matches!(only.node, Selection::Field(_))
+                )
+            });
         let pin = pinning::requested(&document, operation_name.as_deref(), &variables)
             .map_err(|violation| refuse(violation.code, violation.message))?;
         let (document, dry_run) =
@@ -232,6 +244,7 @@ impl GraphqlService {
             document,
             reads_only,
             pin,
+            lone_root_field,
         })
     }
 
@@ -283,6 +296,9 @@ impl GraphqlService {
             .data(reader)
             .data(self.public_url.clone())
             .data(prepared.cost);
+        if prepared.lone_root_field {
+            request = request.data(LoneRootField);
+        }
         if let Some(budget) = budget {
             request = request.data(budget);
         }

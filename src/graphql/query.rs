@@ -14,7 +14,7 @@ use super::inputs::{
 use super::interfaces::{self, Node, SearchResult};
 use super::loaders::{
     AtlasLoader, ByKey, CityBySlug, CompanyBySlug, CountryByCode, DimensionById, IndicatorByCode,
-    PolicyBySlug, ProjectBySlug, RegionByCode, SourceBySlug, by_key,
+    PolicyBySlug, ProjectBySlug, RegionByCode, SourceBySlug, by_key, by_key_alone,
 };
 use super::observations::{Observation, ObservationConnection};
 use super::organisations::{
@@ -24,7 +24,7 @@ use super::paging::{self, MAX_PAGE_SIZE, PageArgs};
 use super::places::{City, CityConnection, Country, CountryConnection, Region, RegionConnection};
 use super::releases::Releases;
 use super::sources::{Source, SourceConnection};
-use super::{database, loaders};
+use super::{LoneRootField, database, loaders};
 use crate::derived;
 use crate::error::Error;
 use crate::store::lookups;
@@ -378,10 +378,16 @@ pinned_object! {
 }
 
 /// The row behind a natural key, if any, through its by-key loader: lookups of one type
-/// anywhere in the request share one statement.
+/// anywhere in the request share one statement. The operation's only root field has no
+/// lookup to share with, and reads at once.
 async fn find_by<K: ByKey>(ctx: &Context<'_>, key: K) -> Result<Option<K::Row>, Error>
 where
     AtlasLoader: Loader<K, Value = K::Row, Error = Error>,
 {
-    by_key(loaders(ctx)?, key).await
+    let loaders = loaders(ctx)?;
+    if ctx.data_opt::<LoneRootField>().is_some() {
+        by_key_alone(loaders, key).await
+    } else {
+        by_key(loaders, key).await
+    }
 }

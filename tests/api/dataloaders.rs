@@ -267,6 +267,17 @@ async fn aliased_root_lookups_of_one_type_batch_into_one_statement() {
                 1,
             ),
             (
+                // The only root field reads at once, with its country in the same statement.
+                "a lone city with its country",
+                r#"{ city(slug: "shenzhen") { name country { code } } }"#,
+                1,
+            ),
+            (
+                "a lone city that does not exist",
+                r#"{ city(slug: "atlantis") { name } }"#,
+                1,
+            ),
+            (
                 // The country found by code is walked back to by id for free.
                 "a country, its cities and their country",
                 r#"{ country(code: "CN") { code cities { slug country { code } } } }"#,
@@ -296,6 +307,13 @@ async fn aliased_root_lookups_of_one_type_batch_into_one_statement() {
                     for alias in ["a", "b", "c"] {
                         assert!(data[alias]["name"].is_string(), "{data}");
                     }
+                }
+                "a lone city with its country" => {
+                    assert_eq!(data["city"]["name"], "Shenzhen", "{data}");
+                    assert_eq!(data["city"]["country"]["code"], "CN", "{data}");
+                }
+                "a lone city that does not exist" => {
+                    assert!(data["city"].is_null(), "{data}");
                 }
                 "a country by code and by global ID" => {
                     assert_eq!(data["country"]["name"], "China", "{data}");

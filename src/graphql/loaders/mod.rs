@@ -114,6 +114,18 @@ where
     Ok(by_keys(loaders, [key.clone()]).await?.remove(&key))
 }
 
+/// The row behind one key, read at once instead of batched: for the lookup that is its
+/// request's only root field, which no other lookup can join, so waiting for the batch to
+/// leave (a spawned task that yields to the runtime four times) would buy nothing.
+pub async fn by_key_alone<K: ByKey>(loaders: &Loaders, key: K) -> Result<Option<K::Row>, Error>
+where
+    AtlasLoader: Loader<K, Value = K::Row, Error = Error>,
+{
+    let mut found = loaders.loader().load(std::slice::from_ref(&key)).await?;
+    K::feed(loaders, &found).await;
+    Ok(found.remove(&key))
+}
+
 /// Loads rows by a unique text column: `$key(code_or_slug)` gives that row. With a by-id
 /// loader after `feeds`, what is found also goes into its cache.
 macro_rules! by_key {
