@@ -158,6 +158,7 @@ pub const PINNABLE_ROOT_FIELDS: &[&str] = &[
     "strategicComparison",
     "ratio",
     "share",
+    "checkFigure",
 ];
 
 /// An argument's value with its variables substituted, or their defaults; a variable that

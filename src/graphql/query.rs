@@ -337,10 +337,10 @@ pinned_object! {
 
     /// Checks a figure a reader was given against the data: the figure it rests on, the
     /// difference, the qualifier, a unit or scale that does not match, the caveats, and a
-    /// verdict (`MATCHES`, `ROUNDS_TO`, `DIFFERS`, `NOT_COMPARABLE`, `NO_DATA`). Reads the
-    /// live data.
+    /// verdict (`MATCHES`, `ROUNDS_TO`, `DIFFERS`, `NOT_COMPARABLE`, `NO_DATA`). Checks
+    /// the live data, or the data as a release or an instant left it.
     #[allow(clippy::too_many_arguments)] // The claim's parts, as a reader states them.
-    async fn check_figure(
+    pinned async fn check_figure(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The indicator's code, e.g. `ai_market_size`.")] indicator: String,

@@ -224,7 +224,7 @@ async fn bad_chart_parameters_are_refused_with_a_code() {
             ),
             (
                 "/charts/indicators/new_unicorns.svg?release=no-such-release",
-                400,
+                404,
                 "NOT_FOUND",
             ),
         ] {

@@ -188,6 +188,11 @@ async fn a_bad_download_is_refused_with_a_code() {
                 400,
                 "BAD_USER_INPUT",
             ),
+            (
+                "/export/indicators/ai_market_size.zip?release=no-such-release",
+                404,
+                "NOT_FOUND",
+            ),
         ] {
             let response = download(&app, path).await;
             assert_eq!(response.status(), status, "{backend:?}: {path}");

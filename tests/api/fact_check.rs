@@ -1,7 +1,8 @@
 //! `checkFigure`: each verdict against the paper's data, with the figure it rests on.
 
-use crate::helpers::{backends, spawn_app};
-use serde_json::json;
+use crate::helpers::{backends, send, spawn_app, token};
+use cityatlas::auth::Role;
+use serde_json::{Value, json};
 
 const CHECK: &str = r#"query($indicator: String!, $subject: String!, $period: String,
     $value: Float!, $unit: String!, $scale: String!) {
@@ -148,5 +149,67 @@ async fn each_verdict_rests_on_the_cited_figure() {
                 .is_some_and(|m| m.contains("CNY"))
         );
         assert_eq!(data["checkFigure"]["difference"], serde_json::Value::Null);
+    }
+}
+
+const PINNED_CHECK: &str = r#"query($asOf: DateTime, $release: String) {
+  checkFigure(indicator: "ai_market_size", subject: "CN", period: "2024",
+      value: 39.32, unit: "USD", scale: "billion", asOf: $asOf, release: $release) {
+    verdict observations { value revision } } }"#;
+
+/// A figure corrected after a release still checks against what the release published, and
+/// against what stood at an instant before the correction.
+#[tokio::test]
+async fn a_check_reads_a_release_or_an_instant_like_every_other_root_field() {
+    for backend in backends().await {
+        let app = spawn_app(backend).await;
+        let check = |pin: Value| {
+            let app = &app;
+            async move { app.data_with(PINNED_CHECK, pin).await["checkFigure"].clone() }
+        };
+        let live = check(json!({})).await;
+        assert_eq!(live["verdict"], "MATCHES", "{backend:?}: {live}");
+        let before_correction = app
+            .data(r#"{ observations(filter: { indicator: ["ai_market_size"], country: ["CN"], period: ["2024"] }) { nodes { id revision updatedAt } } }"#)
+            .await["observations"]["nodes"][0]
+            .clone();
+
+        let editor = token(&app, "fact-check-editor", Role::Editor).await;
+        let (_, body) = send(
+            &app,
+            Some(&editor),
+            r#"mutation($id: ID!, $rev: Int!, $input: UpdateObservationInput!, $reason: String!) {
+              updateObservation(id: $id, expectedRevision: $rev, input: $input, reason: $reason) {
+                userErrors { code message } } }"#,
+            json!({ "id": before_correction["id"], "rev": before_correction["revision"],
+                    "reason": "a later edition revised it",
+                    "input": { "value": 41.0, "valueText": "41" } }),
+        )
+        .await;
+        assert_eq!(
+            body["data"]["updateObservation"]["userErrors"],
+            json!([]),
+            "{body}"
+        );
+
+        let corrected = check(json!({})).await;
+        assert_eq!(corrected["verdict"], "DIFFERS", "{backend:?}: {corrected}");
+        assert_eq!(corrected["observations"][0]["value"], 41.0);
+
+        let published = check(json!({ "release": "liu-2025" })).await;
+        assert_eq!(published["verdict"], "MATCHES", "{backend:?}: {published}");
+        assert_eq!(published["observations"][0]["value"], 39.32);
+
+        let then = check(json!({ "asOf": before_correction["updatedAt"] })).await;
+        assert_eq!(then["verdict"], "MATCHES", "{backend:?}: {then}");
+        assert_eq!(
+            then["observations"][0]["revision"],
+            before_correction["revision"]
+        );
+
+        let (code, _) = app
+            .error(r#"{ checkFigure(indicator: "ai_market_size", subject: "CN", value: 1, unit: "USD", scale: "one", release: "no-such-release") { verdict } }"#)
+            .await;
+        assert_eq!(code, "NOT_FOUND", "{backend:?}");
     }
 }

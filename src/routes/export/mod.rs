@@ -269,8 +269,8 @@ async fn run(
     Ok(response.data.into_json().unwrap_or_default())
 }
 
-/// A GraphQL error as the HTTP refusal of a download: the client's mistakes (a bad
-/// `asOf`, an unknown release) are 400 with GraphQL's own message and code.
+/// A GraphQL error as the HTTP refusal of a download, with GraphQL's own message and code:
+/// a bad `asOf` is 400; a release that does not exist is 404, as an unknown indicator is.
 fn graphql_refusal(error: &async_graphql::ServerError) -> HttpResponse {
     use actix_web::http::StatusCode;
     let code = error
@@ -282,8 +282,10 @@ fn graphql_refusal(error: &async_graphql::ServerError) -> HttpResponse {
             _ => None,
         })
         .unwrap_or_default();
-    if code == "BAD_USER_INPUT" || code == "NOT_FOUND" {
+    if code == "BAD_USER_INPUT" {
         refusal(StatusCode::BAD_REQUEST, &code, &error.message)
+    } else if code == "NOT_FOUND" {
+        refusal(StatusCode::NOT_FOUND, &code, &error.message)
     } else {
         refusal(
             StatusCode::SERVICE_UNAVAILABLE,
