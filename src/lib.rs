@@ -2,6 +2,7 @@ pub mod auth;
 pub mod charts;
 pub mod citation;
 pub mod cli;
+pub mod coherence;
 pub mod commands;
 pub mod configuration;
 pub mod database;

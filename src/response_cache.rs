@@ -3,10 +3,10 @@
 //! points. It also owns the form of a GraphQL response body, since what it keeps must be
 //! the part that is the same for every client: `extensions.cost` is added per request.
 //!
-//! Nothing in the API writes: the data changes only when `cityatlas seed` runs, which a
-//! server does before it serves. The time to live is what bounds how stale an answer can be
-//! when another process re-seeds the database under a running server; `Cache-Control`
-//! tells HTTP caches the same age.
+//! A write clears it: a mutation in this process at once, one through another replica or
+//! `cityatlas import` when this replica hears of it (`coherence`, on PostgreSQL). The time to
+//! live bounds what is left: a change to the database behind the API's back, with no audit
+//! event, on SQLite; `Cache-Control` tells HTTP caches the same age.
 
 use crate::configuration::ResponseCacheSettings;
 use actix_web::web::Bytes;

@@ -6,7 +6,7 @@ use crate::graphql::GraphqlService;
 use crate::rate_limit::RateLimiter;
 use crate::response_cache::ResponseCache;
 use crate::routes::{export, graphiql, graphql as graphql_routes, health, releases};
-use crate::{database, seed};
+use crate::{coherence, database, seed};
 use actix_cors::Cors;
 use actix_web::dev::{Server, Service};
 use actix_web::http::header;
@@ -14,12 +14,17 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App, HttpMessage, HttpServer, web};
 use sea_orm::DatabaseConnection;
+use std::future::Future;
 use std::net::TcpListener;
+use std::pin::Pin;
 use tracing_actix_web::{RequestId, TracingLogger};
 
 pub struct Application {
     port: u16,
     server: Server,
+    /// On PostgreSQL, what keeps the caches true to other replicas' writes; it runs as long
+    /// as the server does.
+    coherence: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
 }
 
 impl Application {
@@ -62,10 +67,20 @@ impl Application {
             database = %settings.database.url,
             "City Atlas serves GraphQL at http://{address}/graphql"
         );
-        let server = run(listener, db, service, settings)?;
+        let service = web::Data::new(service);
+        let response_cache = web::Data::new(ResponseCache::new(&settings.response_cache));
+        let coherence = (!settings.database.url.is_sqlite()).then(|| {
+            Box::pin(coherence::keep_caches_coherent(
+                settings.database.url.clone(),
+                response_cache.clone(),
+                service.clone(),
+            )) as Pin<Box<dyn Future<Output = ()> + Send>>
+        });
+        let server = run(listener, db, service, response_cache, settings)?;
         Ok(Self {
             port: address.port(),
             server,
+            coherence,
         })
     }
 
@@ -75,7 +90,15 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C, then drains in-flight requests.
     pub async fn run_until_stopped(self) -> Result<(), std::io::Error> {
-        self.server.await
+        match self.coherence {
+            Some(coherence) => {
+                tokio::select! {
+                    stopped = self.server => stopped,
+                    () = coherence => Ok(()),
+                }
+            }
+            None => self.server.await,
+        }
     }
 }
 
@@ -97,12 +120,11 @@ fn cors(policy: &CorsPolicy) -> Cors {
 fn run(
     listener: TcpListener,
     db: DatabaseConnection,
-    service: GraphqlService,
+    service: web::Data<GraphqlService>,
+    response_cache: web::Data<ResponseCache>,
     settings: Settings,
 ) -> Result<Server, Error> {
-    let service = web::Data::new(service);
     let rate_limiter = web::Data::new(RateLimiter::new(settings.rate_limit));
-    let response_cache = web::Data::new(ResponseCache::new(&settings.response_cache));
     let cors_policy = settings.server.cors;
     let db = web::Data::new(db);
     let server = HttpServer::new(move || {

@@ -11,6 +11,7 @@ pub mod list;
 pub mod list_lengths;
 pub mod lists;
 pub mod lookups;
+pub mod notices;
 pub mod observations;
 pub mod paging;
 pub mod releases;

@@ -5,6 +5,7 @@ mod bad_input;
 mod caching;
 mod charts;
 mod cli;
+mod coherence;
 mod contract;
 mod cost;
 mod curated;

@@ -1,0 +1,77 @@
+//! Word from PostgreSQL that the data changed: the notification each audit event sends on
+//! commit (the migration `change_notifications` installs the trigger), heard on a
+//! connection of its own so that listening never takes one from the pool.
+
+use migration::CHANGES_CHANNEL;
+use sea_orm::sqlx::postgres::PgListener;
+use serde::Deserialize;
+use std::time::Duration;
+
+/// One committed change, as the trigger announces it: ids and a revision, no values.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeNotice {
+    /// The audit event's id: the commit order.
+    pub event: i64,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub revision: i32,
+}
+
+/// What the listener heard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Heard {
+    Change(ChangeNotice),
+    /// Changes may have gone unheard: the listening connection was just made, or made
+    /// again after it dropped, or a notification could not be read.
+    Gap,
+}
+
+/// The longest wait between attempts to reach a database that is down.
+const MAX_RETRY: Duration = Duration::from_secs(5);
+
+/// Listens for as long as it is polled, calling `on` with each change and each time the
+/// connection is (re)made; a database that is down is retried with a growing pause.
+pub async fn listen(database_url: &str, mut on: impl FnMut(Heard)) {
+    let mut retry = Duration::from_millis(100);
+    loop {
+        let mut listener = match connect(database_url).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                tracing::warn!(%error, retry_in = ?retry, "cannot listen for changes");
+                tokio::time::sleep(retry).await;
+                retry = (retry * 2).min(MAX_RETRY);
+                continue;
+            }
+        };
+        retry = Duration::from_millis(100);
+        tracing::info!(channel = CHANGES_CHANNEL, "listening for changes");
+        on(Heard::Gap);
+        loop {
+            match listener.try_recv().await {
+                Ok(Some(notification)) => {
+                    match serde_json::from_str::<ChangeNotice>(notification.payload()) {
+                        Ok(notice) => on(Heard::Change(notice)),
+                        // Not the trigger's: something changed, but what is unknown.
+                        Err(_) => on(Heard::Gap),
+                    }
+                }
+                // The connection dropped and sqlx made it again, listening as before.
+                Ok(None) => {
+                    tracing::warn!("the change listener's connection dropped and was remade");
+                    on(Heard::Gap);
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "the change listener lost its connection");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+async fn connect(database_url: &str) -> Result<PgListener, sea_orm::sqlx::Error> {
+    let mut listener = PgListener::connect(database_url).await?;
+    listener.listen(CHANGES_CHANNEL).await?;
+    Ok(listener)
+}
