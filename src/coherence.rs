@@ -1,5 +1,5 @@
-//! Keeps a replica's response cache and list prices true to a database that other
-//! replicas, or `cityatlas import`, write to. On PostgreSQL every commit is heard
+//! Keeps a replica's response cache, list prices and subscriptions true to a database that
+//! other replicas, or `cityatlas import`, write to. On PostgreSQL every commit is heard
 //! ([`store::notices`]) and drops every cached answer: a notice names one row, but an
 //! answer's dependence on rows is not tracked, and a replica's cache refills in a request.
 //! When the listener had to connect again it may have missed notices, so it drops them
@@ -13,7 +13,8 @@ use crate::store::notices::{self, Heard};
 use actix_web::web;
 use tokio::sync::Notify;
 
-/// Runs for as long as it is polled: listens, clears the cache at once on every notice,
+/// Runs for as long as it is polled: listens, clears the cache and wakes the subscriptions
+/// at once on every notice,
 /// and re-reads the lengths of nested lists (the cost model's prices) once for each burst
 /// of notices, since an import sends one per row.
 pub async fn keep_caches_coherent(
@@ -27,6 +28,7 @@ pub async fn keep_caches_coherent(
             tracing::debug!(event = notice.event, entity = %notice.entity_type, "a change was committed");
         }
         cache.invalidate();
+        service.bell().ring();
         stale_prices.notify_one();
     });
     let reprice = async {

@@ -23,6 +23,10 @@ pub enum Error {
     /// A token whose role is too small for what it asked.
     #[error("{0}")]
     Forbidden(String),
+    /// More at once than one client may hold (subscriptions; the HTTP rate limit answers
+    /// its own refusals).
+    #[error("{0}")]
+    RateLimited(String),
     #[error("the database is unavailable")]
     ServiceUnavailable { detail: String },
     #[error("internal server error")]
@@ -36,6 +40,7 @@ impl Error {
             Error::NotFound(_) => "NOT_FOUND",
             Error::Unauthenticated(_) => "UNAUTHENTICATED",
             Error::Forbidden(_) => "FORBIDDEN",
+            Error::RateLimited(_) => "RATE_LIMITED",
             Error::ServiceUnavailable { .. } => "SERVICE_UNAVAILABLE",
             Error::Internal { .. } => "INTERNAL_SERVER_ERROR",
         }
@@ -55,7 +60,8 @@ impl Error {
             Error::BadUserInput(_)
             | Error::NotFound(_)
             | Error::Unauthenticated(_)
-            | Error::Forbidden(_) => self.to_string(),
+            | Error::Forbidden(_)
+            | Error::RateLimited(_) => self.to_string(),
         }
     }
 

@@ -12,7 +12,7 @@ use actix_web::dev::{Server, Service};
 use actix_web::http::header;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{Compress, DefaultHeaders};
-use actix_web::{App, HttpMessage, HttpServer, web};
+use actix_web::{App, HttpMessage, HttpServer, guard, web};
 use sea_orm::DatabaseConnection;
 use std::future::Future;
 use std::net::TcpListener;
@@ -125,6 +125,7 @@ fn run(
     settings: Settings,
 ) -> Result<Server, Error> {
     let rate_limiter = web::Data::new(RateLimiter::new(settings.rate_limit));
+    let subscription_slots = web::Data::new(graphql_routes::ClientSlots::default());
     let cors_policy = settings.server.cors;
     let db = web::Data::new(db);
     let server = HttpServer::new(move || {
@@ -156,11 +157,17 @@ fn run(
             .app_data(service.clone())
             .app_data(rate_limiter.clone())
             .app_data(response_cache.clone())
+            .app_data(subscription_slots.clone())
             .app_data(db.clone())
             .route("/healthz", web::get().to(health::healthz))
             .route("/readyz", web::get().to(health::readyz))
             .service(
                 web::resource("/graphql")
+                    .route(
+                        web::get()
+                            .guard(guard::Header("upgrade", "websocket"))
+                            .to(graphql_routes::socket),
+                    )
                     .route(web::get().to(graphql_routes::get))
                     .route(web::post().to(graphql_routes::post))
                     .default_service(web::to(graphql_routes::unsupported_method)),

@@ -28,14 +28,16 @@ mod sdl_index;
 mod series;
 mod shape;
 mod sources;
+mod subscription;
 
 use crate::auth::Principal;
 use crate::configuration::LimitSettings;
 use crate::error::Error;
+use crate::store::notices::ChangeBell;
 use crate::store::releases as stored_releases;
 use crate::store::view::Reader;
 use async_graphql::parser::types::{ExecutableDocument, Selection};
-use async_graphql::{Context, EmptySubscription, Schema, ServerError};
+use async_graphql::{Context, Schema, ServerError};
 use documents::DocumentCache;
 use limits::ListLengths;
 use mutations::Mutation;
@@ -44,14 +46,15 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 pub use limits::{Cost, Violation};
 pub use query::Query;
+pub use subscription::{SlotCounter, Subscription};
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Where permalinks point unless `--public-url` says otherwise: the default bind address.
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
-fn schema_builder() -> async_graphql::SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+fn schema_builder() -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query::default(), Mutation::default(), Subscription)
         .register_output_type::<interfaces::Node>()
         .register_output_type::<interfaces::Subject>()
 }
@@ -69,6 +72,8 @@ pub struct GraphqlService {
     list_lengths: RwLock<Arc<ListLengths>>,
     /// Where the API is published, for the permalinks of releases.
     public_url: releases::PublicUrl,
+    /// Rung after every committed change, which wakes the subscriptions.
+    bell: ChangeBell,
 }
 
 /// A request that passed every limit, with what it costs.
@@ -122,7 +127,8 @@ pub struct Budget {
 
 impl GraphqlService {
     pub fn new(db: DatabaseConnection, limits: LimitSettings) -> Self {
-        let mut builder = schema_builder().data(db.clone());
+        let bell = ChangeBell::default();
+        let mut builder = schema_builder().data(db.clone()).data(bell.clone());
         if !limits.suggestions {
             builder = builder.disable_suggestions();
         }
@@ -136,7 +142,48 @@ impl GraphqlService {
             documents: DocumentCache::new(DocumentCache::DEFAULT_MAX_BYTES),
             list_lengths: RwLock::default(),
             public_url: releases::PublicUrl(DEFAULT_PUBLIC_URL.to_owned()),
+            bell,
         }
+    }
+
+    /// What wakes the subscriptions: ring it once a change has committed.
+    pub fn bell(&self) -> &ChangeBell {
+        &self.bell
+    }
+
+    /// Runs a subscription sent over a WebSocket, within the same document limits as any
+    /// request. Queries and mutations are refused there: over HTTP they are priced and
+    /// charged to the client's rate limit, which a socket would bypass.
+    pub fn subscribe(
+        &self,
+        request: async_graphql::Request,
+        session: Arc<async_graphql::Data>,
+    ) -> async_graphql::futures_util::stream::BoxStream<'static, async_graphql::Response> {
+        use async_graphql::futures_util::stream::{self, StreamExt};
+        use async_graphql::parser::types::OperationType;
+        let prepared = match self.prepare(request) {
+            Ok(prepared) => prepared,
+            Err(refusal) => return stream::once(async move { *refusal }).boxed(),
+        };
+        let is_subscription = limits::select_operation(
+            &prepared.document,
+            prepared.request.operation_name.as_deref(),
+        )
+        .is_some_and(|operation| operation.ty == OperationType::Subscription);
+        if !is_subscription {
+            let refusal = async_graphql::Response::from_errors(vec![with_code(
+                ServerError::new(
+                    "a WebSocket carries subscriptions only: send queries and mutations to \
+                     /graphql over HTTP"
+                        .to_owned(),
+                    None,
+                ),
+                "BAD_REQUEST",
+            )]);
+            return stream::once(async move { refusal }).boxed();
+        }
+        self.schema
+            .execute_stream_with_session_data(prepared.request, session)
     }
 
     /// Publishes permalinks under `url` (the address clients reach the API at).

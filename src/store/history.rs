@@ -350,6 +350,37 @@ pub struct AuditQuery {
     pub action: Option<Vec<String>>,
 }
 
+/// The audit events after `sequence` (an event id) that `filter` keeps, oldest first: what
+/// a subscriber to the change feed has not yet been sent.
+pub async fn events_after(
+    db: &impl ConnectionTrait,
+    filter: &AuditQuery,
+    sequence: i32,
+    limit: u64,
+) -> Result<Vec<audit_event::Model>, Error> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+    Ok(filter
+        .select()?
+        .filter(audit_event::Column::Id.gt(sequence))
+        .order_by_asc(audit_event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// The last committed audit event's id; 0 before the first.
+pub async fn last_sequence(db: &impl ConnectionTrait) -> Result<i32, Error> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let last: Option<i32> = audit_event::Entity::find()
+        .select_only()
+        .column(audit_event::Column::Id)
+        .order_by_desc(audit_event::Column::Id)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(last.unwrap_or(0))
+}
+
 /// The change feed: every audit event after a cursor, in commit order. Its own list, so a
 /// cursor of the audit log is not taken for one of the feed's.
 #[derive(Debug, Default)]

@@ -1,11 +1,36 @@
-//! Word from PostgreSQL that the data changed: the notification each audit event sends on
+//! Word that the data changed. From PostgreSQL: the notification each audit event sends on
 //! commit (the migration `change_notifications` installs the trigger), heard on a
-//! connection of its own so that listening never takes one from the pool.
+//! connection of its own so that listening never takes one from the pool. Within the
+//! process: a [`ChangeBell`] that writes and the listener ring, for subscribers to wake on.
 
 use migration::CHANGES_CHANNEL;
 use sea_orm::sqlx::postgres::PgListener;
 use serde::Deserialize;
 use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// Rung after a change commits, here or (heard through [`listen`]) on another replica.
+/// A ring carries no news: a subscriber reads what is new from the database, so a ring it
+/// missed while busy (it lagged) loses nothing.
+#[derive(Clone, Debug)]
+pub struct ChangeBell(broadcast::Sender<()>);
+
+impl Default for ChangeBell {
+    fn default() -> Self {
+        Self(broadcast::channel(16).0)
+    }
+}
+
+impl ChangeBell {
+    pub fn ring(&self) {
+        // No subscriber is listening: nobody to wake.
+        let _ = self.0.send(());
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<()> {
+        self.0.subscribe()
+    }
+}
 
 /// One committed change, as the trigger announces it: ids and a revision, no values.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]

@@ -31,4 +31,5 @@ mod rate_limit;
 mod roles;
 mod seed;
 mod stress;
+mod subscriptions;
 mod synthetic;

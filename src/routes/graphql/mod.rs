@@ -6,6 +6,9 @@
 
 mod read;
 mod respond;
+mod socket;
+
+pub use socket::{ClientSlots, socket};
 
 use crate::auth::{Principal, Role};
 use crate::graphql::{Budget, GraphqlService};
@@ -249,6 +252,7 @@ impl<'a> Pipeline<'a> {
             // Whatever the mutation's outcome, a later read must not see an answer from
             // before it; the prices of nested lists follow the data.
             self.cache.invalidate();
+            self.service.bell().ring();
             if let Err(error) = self.service.refresh_list_lengths().await {
                 tracing::warn!(detail = %error.detail(), "list lengths not refreshed after a write");
             }

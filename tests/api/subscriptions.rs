@@ -1,0 +1,262 @@
+//! `subscription { changes }` over graphql-transport-ws: a curator's correction reaches an
+//! open subscription as it commits (through another replica, on PostgreSQL), a bad token
+//! closes the socket, queries are refused on it, and a client's subscriptions are capped.
+
+use crate::helpers::{Backend, TestApp, backends, send, spawn_app, test_settings, token};
+use cityatlas::auth::Role;
+use cityatlas::startup::Application;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// Far longer than a change takes to arrive; a broken feed fails instead of hanging.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+const CHANGES: &str = r#"subscription($after: Int) {
+  changes(filter: { entityType: ["Observation"] }, afterSequence: $after) {
+    sequence entityType entityId kind revision } }"#;
+
+struct Socket(WebSocketStream<MaybeTlsStream<TcpStream>>);
+
+impl Socket {
+    /// Opens a graphql-transport-ws socket and sends `connection_init` with `payload`.
+    async fn open(address: &str, payload: Value) -> Self {
+        let url = format!("{}/graphql", address.replacen("http", "ws", 1));
+        let mut request = url.into_client_request().expect("a request");
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            "graphql-transport-ws".parse().expect("a header"),
+        );
+        let (stream, response) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("the socket opens");
+        assert_eq!(
+            response.headers()["sec-websocket-protocol"],
+            "graphql-transport-ws"
+        );
+        let mut socket = Self(stream);
+        socket
+            .send(json!({ "type": "connection_init", "payload": payload }))
+            .await;
+        socket
+    }
+
+    async fn send(&mut self, message: Value) {
+        self.0
+            .send(Message::text(message.to_string()))
+            .await
+            .expect("sent");
+    }
+
+    /// The next protocol message, answering pings; `None` once the server closed the
+    /// socket, with its close frame's reason in `Err`.
+    async fn next(&mut self) -> Result<Value, String> {
+        loop {
+            let message = tokio::time::timeout(PATIENCE, self.0.next())
+                .await
+                .expect("a message in time");
+            match message {
+                Some(Ok(Message::Text(text))) => {
+                    let message: Value = serde_json::from_str(text.as_str()).expect("JSON");
+                    if message["type"] == "ping" {
+                        self.send(json!({ "type": "pong" })).await;
+                        continue;
+                    }
+                    return Ok(message);
+                }
+                Some(Ok(Message::Close(frame))) => {
+                    return Err(frame
+                        .map(|frame| frame.reason.to_string())
+                        .unwrap_or_default());
+                }
+                Some(Ok(_)) => continue,
+                Some(Err(error)) => return Err(error.to_string()),
+                None => return Err(String::new()),
+            }
+        }
+    }
+
+    async fn acknowledged(address: &str, payload: Value) -> Self {
+        let mut socket = Self::open(address, payload).await;
+        assert_eq!(
+            socket.next().await.expect("an answer")["type"],
+            "connection_ack"
+        );
+        socket
+    }
+
+    async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+        self.send(json!({ "id": id, "type": "subscribe",
+                          "payload": { "query": query, "variables": variables } }))
+            .await;
+    }
+}
+
+async fn china_2024(app: &TestApp) -> Value {
+    app.data(r#"{ observations(filter: { indicator: ["ai_market_size"], country: ["CN"], period: ["2024"] }) { nodes { id revision } } }"#)
+        .await["observations"]["nodes"][0]
+        .clone()
+}
+
+async fn correct(app: &TestApp, editor: &str, figure: &Value, value: f64) {
+    let (_, body) = send(
+        app,
+        Some(editor),
+        r#"mutation($id: ID!, $rev: Int!, $input: UpdateObservationInput!, $reason: String!) {
+          updateObservation(id: $id, expectedRevision: $rev, input: $input, reason: $reason) {
+            observation { revision } userErrors { code message } } }"#,
+        json!({ "id": figure["id"], "rev": figure["revision"], "reason": "a later edition",
+                "input": { "value": value, "valueText": value.to_string() } }),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["updateObservation"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+}
+
+/// Another replica of `app`'s database, as a second process would be.
+async fn replica_of(app: &TestApp) -> String {
+    let mut settings = test_settings(&app.database.url);
+    settings.server.seed_on_start = false;
+    let replica = Application::build(settings)
+        .await
+        .expect("the replica builds");
+    let address = format!("http://127.0.0.1:{}", replica.port());
+    tokio::spawn(replica.run_until_stopped());
+    address
+}
+
+#[tokio::test]
+async fn a_correction_reaches_an_open_subscription_as_it_commits() {
+    for backend in backends().await {
+        let app = spawn_app(backend).await;
+        let editor = token(&app, "subscriptions-editor", Role::Editor).await;
+        // On PostgreSQL the subscriber is on another replica than the writer.
+        let subscribed_at = match backend {
+            Backend::Postgres => replica_of(&app).await,
+            Backend::Sqlite => app.address.clone(),
+        };
+        let mut socket = Socket::acknowledged(&subscribed_at, json!({})).await;
+        socket.subscribe("feed", CHANGES, json!({})).await;
+        // Nothing has changed since the subscription began: the feed waits. A query on
+        // the same socket is refused, since over HTTP it would be priced and charged.
+        socket.subscribe("query", "{ apiVersion }", json!({})).await;
+        let refused = socket.next().await.expect("an answer");
+        assert_eq!(refused["id"], "query", "{refused}");
+        assert_eq!(
+            refused["payload"]["errors"][0]["extensions"]["code"], "BAD_REQUEST",
+            "{refused}"
+        );
+
+        let figure = china_2024(&app).await;
+        correct(&app, &editor, &figure, 41.0).await;
+        let next = loop {
+            let message = socket.next().await.expect("a message");
+            if message["id"] == "feed" {
+                break message;
+            }
+        };
+        assert_eq!(next["type"], "next", "{backend:?}: {next}");
+        let change = &next["payload"]["data"]["changes"];
+        assert_eq!(change["entityId"], figure["id"], "{backend:?}: {change}");
+        assert_eq!(change["kind"], "UPDATED");
+        assert_eq!(
+            change["revision"],
+            figure["revision"].as_i64().unwrap_or(0) + 1
+        );
+        let sequence = change["sequence"].as_i64().expect("a sequence");
+
+        // A client that reconnects resumes after the last change it was sent, and gets
+        // what it missed meanwhile, once.
+        drop(socket);
+        correct(&app, &editor, &china_2024(&app).await, 42.0).await;
+        let mut resumed = Socket::acknowledged(&subscribed_at, json!({})).await;
+        resumed
+            .subscribe("feed", CHANGES, json!({ "after": sequence - 1 }))
+            .await;
+        for revision_after in [1, 2] {
+            let message = resumed.next().await.expect("a message");
+            assert_eq!(
+                message["payload"]["data"]["changes"]["revision"],
+                figure["revision"].as_i64().unwrap_or(0) + revision_after,
+                "{backend:?}: {message}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_bad_token_closes_the_socket_and_subscriptions_are_capped_per_client() {
+    for backend in backends().await {
+        let app = spawn_app(backend).await;
+        let mut refused = Socket::open(
+            &app.address,
+            json!({ "Authorization": "Bearer ca_not-a-real-token" }),
+        )
+        .await;
+        let closed = refused.next().await.expect_err("the socket is closed");
+        assert!(closed.contains("not valid"), "{backend:?}: {closed}");
+
+        let reader = token(&app, "subscriptions-reader", Role::Reader).await;
+        let authorization = format!("Bearer {reader}");
+        // The cap is the client's, across its sockets.
+        let mut first =
+            Socket::acknowledged(&app.address, json!({ "Authorization": authorization })).await;
+        let mut second =
+            Socket::acknowledged(&app.address, json!({ "Authorization": authorization })).await;
+        for n in 0..5 {
+            first.subscribe(&format!("a{n}"), CHANGES, json!({})).await;
+        }
+        for n in 0..6 {
+            second.subscribe(&format!("b{n}"), CHANGES, json!({})).await;
+        }
+        // Which of the eleven is refused depends on the order the server starts them in;
+        // that ten hold and one is refused does not. The ten hear the next change.
+        let editor = token(&app, "subscriptions-editor", Role::Editor).await;
+        correct(&app, &editor, &china_2024(&app).await, 41.0).await;
+        let mut delivered = Vec::new();
+        let mut refused = Vec::new();
+        for (socket, subscriptions) in [(&mut first, 5), (&mut second, 6)] {
+            let mut answered = 0;
+            while answered < subscriptions {
+                let message = socket.next().await.expect("a message");
+                if message["type"] != "next" {
+                    continue;
+                }
+                answered += 1;
+                match message["payload"]["errors"][0]["extensions"]["code"].as_str() {
+                    Some(code) => refused.push(code.to_owned()),
+                    None => delivered.push(message["id"].as_str().unwrap_or_default().to_owned()),
+                }
+            }
+        }
+        assert_eq!(refused, ["RATE_LIMITED"], "{backend:?}");
+        assert_eq!(delivered.len(), 10, "{backend:?}: {delivered:?}");
+
+        // Completing one frees its slot for the next, on the same socket, in order.
+        let (socket, held) = match delivered.iter().find(|id| id.starts_with('a')) {
+            Some(id) => (&mut first, id.clone()),
+            None => (&mut second, delivered[0].clone()),
+        };
+        socket.send(json!({ "id": held, "type": "complete" })).await;
+        socket.subscribe("again", CHANGES, json!({})).await;
+        correct(&app, &editor, &china_2024(&app).await, 42.0).await;
+        let again = loop {
+            let message = socket.next().await.expect("a message");
+            if message["id"] == "again" {
+                break message;
+            }
+        };
+        assert_eq!(again["type"], "next", "{backend:?}: {again}");
+        assert_eq!(
+            again["payload"]["data"]["changes"]["kind"], "UPDATED",
+            "{backend:?}: {again}"
+        );
+    }
+}
