@@ -47,6 +47,12 @@ const ASSETS: &[(&str, &str, &str, &str)] = &[
         "dist/index.umd.js",
     ),
     (
+        "graphql-ws.min.js",
+        "text/javascript; charset=utf-8",
+        "graphql-ws",
+        "umd/graphql-ws.min.js",
+    ),
+    (
         "papaparse.min.js",
         "text/javascript; charset=utf-8",
         "papaparse",

@@ -101,6 +101,7 @@ fn render_page(bundle: &Bundle) -> String {
         "react-dom.production.min.js",
         "graphiql.min.js",
         "plugin-explorer.umd.js",
+        "graphql-ws.min.js",
         "papaparse.min.js",
         "boot.js",
     ]

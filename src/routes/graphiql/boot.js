@@ -115,6 +115,10 @@
   }
 
   var endpoint = new URL(config.endpoint, window.location.href).toString();
+  // Subscriptions go over a WebSocket to the same endpoint, in graphql-transport-ws; the
+  // socket opens when the first subscription runs.
+  var socketEndpoint = endpoint.replace(/^http/, 'ws');
+  var wsClient = graphqlWs.createClient({ url: socketEndpoint, lazy: true });
   var tabs = config.examples.map(function (example) {
     return { query: example.query };
   });
@@ -133,7 +137,7 @@
     React.createElement(
       GraphiQL,
       {
-        fetcher: GraphiQL.createFetcher({ url: endpoint }),
+        fetcher: GraphiQL.createFetcher({ url: endpoint, wsClient: wsClient }),
         defaultTabs: tabs,
         defaultQuery: tabs.length > 0 ? tabs[0].query : undefined,
         plugins: [GraphiQLPluginExplorer.explorerPlugin({ showAttribution: false })],
