@@ -6,6 +6,9 @@
 // EXPECTED_TEXT   text the response pane must contain after executing (default "keyDifference")
 // OPERATION_NAME  expected title of the first editor tab (default "Table1StrategicComparison")
 //
+// EDITOR_TOKEN    (environment) an editor's API token: the check then runs a subscription in
+//                 the page and corrects a figure over HTTP until the page shows the change
+//
 // Drives the system Chromium (CHROMIUM_PATH, default /usr/bin/chromium) through
 // playwright-core, which downloads no browser. Every request that does not start with
 // BASE_URL (other than data:/blob:) is aborted and recorded, so a page that still pulls
@@ -209,12 +212,81 @@ async function main() {
     throw new Error('the explorer plugin panel (.graphiql-explorer-root) did not render');
   });
 
+  // A subscription runs from the page over its own WebSocket: a curator's correction,
+  // sent over HTTP with EDITOR_TOKEN, appears in the response pane as it commits.
+  let subscribed = false;
+  if (process.env.EDITOR_TOKEN) {
+    await page.evaluate(() => {
+      const cm = document.querySelector('.graphiql-query-editor .CodeMirror');
+      cm.CodeMirror.setValue(
+        'subscription Changes { changes(filter: { entityType: ["Observation"] }) { sequence entityType kind revision } }',
+      );
+    });
+    // GraphiQL reads the operation's name from the editor after a pause in typing.
+    await page.waitForTimeout(1_000);
+    await page.locator('.graphiql-execute-button').click();
+    for (let attempt = 0; attempt < 10 && !subscribed; attempt += 1) {
+      // The page may not have subscribed yet when the first correction commits: correct
+      // again until one is shown, a bounded number of times.
+      await correctAFigure(process.env.EDITOR_TOKEN);
+      const until = Date.now() + 3_000;
+      while (Date.now() < until) {
+        const shown = await responseText(page);
+        if (shown.includes('"UPDATED"')) {
+          subscribed = true;
+          break;
+        }
+        await page.waitForTimeout(200);
+      }
+    }
+    if (!subscribed) {
+      throw new Error(`the subscription showed no change: ${JSON.stringify((await responseText(page)).slice(0, 500))}`);
+    }
+    // The suites after this one read the paper's figure.
+    if ((await currentFigure(process.env.EDITOR_TOKEN)).value !== 39.32) {
+      await correctAFigure(process.env.EDITOR_TOKEN);
+    }
+  }
+
   // Let late console errors arrive, then take the screenshot.
   await page.waitForTimeout(300);
   await page.screenshot({ path: screenshotPath, fullPage: false });
   await browser.close();
   browser = undefined;
-  return { tabTitle, responseChars: text.length, csvRows: csvLines.length - 1 };
+  return { tabTitle, responseChars: text.length, csvRows: csvLines.length - 1, subscribed };
+}
+
+async function graphql(query, variables, token) {
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return response.json();
+}
+
+async function currentFigure(token) {
+  const found = await graphql(
+    '{ observations(filter: { indicator: ["ai_market_size"], country: ["CN"], period: ["2024"] }) { nodes { id value revision } } }',
+    {},
+    token,
+  );
+  return found.data.observations.nodes[0];
+}
+
+// Flips China's 2024 AI market size between the paper's 39.32 and 39.33.
+async function correctAFigure(token) {
+  const figure = await currentFigure(token);
+  const value = figure.value === 39.32 ? 39.33 : 39.32;
+  const written = await graphql(
+    `mutation($id: ID!, $rev: Int!, $value: Float!, $text: String!) {
+      updateObservation(id: $id, expectedRevision: $rev, reason: "browser check of subscriptions",
+        input: { value: $value, valueText: $text }) { userErrors { code message } } }`,
+    { id: figure.id, rev: figure.revision, value, text: String(value).replace('.', ',') },
+    token,
+  );
+  const errors = written.errors || written.data.updateObservation.userErrors;
+  if (errors.length > 0) throw new Error(`the correction was refused: ${JSON.stringify(errors)}`);
 }
 
 let result;
@@ -239,6 +311,7 @@ console.log(
   `graphiql browser check OK: ${base}/graphiql rendered, docs+explorer+headers present, ` +
     `tab "${result.tabTitle}", response contains ${JSON.stringify(expectedText)} ` +
     `(${result.responseChars} chars), its CSV download has ${result.csvRows} rows, ` +
+    `${result.subscribed ? 'a subscription showed a correction as it committed, ' : ''}` +
     `no non-local requests, screenshot ${screenshotPath}`,
 );
 process.exit(0);
