@@ -49,6 +49,11 @@ pub struct Cli {
     #[arg(long, env = "CITYATLAS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     log_format: LogFormat,
 
+    /// Export traces over OTLP/HTTP (protobuf) to the collector at this base URL, e.g.
+    /// `http://127.0.0.1:4318` (spans go to `/v1/traces`). Off by default.
+    #[arg(long, env = "CITYATLAS_OTLP_ENDPOINT", global = true)]
+    otlp_endpoint: Option<String>,
+
     /// Web origins allowed to read the API from a browser: `*` (any), `none`, or a
     /// comma-separated list such as `https://atlas.example,http://localhost:3000`.
     #[arg(
@@ -294,6 +299,7 @@ impl Cli {
             log: LogSettings {
                 filter: self.log_level.clone(),
                 format: self.log_format,
+                otlp_endpoint: self.otlp_endpoint.clone(),
             },
         }
     }

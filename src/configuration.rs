@@ -164,6 +164,9 @@ fn parse_origin(origin: &str) -> Result<String, String> {
 pub struct LogSettings {
     pub filter: String,
     pub format: LogFormat,
+    /// An OTLP/HTTP collector's base URL (`http://127.0.0.1:4318`) to export spans to; none
+    /// exports nothing.
+    pub otlp_endpoint: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

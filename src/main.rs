@@ -12,6 +12,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let settings = cli.settings();
-    telemetry::init(&settings.log);
+    // Held until the command returns, so that the spans still queued are exported.
+    let _telemetry = telemetry::init(&settings.log);
     commands::run(cli.command.unwrap_or_default(), settings).await
 }

@@ -200,6 +200,7 @@ pub fn test_settings(database_url: &str) -> Settings {
         log: LogSettings {
             filter: "warn".into(),
             format: LogFormat::Text,
+            otlp_endpoint: None,
         },
     }
 }

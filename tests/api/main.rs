@@ -33,3 +33,4 @@ mod seed;
 mod stress;
 mod subscriptions;
 mod synthetic;
+mod traces;

@@ -89,6 +89,10 @@ impl<'a> Pipeline<'a> {
         let media = negotiated.as_ref().map_or(MediaType::Json, |media| *media);
         let outcome = self.run(http, negotiated, &mut input).await;
         let response = respond(outcome, http, media, self.cache, self.limiter);
+        tracing::debug!(
+            status = response.status().as_u16(),
+            "GraphQL request answered"
+        );
         holding_payload(response, input)
     }
 
