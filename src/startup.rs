@@ -101,7 +101,7 @@ fn run(
     settings: Settings,
 ) -> Result<Server, Error> {
     let service = web::Data::new(service);
-    let rate_limiter = web::Data::new(RateLimiter::new(settings.rate_limit));
+    let rate_limiter = web::Data::new(RateLimiter::new(settings.rate_limit)?);
     let response_cache = web::Data::new(ResponseCache::new(&settings.response_cache));
     let cors_policy = settings.server.cors;
     let db = web::Data::new(db);

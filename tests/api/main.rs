@@ -29,5 +29,6 @@ mod paging;
 mod rate_limit;
 mod roles;
 mod seed;
+mod shared_rate_limit;
 mod stress;
 mod synthetic;
