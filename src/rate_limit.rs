@@ -4,10 +4,11 @@
 //!
 //! The buckets live in this process, or, given a Redis (`--redis-url`), in Redis, where every
 //! replica spends from the same ones (`shared`): one atomic script per spend, on Redis's
-//! clock. While Redis is unreachable, or slower to answer than [`shared::REDIS_TIMEOUT`],
-//! each replica spends from buckets of its own instead, so a client's budget is at worst one
-//! per replica, never unlimited, and no request waits on a hung Redis; Redis is asked again
-//! once a second, and shares the buckets again as soon as it answers.
+//! clock. While Redis is unreachable, or slower to answer than 200 ms
+//! (`shared::REDIS_TIMEOUT`), each replica spends from buckets of its own instead, so a
+//! client's budget is at worst one per replica, never unlimited, and no request waits on a
+//! hung Redis for longer; Redis is asked again once a second, and shares the buckets again as
+//! soon as it answers. One `WARN` says it fell back, one `INFO` that it is back.
 
 mod shared;
 
@@ -243,8 +244,11 @@ impl RateLimiter {
     /// request, so a replica starts (on its own buckets) while Redis is down.
     pub fn new(settings: RateLimitSettings) -> Result<Self, Error> {
         let store = match &settings.redis {
-            Some(redis) => Store::Redis(shared::Shared::new(redis, settings.window)?),
-            None => Store::Local(Buckets::default()),
+            // With rate limiting off, nothing is ever spent: no need for Redis.
+            Some(redis) if settings.points_per_window > 0 => {
+                Store::Redis(shared::Shared::new(redis, settings.window)?)
+            }
+            _ => Store::Local(Buckets::default()),
         };
         Ok(Self { settings, store })
     }

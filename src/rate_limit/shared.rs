@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 /// Redis beside the replicas answers in well under a millisecond, so this is only ever
 /// reached by one that is down, hung or overloaded, and it stays small beside a request's
 /// own deadline: a request pays it at most once a [`RETRY_INTERVAL`], not every time.
-pub const REDIS_TIMEOUT: Duration = Duration::from_millis(200);
+pub(super) const REDIS_TIMEOUT: Duration = Duration::from_millis(200);
 
 /// How long the replica spends from its own buckets after Redis failed, before one request
 /// asks Redis again.
