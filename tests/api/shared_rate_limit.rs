@@ -65,17 +65,13 @@ fn unique_prefix() -> String {
     )
 }
 
-/// A replica: the application with a budget of `points` per `window`, its buckets in Redis
-/// at `url` under `prefix`, where they expire a window after their last spend.
-async fn replica(
-    backend: Backend,
-    (points, window): (u64, Duration),
-    url: &str,
-    prefix: &str,
-) -> TestApp {
+/// A replica: the application with a budget of 100 points an hour (no whole point refills
+/// while a test runs), its buckets in Redis at `url` under `prefix`, where they expire
+/// within the hour.
+async fn replica(backend: Backend, url: &str, prefix: &str) -> TestApp {
     spawn_app_with(backend, |settings| {
-        settings.rate_limit.points_per_window = points;
-        settings.rate_limit.window = window;
+        settings.rate_limit.points_per_window = 100;
+        settings.rate_limit.window = Duration::from_secs(3600);
         settings.rate_limit.redis = Some(RedisSettings {
             url: RedisUrl::new(url),
             key_prefix: prefix.to_owned(),
@@ -135,14 +131,11 @@ async fn two_replicas_spend_one_budget_through_redis() {
     let Some(url) = machine_redis().await else {
         return;
     };
-    // 100 points an hour refill no whole point while the test runs, and the buckets are gone
-    // from the machine's Redis within the hour.
-    let budget = (100, Duration::from_secs(3600));
     for backend in backends().await {
         let prefix = unique_prefix();
         let (a, b) = (
-            replica(backend, budget, &url, &prefix).await,
-            replica(backend, budget, &url, &prefix).await,
+            replica(backend, &url, &prefix).await,
+            replica(backend, &url, &prefix).await,
         );
         // Each spends what the other left: alone, each would have 78 after its first.
         assert_eq!(served(&a.address).await, 78, "{backend:?}");
@@ -160,7 +153,7 @@ async fn two_replicas_spend_one_budget_through_redis() {
             assert_eq!(refused.remaining, Some(remaining), "{backend:?}");
         }
         // Another prefix is another deployment: budgets of its own.
-        let other = replica(backend, budget, &url, &unique_prefix()).await;
+        let other = replica(backend, &url, &unique_prefix()).await;
         assert_eq!(served(&other.address).await, 78, "{backend:?}");
     }
 }
@@ -204,22 +197,8 @@ async fn without_redis_each_replica_still_limits_on_its_own_and_warns_once() {
         200,
         "the fallback serves, so the replica is ready"
     );
-    // The log is read on a thread of its own; the warning came before the first answer.
-    for _ in 0..100 {
-        if server
-            .log()
-            .iter()
-            .any(|line| line.contains("Redis does not answer"))
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let warnings = logged(&server, "Redis does not answer", 1).await;
     let log = server.log();
-    let warnings = log
-        .iter()
-        .filter(|line| line.contains("Redis does not answer"))
-        .count();
     assert_eq!(warnings, 1, "one warning, not one per request: {log:#?}");
     assert!(
         log.iter()
@@ -286,7 +265,27 @@ impl Drop for RedisServer {
     }
 }
 
-/// On SQLite only: the limiter never touches the database, and the first test runs on both.
+/// How many lines of the server's log hold `text`, once at least `expected` do or 5 s have
+/// passed: the log is read on a thread of its own.
+async fn logged(server: &ServerProcess, text: &str, expected: usize) -> usize {
+    let count = || {
+        server
+            .log()
+            .iter()
+            .filter(|line| line.contains(text))
+            .count()
+    };
+    for _ in 0..100 {
+        if count() >= expected {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    count()
+}
+
+/// Two replicas of the whole binary, for their logs; on SQLite only, since the limiter never
+/// touches the database (the first test runs on both).
 #[tokio::test]
 async fn replicas_limit_on_their_own_while_redis_is_gone_and_share_again_when_it_is_back() {
     let port = closed_port();
@@ -296,43 +295,65 @@ async fn replicas_limit_on_their_own_while_redis_is_gone_and_share_again_when_it
     let (url, prefix) = (format!("redis://127.0.0.1:{port}"), unique_prefix());
     // Enough for the polling below; a month's window refills no whole point meanwhile, and
     // the buckets go with this Redis.
-    let budget = (10_000, Duration::from_secs(30 * 86_400));
-    let a = replica(Backend::Sqlite, budget, &url, &prefix).await;
-    let b = replica(Backend::Sqlite, budget, &url, &prefix).await;
-    assert_eq!(served(&a.address).await, budget.0 - COST);
-    assert_eq!(served(&b.address).await, budget.0 - 2 * COST, "shared");
+    let args = [
+        "--redis-url",
+        &url,
+        "--redis-key-prefix",
+        &prefix,
+        "--rate-limit-points",
+        "10000",
+        "--rate-limit-window-secs",
+        "2592000",
+    ];
+    let servers = [
+        ServerProcess::start("shared_rate_limit_a", &args),
+        ServerProcess::start("shared_rate_limit_b", &args),
+    ];
+    let [a, b] = servers
+        .each_ref()
+        .map(|server| format!("http://{}", server.address));
+    assert_eq!(served(&a).await, 10_000 - COST);
+    assert_eq!(served(&b).await, 10_000 - 2 * COST, "shared");
 
     drop(redis);
     // Served all the same, each replica spending from buckets of its own: what one spends,
     // the other does not see.
-    let before = served(&a.address).await;
-    served(&b.address).await;
-    served(&b.address).await;
-    assert_eq!(served(&a.address).await, before - COST, "A's own bucket");
+    let before = served(&a).await;
+    served(&b).await;
+    served(&b).await;
+    assert_eq!(served(&a).await, before - COST, "A's own bucket");
 
     let redis = RedisServer::start(port).await.expect("it started before");
     // Redis is asked again once a second; until it answers, the replicas keep serving alone.
     // Shared again, B sees A's spend between two of its own.
     let mut shared = false;
     for _ in 0..100 {
-        let first = served(&b.address).await;
-        served(&a.address).await;
-        if served(&b.address).await + 2 * COST == first {
+        let first = served(&b).await;
+        served(&a).await;
+        if served(&b).await + 2 * COST == first {
             shared = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(shared, "the replicas never shared the budget again");
-    let a_left = served(&a.address).await;
-    assert_eq!(served(&b.address).await, a_left - COST, "one budget again");
+    let a_left = served(&a).await;
+    assert_eq!(served(&b).await, a_left - COST, "one budget again");
+    for server in &servers {
+        // One line when Redis went, one when it came back: not one per request.
+        assert_eq!(logged(server, "Redis does not answer", 1).await, 1);
+        assert_eq!(logged(server, "Redis answers again", 1).await, 1);
+    }
 
     // A hung Redis, its connections open but never answering, holds no request: each
     // replica serves on its own buckets again.
     redis.signal("STOP");
     for _ in 0..3 {
-        served(&a.address).await;
-        served(&b.address).await;
+        served(&a).await;
+        served(&b).await;
+    }
+    for server in &servers {
+        assert_eq!(logged(server, "Redis does not answer", 2).await, 2);
     }
     redis.signal("CONT");
 }
