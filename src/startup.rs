@@ -56,13 +56,14 @@ impl Application {
         let service = GraphqlService::new(db.clone(), settings.limits.clone())
             .with_public_url(&settings.server.public_url);
         service.refresh_list_lengths().await?;
+        let rate_limiter = RateLimiter::new(settings.rate_limit.clone())?;
         let listener = TcpListener::bind(settings.server.bind)?;
         let address = listener.local_addr()?;
         tracing::info!(
             database = %settings.database.url,
             "City Atlas serves GraphQL at http://{address}/graphql"
         );
-        let server = run(listener, db, service, settings)?;
+        let server = run(listener, db, service, rate_limiter, settings)?;
         Ok(Self {
             port: address.port(),
             server,
@@ -98,10 +99,11 @@ fn run(
     listener: TcpListener,
     db: DatabaseConnection,
     service: GraphqlService,
+    rate_limiter: RateLimiter,
     settings: Settings,
 ) -> Result<Server, Error> {
     let service = web::Data::new(service);
-    let rate_limiter = web::Data::new(RateLimiter::new(settings.rate_limit)?);
+    let rate_limiter = web::Data::new(rate_limiter);
     let response_cache = web::Data::new(ResponseCache::new(&settings.response_cache));
     let cors_policy = settings.server.cors;
     let db = web::Data::new(db);

@@ -1,8 +1,9 @@
 //! The rate limit shared through Redis (`--redis-url`): replicas spend one budget per client;
 //! while Redis is unreachable each serves on buckets of its own, still limiting; once Redis
-//! answers again the budget is shared again. Against a real Redis: `TEST_REDIS_URL`
-//! (default `redis://127.0.0.1:6379`), skipped when unreachable unless `REQUIRE_REDIS=1`, and
-//! a `redis-server` of the test's own where Redis has to go away and come back.
+//! answers again the budget is shared again; a URL it cannot use stops the server at start.
+//! Against a real Redis: `TEST_REDIS_URL` (default `redis://127.0.0.1:6379`), skipped when
+//! unreachable unless `REQUIRE_REDIS=1`, and a `redis-server` of the test's own where Redis
+//! has to go away and come back.
 
 use crate::helpers::{Backend, ServerProcess, TestApp, backends, spawn_app_with};
 use cityatlas::configuration::{RedisSettings, RedisUrl};
@@ -356,4 +357,36 @@ async fn replicas_limit_on_their_own_while_redis_is_gone_and_share_again_when_it
         assert_eq!(logged(server, "Redis does not answer", 2).await, 2);
     }
     redis.signal("CONT");
+}
+
+#[test]
+fn a_redis_url_the_server_cannot_use_stops_it_at_start_without_its_password() {
+    let database =
+        std::env::temp_dir().join(format!("cityatlas_redis_url_{}.db", std::process::id()));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cityatlas"))
+        .arg("serve")
+        .args([
+            "--database-url",
+            &format!("sqlite://{}?mode=rwc", database.display()),
+        ])
+        .args(["--bind", "127.0.0.1:0", "--no-seed"])
+        // TLS is not built in.
+        .args(["--redis-url", "rediss://:s3cr3t-pw@127.0.0.1:6379"])
+        .output()
+        .expect("cityatlas runs");
+    let _ = std::fs::remove_file(&database);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "it served: {stderr}");
+    assert!(
+        stderr.contains("the Redis URL rediss://:***@127.0.0.1:6379 is not usable"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("s3cr3t-pw"),
+        "the password leaked: {stderr}"
+    );
+    assert!(
+        !stderr.contains("serves GraphQL"),
+        "it bound first: {stderr}"
+    );
 }
