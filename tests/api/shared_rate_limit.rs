@@ -159,10 +159,21 @@ async fn two_replicas_spend_one_budget_through_redis() {
     }
 }
 
-/// A port on 127.0.0.1 that nothing listens on.
+/// A port on 127.0.0.1 that nothing listens on, and that no other test of this run is
+/// given: one test's closed port must not become another's `redis-server`.
 fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-    listener.local_addr().expect("an address").port()
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    loop {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let port = listener.local_addr().expect("an address").port();
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 /// The whole binary, for its log; on SQLite only, since the limiter never touches the
