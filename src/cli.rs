@@ -2,8 +2,9 @@
 //! [`Settings`].
 
 use crate::configuration::{
-    CorsPolicy, DatabaseSettings, DatabaseUrl, LimitSettings, LogFormat, LogSettings,
-    RateLimitSettings, ResponseCacheSettings, ServerSettings, Settings,
+    CorsPolicy, DEFAULT_REDIS_KEY_PREFIX, DatabaseSettings, DatabaseUrl, LimitSettings, LogFormat,
+    LogSettings, RateLimitSettings, RedisSettings, RedisUrl, ResponseCacheSettings, ServerSettings,
+    Settings,
 };
 use clap::{Args, Parser, Subcommand};
 use std::net::{IpAddr, SocketAddr};
@@ -108,6 +109,16 @@ pub struct Cli {
     /// one host or household is usually given); IPv4 clients have one per address.
     #[arg(long, env = "CITYATLAS_RATE_LIMIT_IPV6_PREFIX", default_value_t = RateLimitSettings::default().ipv6_prefix, value_parser = clap::value_parser!(u8).range(0..=128), global = true)]
     rate_limit_ipv6_prefix: u8,
+
+    /// Redis that replicas keep their clients' rate-limit buckets in, so a client has one
+    /// budget across all of them: `redis://[:PASSWORD@]HOST[:PORT][/DB]`. Without it, each
+    /// process keeps its own. While Redis is unreachable, each serves with its own.
+    #[arg(long, env = "CITYATLAS_REDIS_URL", global = true)]
+    redis_url: Option<String>,
+
+    /// Put before every rate-limit bucket's key in Redis.
+    #[arg(long, env = "CITYATLAS_REDIS_KEY_PREFIX", default_value = DEFAULT_REDIS_KEY_PREFIX, global = true)]
+    redis_key_prefix: String,
 
     /// Do not load the paper's dataset when serving; by default `serve` brings the
     /// database up to date with the dataset built into this binary.
@@ -291,6 +302,10 @@ impl Cli {
                 window: Duration::from_secs(self.rate_limit_window_secs.max(1)),
                 trusted_proxies: self.trusted_proxies.clone(),
                 ipv6_prefix: self.rate_limit_ipv6_prefix,
+                redis: self.redis_url.as_ref().map(|url| RedisSettings {
+                    url: RedisUrl::new(url.clone()),
+                    key_prefix: self.redis_key_prefix.clone(),
+                }),
             },
             response_cache: ResponseCacheSettings {
                 ttl: Duration::from_secs(self.response_cache_secs),
@@ -330,6 +345,8 @@ mod tests {
             "--trusted-proxies=10.0.0.1,10.0.0.2",
             "--rate-limit-ipv6-prefix=56",
             "--cors-allowed-origins=https://atlas.example",
+            "--redis-url=redis://:pw@cache.example:6380",
+            "--redis-key-prefix=atlas:",
         ])
         .expect("parses");
         let settings = cli.settings();
@@ -355,6 +372,13 @@ mod tests {
         assert_eq!(settings.rate_limit.window, Duration::from_secs(11));
         assert_eq!(settings.rate_limit.trusted_proxies.len(), 2);
         assert_eq!(settings.rate_limit.ipv6_prefix, 56);
+        assert_eq!(
+            settings.rate_limit.redis,
+            Some(RedisSettings {
+                url: RedisUrl::new("redis://:pw@cache.example:6380"),
+                key_prefix: "atlas:".to_owned(),
+            })
+        );
         assert_eq!(
             settings.server.cors,
             CorsPolicy::Origins(vec!["https://atlas.example".to_owned()])

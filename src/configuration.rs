@@ -43,7 +43,21 @@ pub struct RateLimitSettings {
     /// IPv6 clients share a bucket per prefix of this many bits: one host is usually given
     /// a whole /64, so counting single addresses would let it spend 2^64 budgets.
     pub ipv6_prefix: u8,
+    /// Where replicas keep their buckets together; without it, each process keeps its own.
+    pub redis: Option<RedisSettings>,
 }
+
+/// The Redis every replica spends its clients' points in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedisSettings {
+    pub url: RedisUrl,
+    /// Put before every bucket's key, so that several deployments (or test runs) can share
+    /// one Redis without sharing budgets.
+    pub key_prefix: String,
+}
+
+/// The prefix of the buckets' keys unless told otherwise.
+pub const DEFAULT_REDIS_KEY_PREFIX: &str = "cityatlas:rl:";
 
 impl Default for RateLimitSettings {
     fn default() -> Self {
@@ -53,6 +67,7 @@ impl Default for RateLimitSettings {
             window: std::time::Duration::from_secs(3600),
             trusted_proxies: Vec::new(),
             ipv6_prefix: 64,
+            redis: None,
         }
     }
 }
@@ -195,21 +210,7 @@ impl DatabaseUrl {
 
     /// The URL with any password replaced by `***`.
     pub fn redacted(&self) -> String {
-        match url::Url::parse(&self.0) {
-            Ok(mut parsed) if parsed.password().is_some() => {
-                // Setting a password only fails for URLs that cannot carry one, which
-                // a URL that already has one can.
-                let _ = parsed.set_password(Some("***"));
-                parsed.to_string()
-            }
-            Ok(parsed) if !parsed.cannot_be_a_base() => self.0.clone(),
-            // Anything else might embed credentials where the parser did not see them;
-            // show only the scheme.
-            _ => match self.0.split_once(':') {
-                Some((scheme, _)) => format!("{scheme}:***"),
-                None => "***".to_owned(),
-            },
-        }
+        redacted(&self.0)
     }
 }
 
@@ -224,6 +225,70 @@ impl fmt::Debug for DatabaseUrl {
 impl fmt::Display for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.redacted())
+    }
+}
+
+/// `url` with any password replaced by `***`, in the user information or in a query
+/// parameter (`password`, `pass`: libpq's and redis-rs's).
+fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if !parsed.cannot_be_a_base() => {
+            let secret = |name: &str| matches!(name, "password" | "pass");
+            let in_query = parsed.query_pairs().any(|(name, _)| secret(&name));
+            if parsed.password().is_none() && !in_query {
+                return url.to_owned();
+            }
+            if parsed.password().is_some() {
+                // Setting a password only fails for URLs that cannot carry one, which
+                // a URL that already has one can.
+                let _ = parsed.set_password(Some("***"));
+            }
+            if in_query {
+                let pairs: Vec<(String, String)> = parsed
+                    .query_pairs()
+                    .map(|(name, value)| {
+                        let value = if secret(&name) { "***".into() } else { value };
+                        (name.into_owned(), value.into_owned())
+                    })
+                    .collect();
+                parsed.query_pairs_mut().clear().extend_pairs(pairs);
+            }
+            parsed.to_string()
+        }
+        // Anything else might embed credentials where the parser did not see them;
+        // show only the scheme.
+        _ => match url.split_once(':') {
+            Some((scheme, _)) => format!("{scheme}:***"),
+            None => "***".to_owned(),
+        },
+    }
+}
+
+/// A Redis URL (`redis://[:PASSWORD@]HOST[:PORT][/DB]`) whose password never reaches
+/// `Debug`, `Display` or the logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RedisUrl(String);
+
+impl RedisUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(url.into())
+    }
+
+    /// The full URL, password included: only for opening connections.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for RedisUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RedisUrl").field(&redacted(&self.0)).finish()
+    }
+}
+
+impl fmt::Display for RedisUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redacted(&self.0))
     }
 }
 
@@ -283,5 +348,31 @@ mod tests {
     fn unparseable_urls_hide_everything_after_the_scheme() {
         let url = DatabaseUrl::new("postgres:user:pw@@ bad url");
         assert_eq!(url.to_string(), "postgres:***");
+    }
+
+    #[test]
+    fn a_redis_password_is_redacted_wherever_the_url_holds_it() {
+        let settings = RedisSettings {
+            url: RedisUrl::new("redis://:s3cr3t-pw@cache.example:6379/2"),
+            key_prefix: DEFAULT_REDIS_KEY_PREFIX.to_owned(),
+        };
+        let shown = [format!("{settings:?}"), settings.url.to_string()];
+        for shown in &shown {
+            assert!(!shown.contains("s3cr3t-pw"), "password leaked: {shown}");
+        }
+        assert_eq!(shown[1], "redis://:***@cache.example:6379/2");
+        let in_query = RedisUrl::new("redis+unix:///run/redis.sock?db=1&pass=s3cr3t-pw");
+        assert_eq!(
+            in_query.to_string(),
+            "redis+unix:///run/redis.sock?db=1&pass=***"
+        );
+        assert_eq!(
+            RedisUrl::new("redis://127.0.0.1:6379").to_string(),
+            "redis://127.0.0.1:6379"
+        );
+        assert_eq!(
+            settings.url.expose(),
+            "redis://:s3cr3t-pw@cache.example:6379/2"
+        );
     }
 }

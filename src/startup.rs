@@ -61,6 +61,7 @@ impl Application {
         let service = GraphqlService::new(db.clone(), settings.limits.clone())
             .with_public_url(&settings.server.public_url);
         service.refresh_list_lengths().await?;
+        let rate_limiter = RateLimiter::new(settings.rate_limit.clone())?;
         let listener = TcpListener::bind(settings.server.bind)?;
         let address = listener.local_addr()?;
         tracing::info!(
@@ -76,7 +77,14 @@ impl Application {
                 service.clone(),
             )) as Pin<Box<dyn Future<Output = ()> + Send>>
         });
-        let server = run(listener, db, service, response_cache, settings)?;
+        let server = run(
+            listener,
+            db,
+            service,
+            response_cache,
+            rate_limiter,
+            settings,
+        )?;
         Ok(Self {
             port: address.port(),
             server,
@@ -122,9 +130,10 @@ fn run(
     db: DatabaseConnection,
     service: web::Data<GraphqlService>,
     response_cache: web::Data<ResponseCache>,
+    rate_limiter: RateLimiter,
     settings: Settings,
 ) -> Result<Server, Error> {
-    let rate_limiter = web::Data::new(RateLimiter::new(settings.rate_limit));
+    let rate_limiter = web::Data::new(rate_limiter);
     let subscription_slots = web::Data::new(graphql_routes::ClientSlots::default());
     let cors_policy = settings.server.cors;
     let db = web::Data::new(db);

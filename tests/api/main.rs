@@ -30,6 +30,7 @@ mod paging;
 mod rate_limit;
 mod roles;
 mod seed;
+mod shared_rate_limit;
 mod stress;
 mod subscriptions;
 mod synthetic;

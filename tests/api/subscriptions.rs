@@ -96,6 +96,15 @@ impl Socket {
     }
 }
 
+/// The last change committed so far. A subscription given it as `afterSequence` sends
+/// every later change, however late the server starts it: the tests do not race it.
+async fn last_sequence(app: &TestApp) -> i64 {
+    app.data("{ auditEvents(last: 1) { nodes { sequence } } }")
+        .await["auditEvents"]["nodes"][0]["sequence"]
+        .as_i64()
+        .expect("a sequence")
+}
+
 async fn china_2024(app: &TestApp) -> Value {
     app.data(r#"{ observations(filter: { indicator: ["ai_market_size"], country: ["CN"], period: ["2024"] }) { nodes { id revision } } }"#)
         .await["observations"]["nodes"][0]
@@ -143,7 +152,10 @@ async fn a_correction_reaches_an_open_subscription_as_it_commits() {
             Backend::Sqlite => app.address.clone(),
         };
         let mut socket = Socket::acknowledged(&subscribed_at, json!({})).await;
-        socket.subscribe("feed", CHANGES, json!({})).await;
+        let now = last_sequence(&app).await;
+        socket
+            .subscribe("feed", CHANGES, json!({ "after": now }))
+            .await;
         // Nothing has changed since the subscription began: the feed waits. A query on
         // the same socket is refused, since over HTTP it would be priced and charged.
         socket.subscribe("query", "{ apiVersion }", json!({})).await;
@@ -210,11 +222,16 @@ async fn a_bad_token_closes_the_socket_and_subscriptions_are_capped_per_client()
             Socket::acknowledged(&app.address, json!({ "Authorization": authorization })).await;
         let mut second =
             Socket::acknowledged(&app.address, json!({ "Authorization": authorization })).await;
+        let now = json!({ "after": last_sequence(&app).await });
         for n in 0..5 {
-            first.subscribe(&format!("a{n}"), CHANGES, json!({})).await;
+            first
+                .subscribe(&format!("a{n}"), CHANGES, now.clone())
+                .await;
         }
         for n in 0..6 {
-            second.subscribe(&format!("b{n}"), CHANGES, json!({})).await;
+            second
+                .subscribe(&format!("b{n}"), CHANGES, now.clone())
+                .await;
         }
         // Which of the eleven is refused depends on the order the server starts them in;
         // that ten hold and one is refused does not. The ten hear the next change.
@@ -245,7 +262,8 @@ async fn a_bad_token_closes_the_socket_and_subscriptions_are_capped_per_client()
             None => (&mut second, delivered[0].clone()),
         };
         socket.send(json!({ "id": held, "type": "complete" })).await;
-        socket.subscribe("again", CHANGES, json!({})).await;
+        let now = json!({ "after": last_sequence(&app).await });
+        socket.subscribe("again", CHANGES, now).await;
         correct(&app, &editor, &china_2024(&app).await, 42.0).await;
         let again = loop {
             let message = socket.next().await.expect("a message");

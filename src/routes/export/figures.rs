@@ -74,7 +74,7 @@ pub async fn read(asked: &Asked, code: &str, query: Filters) -> Result<Read, Htt
         ));
     };
     if let Some(client) = client
-        && charge(limiter, client, rows.len()).is_err()
+        && charge(limiter, client, rows.len()).await.is_err()
     {
         return Err(too_many());
     }

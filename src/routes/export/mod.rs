@@ -230,7 +230,7 @@ async fn client(
             .filter_map(|value| value.to_str().ok()),
     );
     if let Some(client) = client
-        && limiter.check(client).is_err()
+        && limiter.check(client).await.is_err()
     {
         return Err(Unserved::Spent);
     }
@@ -246,9 +246,13 @@ fn too_many() -> HttpResponse {
 }
 
 /// A download costs a point per row, as a list in GraphQL does.
-fn charge(limiter: &RateLimiter, client: ClientKey, rows: usize) -> Result<(), ()> {
+async fn charge(limiter: &RateLimiter, client: ClientKey, rows: usize) -> Result<(), ()> {
     let points = u64::try_from(rows).unwrap_or(u64::MAX);
-    limiter.charge(client, points).map(|_| ()).map_err(|_| ())
+    limiter
+        .charge(client, points)
+        .await
+        .map(|_| ())
+        .map_err(|_| ())
 }
 
 /// Runs a query as any client could send it; a GraphQL error is the download's refusal.

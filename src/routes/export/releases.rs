@@ -51,7 +51,7 @@ pub async fn release_zip(
         return unavailable();
     };
     if let Some(client) = client
-        && charge(&limiter, client, rows(&dataset)).is_err()
+        && charge(&limiter, client, rows(&dataset)).await.is_err()
     {
         return too_many();
     }

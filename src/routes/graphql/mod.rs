@@ -121,7 +121,7 @@ impl<'a> Pipeline<'a> {
                 .filter_map(|value| value.to_str().ok()),
         );
         if let Some(client) = client
-            && let Err(exhausted) = self.limiter.check(client)
+            && let Err(exhausted) = self.limiter.check(client).await
         {
             return Outcome::Rejected {
                 rejection: self.rate_limited(exhausted, 1, None),
@@ -132,7 +132,10 @@ impl<'a> Pipeline<'a> {
             Ok(answer) => return Outcome::Graphql(answer),
             Err(refusal) => refusal,
         };
-        let charge = || client.map(|client| self.limiter.charge_refusal(client));
+        let charge = async || match client {
+            Some(client) => Some(self.limiter.charge_refusal(client).await),
+            None => None,
+        };
         match refusal {
             Refusal::OverBudget(rejection, allowance) => Outcome::Rejected {
                 rejection: *rejection,
@@ -140,10 +143,10 @@ impl<'a> Pipeline<'a> {
             },
             Refusal::Http(rejection) => Outcome::Rejected {
                 rejection: *rejection,
-                allowance: charge(),
+                allowance: charge().await,
             },
             Refusal::Document(answer) => Outcome::Graphql(Answer {
-                allowance: charge(),
+                allowance: charge().await,
                 ..*answer
             }),
         }
@@ -199,7 +202,7 @@ impl<'a> Pipeline<'a> {
             .then(|| CacheKey::new(&request, media.content_type()))
             .flatten();
         if let Some(hit) = key.as_ref().and_then(|key| self.cache.get(key)) {
-            let allowance = self.charge(client, hit.points, hit.price)?;
+            let allowance = self.charge(client, hit.points, hit.price).await?;
             return Ok(Answer::complete(hit, allowance));
         }
         let prepared = match self.service.prepare(request) {
@@ -236,7 +239,7 @@ impl<'a> Pipeline<'a> {
             }
         }
         let (points, price) = (prepared.points(), prepared.cost.complexity);
-        let allowance = self.charge(client, points, price)?;
+        let allowance = self.charge(client, points, price).await?;
         let budget = allowance.map(|allowance| Budget {
             cost: price,
             limit: allowance.limit,
@@ -273,7 +276,7 @@ impl<'a> Pipeline<'a> {
     }
 
     /// Spends the request's points, or refuses it with 429 (which takes its 1 point).
-    fn charge(
+    async fn charge(
         &self,
         client: Option<ClientKey>,
         points: u64,
@@ -282,7 +285,7 @@ impl<'a> Pipeline<'a> {
         let Some(client) = client else {
             return Ok(None);
         };
-        match self.limiter.charge(client, points) {
+        match self.limiter.charge(client, points).await {
             Ok(allowance) => Ok(Some(allowance)),
             Err(exhausted) => Err(Refusal::OverBudget(
                 Box::new(self.rate_limited(exhausted, points, Some(price))),

@@ -97,7 +97,7 @@ pub async fn socket(
                     IPV6_CLIENT_PREFIX,
                 ));
             if limiter.is_enabled()
-                && let Err(exhausted) = limiter.charge(client, 1)
+                && let Err(exhausted) = limiter.charge(client, 1).await
             {
                 return Err(async_graphql::Error::new(format!(
                     "the rate limit is spent; retry in {} s",
