@@ -239,11 +239,7 @@ async fn refusals_for_spent_budgets_are_counted_with_their_points() {
         assert_eq!(refused.status(), 429);
         let refused: Value = refused.json().await.expect("a JSON body");
         let csv = app.get(CSV).await;
-        assert_eq!(
-            csv.status(),
-            429,
-            "{backend:?}: the budget is spent"
-        );
+        assert_eq!(csv.status(), 429, "{backend:?}: the budget is spent");
 
         let after = scrape(&app).await;
         let delta = |name: &str, labels: &[(&str, &str)]| {
