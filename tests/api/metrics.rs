@@ -269,3 +269,47 @@ async fn without_a_metrics_bind_there_is_no_metrics_listener() {
     assert!(app.metrics_address.is_none());
     assert_eq!(app.get("/metrics").await.status(), 404);
 }
+
+/// The binary itself: the metrics listener is announced in the log, answers, and closes
+/// when SIGTERM stops the public listener, the process exiting cleanly.
+#[test]
+fn the_metrics_listener_stops_with_the_server() {
+    use std::io::{Read, Write};
+    let mut server = crate::helpers::ServerProcess::start(
+        "metrics_listener",
+        &["--metrics-bind", "127.0.0.1:0", "--no-seed"],
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let address = loop {
+        let announced = server.log().iter().find_map(|line| {
+            let start = line.find("metrics at http://")? + "metrics at http://".len();
+            let end = start + line[start..].find("/metrics")?;
+            Some(line[start..end].to_owned())
+        });
+        if let Some(address) = announced {
+            break address;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no metrics address logged"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stream = std::net::TcpStream::connect(&address).expect("the metrics listener");
+    stream
+        .write_all(b"GET /metrics HTTP/1.0\r\nHost: metrics\r\n\r\n")
+        .expect("asked");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("answered");
+    let status_line = answer.lines().next().unwrap_or_default();
+    assert!(status_line.contains(" 200 "), "{answer}");
+    assert!(
+        answer.contains("cityatlas_db_pool_max_connections 10"),
+        "{answer}"
+    );
+    assert!(server.terminate().success());
+    assert!(
+        std::net::TcpStream::connect(&address).is_err(),
+        "the metrics listener closed with the server"
+    );
+}
