@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// The recording side of the metrics, cheap to clone; off unless built with [`Metrics::on`].
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Metrics(Option<Arc<Families>>);
 
 /// Where the rate limiter charged: `/graphql`, or a download under `/export`.
