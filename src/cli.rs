@@ -3,8 +3,8 @@
 
 use crate::configuration::{
     CorsPolicy, DEFAULT_REDIS_KEY_PREFIX, DatabaseSettings, DatabaseUrl, LimitSettings, LogFormat,
-    LogSettings, RateLimitSettings, RedisSettings, RedisUrl, ResponseCacheSettings, ServerSettings,
-    Settings,
+    LogSettings, MetricsSettings, RateLimitSettings, RedisSettings, RedisUrl,
+    ResponseCacheSettings, ServerSettings, Settings,
 };
 use clap::{Args, Parser, Subcommand};
 use std::net::{IpAddr, SocketAddr};
@@ -124,6 +124,11 @@ pub struct Cli {
     /// database up to date with the dataset built into this binary.
     #[arg(long, env = "CITYATLAS_NO_SEED", global = true)]
     no_seed: bool,
+
+    /// Address of a second listener serving Prometheus metrics at `/metrics` (e.g.
+    /// `127.0.0.1:9090`); unset, nothing is recorded or served.
+    #[arg(long, env = "CITYATLAS_METRICS_BIND", global = true)]
+    metrics_bind: Option<SocketAddr>,
 }
 
 /// Operation limits; the defaults follow GitHub, Apollo Router and graphql-armor (SECURITY.md).
@@ -316,6 +321,9 @@ impl Cli {
                 format: self.log_format,
                 otlp_endpoint: self.otlp_endpoint.clone(),
             },
+            metrics: MetricsSettings {
+                bind: self.metrics_bind,
+            },
         }
     }
 }
@@ -404,5 +412,21 @@ mod tests {
         assert_eq!(settings.rate_limit.ipv6_prefix, 64);
         assert_eq!(settings.limits.body_timeout, Duration::from_secs(10));
         assert_eq!(settings.server.cors, CorsPolicy::AnyOrigin);
+        assert_eq!(
+            settings.metrics.bind, None,
+            "metrics are off unless asked for"
+        );
+    }
+
+    #[test]
+    fn the_metrics_listener_is_a_flag() {
+        let settings = Cli::try_parse_from(["cityatlas", "--metrics-bind=127.0.0.1:9090"])
+            .expect("parses")
+            .settings();
+        assert_eq!(
+            settings.metrics.bind,
+            Some("127.0.0.1:9090".parse().expect("an address"))
+        );
+        assert!(Cli::try_parse_from(["cityatlas", "--metrics-bind=not-an-address"]).is_err());
     }
 }

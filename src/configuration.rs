@@ -11,6 +11,14 @@ pub struct Settings {
     pub rate_limit: RateLimitSettings,
     pub response_cache: ResponseCacheSettings,
     pub log: LogSettings,
+    pub metrics: MetricsSettings,
+}
+
+/// Where Prometheus scrapes `/metrics`: a listener of its own, never the public one. `None`
+/// (the default) records nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MetricsSettings {
+    pub bind: Option<SocketAddr>,
 }
 
 /// How long finished answers to repeated queries are kept, and how much memory they may

@@ -2,8 +2,9 @@
 
 use crate::configuration::DatabaseSettings;
 use crate::error::Error;
+use crate::metrics::PoolState;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DatabaseConnectionType};
 use std::time::Duration;
 
 /// Opens the pool. An SQLite file is created on first use (`mode=rwc` in the default URL).
@@ -41,4 +42,28 @@ pub async fn connect_and_migrate(settings: &DatabaseSettings) -> Result<Database
     let db = connect(settings).await?;
     migrate(&db).await?;
     Ok(db)
+}
+
+/// The pool's open and idle connections now, and its most; `None` for a connection that
+/// is not a pool, or is closed.
+pub fn pool_state(db: &DatabaseConnection) -> Option<PoolState> {
+    match &db.inner {
+        DatabaseConnectionType::SqlxPostgresPoolConnection(_) => {
+            let pool = db.get_postgres_connection_pool();
+            Some(PoolState {
+                open: pool.size(),
+                idle: pool.num_idle(),
+                max: pool.options().get_max_connections(),
+            })
+        }
+        DatabaseConnectionType::SqlxSqlitePoolConnection(_) => {
+            let pool = db.get_sqlite_connection_pool();
+            Some(PoolState {
+                open: pool.size(),
+                idle: pool.num_idle(),
+                max: pool.options().get_max_connections(),
+            })
+        }
+        _ => None,
+    }
 }

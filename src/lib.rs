@@ -14,6 +14,7 @@ pub mod fact_check;
 pub mod formatting;
 pub mod graphql;
 pub mod ids;
+pub mod metrics;
 pub mod rate_limit;
 pub mod response_cache;
 pub mod routes;

@@ -228,6 +228,11 @@ impl ResponseCache {
         None
     }
 
+    /// The memory the kept answers take, keys included.
+    pub fn bytes(&self) -> usize {
+        self.store().bytes
+    }
+
     /// The data's generation now: read before a request executes, handed to `insert`.
     pub fn generation(&self) -> u64 {
         self.store().generation

@@ -3,15 +3,19 @@
 use crate::configuration::{CorsPolicy, Settings};
 use crate::error::Error;
 use crate::graphql::GraphqlService;
+use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
 use crate::response_cache::ResponseCache;
-use crate::routes::{export, graphiql, graphql as graphql_routes, health, releases};
+use crate::routes::{
+    export, graphiql, graphql as graphql_routes, health, metrics as metrics_route, releases,
+    request_metrics,
+};
 use crate::{coherence, database, seed};
 use actix_cors::Cors;
 use actix_web::dev::{Server, Service};
 use actix_web::http::header;
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::middleware::{Compress, Condition, DefaultHeaders, from_fn};
 use actix_web::{App, HttpMessage, HttpServer, guard, web};
 use sea_orm::DatabaseConnection;
 use std::future::Future;
@@ -25,22 +29,34 @@ pub struct Application {
     /// On PostgreSQL, what keeps the caches true to other replicas' writes; it runs as long
     /// as the server does.
     coherence: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
+    /// The metrics listener's port and server, when `--metrics-bind` is set.
+    metrics: Option<(u16, Server)>,
 }
+
+/// Called with every SQL statement the application runs.
+pub type StatementObserver = Box<dyn Fn(&sea_orm::metric::Info<'_>) + Send + Sync>;
 
 impl Application {
     /// Connects, migrates, seeds (unless disabled) and binds; the server starts on
     /// [`Application::run_until_stopped`].
     pub async fn build(settings: Settings) -> Result<Self, Error> {
-        let db = database::connect_and_migrate(&settings.database).await?;
-        Self::build_with_database(settings, db).await
+        Self::build_observing(settings, None).await
     }
 
-    /// Like [`Application::build`], on a connection the caller made and migrated, e.g. one
-    /// with a metric callback that counts statements.
-    pub async fn build_with_database(
+    /// Like [`Application::build`], with `observer` called on every SQL statement as well
+    /// as the metrics' own histogram (SeaORM keeps one callback per connection, so the two
+    /// are composed here); the tests count statements with it.
+    pub async fn build_observing(
         settings: Settings,
-        db: DatabaseConnection,
+        observer: Option<StatementObserver>,
     ) -> Result<Self, Error> {
+        let metrics = match settings.metrics.bind {
+            Some(_) => Metrics::on(),
+            None => Metrics::off(),
+        };
+        let mut db = database::connect(&settings.database).await?;
+        observe_statements(&mut db, &metrics, observer);
+        database::migrate(&db).await?;
         if settings.server.seed_on_start {
             match seed::load_on_start(&db).await? {
                 seed::OnStart::Imported(report) => {
@@ -59,7 +75,8 @@ impl Application {
             }
         }
         let service = GraphqlService::new(db.clone(), settings.limits.clone())
-            .with_public_url(&settings.server.public_url);
+            .with_public_url(&settings.server.public_url)
+            .with_metrics(metrics.clone());
         service.refresh_list_lengths().await?;
         let rate_limiter = RateLimiter::new(settings.rate_limit.clone())?;
         let listener = TcpListener::bind(settings.server.bind)?;
@@ -68,6 +85,17 @@ impl Application {
             database = %settings.database.url,
             "City Atlas serves GraphQL at http://{address}/graphql"
         );
+        let metrics_listener = match settings.metrics.bind {
+            Some(bind) => {
+                let listener = TcpListener::bind(bind)?;
+                tracing::info!(
+                    "City Atlas serves Prometheus metrics at http://{}/metrics",
+                    listener.local_addr()?
+                );
+                Some(listener)
+            }
+            None => None,
+        };
         let service = web::Data::new(service);
         let response_cache = web::Data::new(ResponseCache::new(&settings.response_cache));
         let coherence = (!settings.database.url.is_sqlite()).then(|| {
@@ -77,18 +105,23 @@ impl Application {
                 service.clone(),
             )) as Pin<Box<dyn Future<Output = ()> + Send>>
         });
-        let server = run(
-            listener,
+        let (server, metrics) = run(
+            Listeners {
+                public: listener,
+                metrics: metrics_listener,
+            },
             db,
             service,
             response_cache,
             rate_limiter,
+            metrics,
             settings,
         )?;
         Ok(Self {
             port: address.port(),
             server,
             coherence,
+            metrics,
         })
     }
 
@@ -96,18 +129,58 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGTERM or Ctrl-C, then drains in-flight requests.
+    /// The metrics listener's port, when metrics are on.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then drains in-flight requests; the metrics listener
+    /// stops when the public one has.
     pub async fn run_until_stopped(self) -> Result<(), std::io::Error> {
+        let serving = async {
+            let Some((_, metrics)) = self.metrics else {
+                return self.server.await;
+            };
+            let stop_metrics = metrics.handle();
+            let public = async {
+                let served = self.server.await;
+                stop_metrics.stop(true).await;
+                served
+            };
+            let (served, metrics_served) = tokio::join!(public, metrics);
+            served.and(metrics_served)
+        };
         match self.coherence {
             Some(coherence) => {
                 tokio::select! {
-                    stopped = self.server => stopped,
+                    stopped = serving => stopped,
                     () = coherence => Ok(()),
                 }
             }
-            None => self.server.await,
+            None => serving.await,
         }
     }
+}
+
+/// Times every statement into the metrics and hands it to `observer`; with neither, no
+/// callback is set, and SeaORM then reads no clock per statement.
+fn observe_statements(
+    db: &mut DatabaseConnection,
+    metrics: &Metrics,
+    observer: Option<StatementObserver>,
+) {
+    let metrics = metrics.is_enabled().then(|| metrics.clone());
+    if metrics.is_none() && observer.is_none() {
+        return;
+    }
+    db.set_metric_callback(move |info| {
+        if let Some(metrics) = &metrics {
+            metrics.statement(info.elapsed, info.failed);
+        }
+        if let Some(observer) = &observer {
+            observer(info);
+        }
+    });
 }
 
 /// Browsers may read the API cross-origin; it takes no cookies, so no credentials are allowed.
@@ -125,18 +198,34 @@ fn cors(policy: &CorsPolicy) -> Cors {
     }
 }
 
+/// The public listener, and the metrics listener when `--metrics-bind` is set.
+struct Listeners {
+    public: TcpListener,
+    metrics: Option<TcpListener>,
+}
+
 fn run(
-    listener: TcpListener,
+    listeners: Listeners,
     db: DatabaseConnection,
     service: web::Data<GraphqlService>,
     response_cache: web::Data<ResponseCache>,
     rate_limiter: RateLimiter,
+    metrics: Metrics,
     settings: Settings,
-) -> Result<Server, Error> {
+) -> Result<(Server, Option<(u16, Server)>), Error> {
+    let metrics = web::Data::new(metrics);
     let rate_limiter = web::Data::new(rate_limiter);
     let subscription_slots = web::Data::new(graphql_routes::ClientSlots::default());
     let cors_policy = settings.server.cors;
     let db = web::Data::new(db);
+    let metrics_server = match listeners.metrics {
+        Some(listener) => Some((
+            listener.local_addr()?.port(),
+            metrics_server(listener, &metrics, &db, &response_cache, &service)?,
+        )),
+        None => None,
+    };
+    let record_requests = metrics.is_enabled();
     let server = HttpServer::new(move || {
         App::new()
             // Registered before the logger, so it runs inside the request span and can
@@ -163,6 +252,12 @@ fn run(
             // shrinks several-fold.
             .wrap(Compress::default())
             .wrap(TracingLogger::default())
+            // Outermost, so it times and counts what the client gets.
+            .wrap(Condition::new(
+                record_requests,
+                from_fn(request_metrics::record),
+            ))
+            .app_data(metrics.clone())
             .app_data(service.clone())
             .app_data(rate_limiter.clone())
             .app_data(response_cache.clone())
@@ -188,6 +283,37 @@ fn run(
             .route("/graphiql/assets/{name}", web::get().to(graphiql::asset))
     })
     .shutdown_timeout(10)
+    .listen(listeners.public)?
+    .run();
+    Ok((server, metrics_server))
+}
+
+/// The metrics listener: `/metrics` alone, on one worker, stopped by the public server's
+/// shutdown rather than by signals of its own.
+fn metrics_server(
+    listener: TcpListener,
+    metrics: &web::Data<Metrics>,
+    db: &web::Data<DatabaseConnection>,
+    response_cache: &web::Data<ResponseCache>,
+    service: &web::Data<GraphqlService>,
+) -> Result<Server, Error> {
+    let (metrics, db, response_cache, service) = (
+        metrics.clone(),
+        db.clone(),
+        response_cache.clone(),
+        service.clone(),
+    );
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(metrics.clone())
+            .app_data(db.clone())
+            .app_data(response_cache.clone())
+            .app_data(service.clone())
+            .route("/metrics", web::get().to(metrics_route::metrics))
+    })
+    .workers(1)
+    .disable_signals()
+    .shutdown_timeout(1)
     .listen(listener)?
     .run();
     Ok(server)

@@ -59,8 +59,8 @@ impl DocumentCache {
         kept.bytes += size;
     }
 
-    #[cfg(test)]
-    fn estimated_bytes(&self) -> usize {
+    /// The estimated memory the kept documents take.
+    pub fn estimated_bytes(&self) -> usize {
         self.kept
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

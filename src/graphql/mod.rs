@@ -33,10 +33,11 @@ mod subscription;
 use crate::auth::Principal;
 use crate::configuration::LimitSettings;
 use crate::error::Error;
+use crate::metrics::Metrics;
 use crate::store::notices::ChangeBell;
 use crate::store::releases as stored_releases;
 use crate::store::view::Reader;
-use async_graphql::parser::types::{ExecutableDocument, Selection};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection};
 use async_graphql::{Context, Schema, ServerError};
 use documents::DocumentCache;
 use limits::ListLengths;
@@ -74,6 +75,7 @@ pub struct GraphqlService {
     public_url: releases::PublicUrl,
     /// Rung after every committed change, which wakes the subscriptions.
     bell: ChangeBell,
+    metrics: Metrics,
 }
 
 /// A request that passed every limit, with what it costs.
@@ -99,6 +101,11 @@ impl Prepared {
     /// Whether the request only reads (no mutation or subscription runs), as GET requires.
     pub fn reads_only(&self) -> bool {
         self.reads_only
+    }
+
+    /// The name of the operation that runs; `None` for an anonymous one.
+    pub fn operation_name(&self) -> Option<&str> {
+        operation_name(&self.document, self.request.operation_name.as_deref())
     }
 
     /// The points to take from the client's bucket: the price, or 1 for a dry run, which
@@ -143,7 +150,29 @@ impl GraphqlService {
             list_lengths: RwLock::default(),
             public_url: releases::PublicUrl(DEFAULT_PUBLIC_URL.to_owned()),
             bell,
+            metrics: Metrics::off(),
         }
+    }
+
+    /// Records its parsed-document cache's lookups in `metrics`.
+    pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    /// The estimated memory the parsed documents kept take.
+    pub fn document_cache_bytes(&self) -> usize {
+        self.documents.estimated_bytes()
+    }
+
+    /// The name of the operation a request runs, when its document was parsed before: the
+    /// one it asks for, or the document's only one.
+    pub fn operation_name(&self, request: &async_graphql::Request) -> Option<String> {
+        if request.operation_name.is_some() {
+            return request.operation_name.clone();
+        }
+        let document = self.documents.get(&request.query)?;
+        operation_name(&document, None).map(str::to_owned)
     }
 
     /// What wakes the subscriptions: ring it once a change has committed.
@@ -237,7 +266,9 @@ impl GraphqlService {
         }
         let operation_name = request.operation_name.clone();
         let variables = request.variables.clone();
-        let cached = self.documents.get(&request.query);
+        let cached = self
+            .metrics
+            .document_cache(self.documents.get(&request.query));
         let is_cached = cached.is_some();
         let document = match cached {
             Some(document) => document,
@@ -424,6 +455,18 @@ fn report_server_errors(errors: &mut [ServerError], request_id: Option<&str>) {
                 .get_or_insert_with(Default::default)
                 .set("requestId", id);
         }
+    }
+}
+
+/// The name of the operation `asked` selects in `document`, or of its only operation.
+fn operation_name<'a>(document: &'a ExecutableDocument, asked: Option<&'a str>) -> Option<&'a str> {
+    match &document.operations {
+        DocumentOperations::Single(_) => None,
+        DocumentOperations::Multiple(_) if asked.is_some() => asked,
+        DocumentOperations::Multiple(operations) if operations.len() == 1 => {
+            operations.keys().next().map(|name| name.as_str())
+        }
+        DocumentOperations::Multiple(_) => None,
     }
 }
 

@@ -4,4 +4,6 @@ pub mod export;
 pub mod graphiql;
 pub mod graphql;
 pub mod health;
+pub mod metrics;
 pub mod releases;
+pub mod request_metrics;

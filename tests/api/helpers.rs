@@ -2,7 +2,7 @@
 
 use cityatlas::configuration::{
     CorsPolicy, DatabaseSettings, DatabaseUrl, LimitSettings, LogFormat, LogSettings,
-    RateLimitSettings, ResponseCacheSettings, ServerSettings, Settings,
+    MetricsSettings, RateLimitSettings, ResponseCacheSettings, ServerSettings, Settings,
 };
 use cityatlas::startup::Application;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -167,6 +167,8 @@ impl Drop for TestDatabase {
 
 pub struct TestApp {
     pub address: String,
+    /// The metrics listener's address, when the test turned metrics on.
+    pub metrics_address: Option<String>,
     pub db: DatabaseConnection,
     pub database: TestDatabase,
     pub client: reqwest::Client,
@@ -202,6 +204,7 @@ pub fn test_settings(database_url: &str) -> Settings {
             format: LogFormat::Text,
             otlp_endpoint: None,
         },
+        metrics: MetricsSettings::default(),
     }
 }
 
@@ -223,9 +226,13 @@ pub async fn spawn_app_on(database: TestDatabase, adjust: impl FnOnce(&mut Setti
         .await
         .expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app
+        .metrics_port()
+        .map(|port| format!("http://127.0.0.1:{port}"));
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
+        metrics_address,
         db: database.connect().await,
         database,
         client: reqwest::Client::new(),
@@ -238,22 +245,22 @@ pub async fn spawn_app_counting_statements(backend: Backend) -> (TestApp, Arc<At
     let mut settings = test_settings(&database.url);
     // Deep queries over every row cost more than a public client may spend at once.
     settings.limits.max_complexity = 100_000_000;
-    let mut db = cityatlas::database::connect(&settings.database)
-        .await
-        .expect("connects");
     let statements = Arc::new(AtomicUsize::new(0));
     let counter = statements.clone();
-    db.set_metric_callback(move |_| {
+    let observer = Box::new(move |_: &sea_orm::metric::Info<'_>| {
         counter.fetch_add(1, Ordering::SeqCst);
     });
-    cityatlas::database::migrate(&db).await.expect("migrates");
-    let app = Application::build_with_database(settings, db)
+    let app = Application::build_observing(settings, Some(observer))
         .await
         .expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app
+        .metrics_port()
+        .map(|port| format!("http://127.0.0.1:{port}"));
     tokio::spawn(app.run_until_stopped());
     let app = TestApp {
         address,
+        metrics_address,
         db: database.connect().await,
         database,
         client: reqwest::Client::new(),

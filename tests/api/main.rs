@@ -23,6 +23,7 @@ mod health;
 mod helpers;
 mod http;
 mod import;
+mod metrics;
 mod migrations;
 mod outage;
 mod pages;

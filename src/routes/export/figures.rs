@@ -63,7 +63,7 @@ pub fn parameters<T: DeserializeOwned>(
 pub async fn read(asked: &Asked, code: &str, query: Filters) -> Result<Read, HttpResponse> {
     use actix_web::http::StatusCode;
     let (service, limiter) = (asked.service.get_ref(), asked.limiter.get_ref());
-    let client = client(&asked.http, service, limiter)
+    let client = client(&asked.http, service, limiter, &asked.metrics)
         .await
         .map_err(Unserved::response)?;
     let Some((indicator, rows)) = read_all(service, code, &query).await? else {
@@ -74,7 +74,9 @@ pub async fn read(asked: &Asked, code: &str, query: Filters) -> Result<Read, Htt
         ));
     };
     if let Some(client) = client
-        && charge(limiter, client, rows.len()).await.is_err()
+        && charge(limiter, &asked.metrics, client, rows.len())
+            .await
+            .is_err()
     {
         return Err(too_many());
     }

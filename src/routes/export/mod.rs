@@ -44,6 +44,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
 }
 
 use crate::graphql::GraphqlService;
+use crate::metrics::{Metrics, Surface};
 use crate::rate_limit::{ClientKey, RateLimiter};
 use actix_web::dev::Payload;
 use actix_web::http::header::{self, EntityTag, HttpDate};
@@ -59,11 +60,13 @@ const ABOUT: &str = r#"{ releases { tag title createdAt permalink apa: citation(
   paper: source(slug: "liu-2025") { title authors publishedOn doi citation(style: APA) } }"#;
 
 /// What every download's handler is given: the request, and the service and rate limiter
-/// that read it and charge for it; extracted together, since every download needs all three.
+/// that read it and charge for it (and the metrics that count the charge); extracted
+/// together, since every download needs them all.
 pub struct Asked {
     http: HttpRequest,
     service: web::Data<GraphqlService>,
     limiter: web::Data<RateLimiter>,
+    metrics: web::Data<Metrics>,
 }
 
 impl FromRequest for Asked {
@@ -75,10 +78,12 @@ impl FromRequest for Asked {
             .into_inner()
             .and_then(|service| {
                 let limiter = web::Data::<RateLimiter>::from_request(http, payload).into_inner()?;
+                let metrics = web::Data::<Metrics>::from_request(http, payload).into_inner()?;
                 Ok(Asked {
                     http: http.clone(),
                     service,
                     limiter,
+                    metrics,
                 })
             });
         std::future::ready(asked)
@@ -204,6 +209,7 @@ async fn client(
     http: &HttpRequest,
     service: &GraphqlService,
     limiter: &RateLimiter,
+    metrics: &Metrics,
 ) -> Result<Option<ClientKey>, Unserved> {
     let token = match http.headers().get(header::AUTHORIZATION) {
         None => None,
@@ -230,7 +236,7 @@ async fn client(
             .filter_map(|value| value.to_str().ok()),
     );
     if let Some(client) = client
-        && limiter.check(client).await.is_err()
+        && (metrics.checked(Surface::Export, limiter.check(client).await)).is_err()
     {
         return Err(Unserved::Spent);
     }
@@ -246,13 +252,19 @@ fn too_many() -> HttpResponse {
 }
 
 /// A download costs a point per row, as a list in GraphQL does.
-async fn charge(limiter: &RateLimiter, client: ClientKey, rows: usize) -> Result<(), ()> {
+async fn charge(
+    limiter: &RateLimiter,
+    metrics: &Metrics,
+    client: ClientKey,
+    rows: usize,
+) -> Result<(), ()> {
     let points = u64::try_from(rows).unwrap_or(u64::MAX);
-    limiter
+    let charged = limiter
         .charge(client, points)
         .await
         .map(|_| ())
-        .map_err(|_| ())
+        .map_err(|_| ());
+    metrics.charged(Surface::Export, points, charged)
 }
 
 /// Runs a query as any client could send it; a GraphQL error is the download's refusal.

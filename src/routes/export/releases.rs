@@ -23,8 +23,9 @@ pub async fn release_zip(
         http,
         service,
         limiter,
+        metrics,
     } = asked;
-    let client = match client(&http, &service, &limiter).await {
+    let client = match client(&http, &service, &limiter, &metrics).await {
         Ok(client) => client,
         Err(unserved) => return unserved.response(),
     };
@@ -51,7 +52,9 @@ pub async fn release_zip(
         return unavailable();
     };
     if let Some(client) = client
-        && charge(&limiter, client, rows(&dataset)).await.is_err()
+        && charge(&limiter, &metrics, client, rows(&dataset))
+            .await
+            .is_err()
     {
         return too_many();
     }

@@ -12,6 +12,7 @@ pub use socket::{ClientSlots, socket};
 
 use crate::auth::{Principal, Role};
 use crate::graphql::{Budget, GraphqlService};
+use crate::metrics::{Metrics, Surface};
 use crate::rate_limit::{Allowance, ClientKey, Exhausted, RateLimiter};
 use crate::response_cache::{CacheKey, CachedResponse, ResponseCache};
 use actix_web::http::{Method, StatusCode, header};
@@ -25,6 +26,7 @@ type Services = (
     web::Data<GraphqlService>,
     web::Data<RateLimiter>,
     web::Data<ResponseCache>,
+    web::Data<Metrics>,
 );
 
 pub async fn post(request: HttpRequest, payload: web::Payload, services: Services) -> HttpResponse {
@@ -72,14 +74,16 @@ struct Pipeline<'a> {
     service: &'a GraphqlService,
     limiter: &'a RateLimiter,
     cache: &'a ResponseCache,
+    metrics: &'a Metrics,
 }
 
 impl<'a> Pipeline<'a> {
-    fn new((service, limiter, cache): &'a Services) -> Self {
+    fn new((service, limiter, cache, metrics): &'a Services) -> Self {
         Self {
             service,
             limiter,
             cache,
+            metrics,
         }
     }
 
@@ -87,7 +91,13 @@ impl<'a> Pipeline<'a> {
         let negotiated = negotiate(http);
         // A refusal of the Accept header itself is written in the legacy type.
         let media = negotiated.as_ref().map_or(MediaType::Json, |media| *media);
-        let outcome = self.run(http, negotiated, &mut input).await;
+        let mut operation = None;
+        let outcome = self.run(http, negotiated, &mut input, &mut operation).await;
+        if self.metrics.is_enabled() {
+            let code = outcome.error_code();
+            self.metrics
+                .graphql_operation(operation.as_deref(), code.as_deref());
+        }
         let response = respond(outcome, http, media, self.cache, self.limiter);
         tracing::debug!(
             status = response.status().as_u16(),
@@ -97,12 +107,14 @@ impl<'a> Pipeline<'a> {
     }
 
     /// The whole path of a request. The bucket is checked before anything is read, so an
-    /// empty bucket buys no work; past that, every refusal costs a point.
+    /// empty bucket buys no work; past that, every refusal costs a point. With metrics on,
+    /// `operation` is set to the operation's name once it is known.
     async fn run(
         &self,
         http: &HttpRequest,
         media: Result<MediaType, Rejection>,
         input: &mut Input,
+        operation: &mut Option<String>,
     ) -> Outcome {
         let principal = match self.authenticate(http).await {
             Ok(principal) => principal,
@@ -121,19 +133,27 @@ impl<'a> Pipeline<'a> {
                 .filter_map(|value| value.to_str().ok()),
         );
         if let Some(client) = client
-            && let Err(exhausted) = self.limiter.check(client).await
+            && let Err(exhausted) =
+                (self.metrics).checked(Surface::Graphql, self.limiter.check(client).await)
         {
             return Outcome::Rejected {
                 rejection: self.rate_limited(exhausted, 1, None),
                 allowance: Some(exhausted.allowance),
             };
         }
-        let refusal = match self.answer(http, client, principal, media, input).await {
+        let refusal = match self
+            .answer(http, client, principal, media, input, operation)
+            .await
+        {
             Ok(answer) => return Outcome::Graphql(answer),
             Err(refusal) => refusal,
         };
         let charge = async || match client {
-            Some(client) => Some(self.limiter.charge_refusal(client).await),
+            Some(client) => {
+                let allowance = self.limiter.charge_refusal(client).await;
+                self.metrics.spent(Surface::Graphql, 1);
+                Some(allowance)
+            }
             None => None,
         };
         match refusal {
@@ -193,19 +213,29 @@ impl<'a> Pipeline<'a> {
         principal: Option<Principal>,
         media: Result<MediaType, Rejection>,
         input: &mut Input,
+        operation: &mut Option<String>,
     ) -> Result<Answer, Refusal> {
         let media = media?;
         let request = read(http, input, self.service.limits()).await?;
+        if self.metrics.is_enabled() {
+            *operation = self.service.operation_name(&request);
+        }
         let key = self
             .cache
             .is_enabled()
             .then(|| CacheKey::new(&request, media.content_type()))
             .flatten();
-        if let Some(hit) = key.as_ref().and_then(|key| self.cache.get(key)) {
+        if let Some(hit) =
+            (key.as_ref()).and_then(|key| self.metrics.response_cache(self.cache.get(key)))
+        {
             let allowance = self.charge(client, hit.points, hit.price).await?;
             return Ok(Answer::complete(hit, allowance));
         }
         let prepared = match self.service.prepare(request) {
+            Ok(prepared) if self.metrics.is_enabled() => {
+                *operation = prepared.operation_name().map(str::to_owned);
+                prepared
+            }
             Ok(prepared) => prepared,
             Err(refused) => {
                 let (status, body) = render(&refused, media)?;
@@ -285,7 +315,11 @@ impl<'a> Pipeline<'a> {
         let Some(client) = client else {
             return Ok(None);
         };
-        match self.limiter.charge(client, points).await {
+        match (self.metrics).charged(
+            Surface::Graphql,
+            points,
+            self.limiter.charge(client, points).await,
+        ) {
             Ok(allowance) => Ok(Some(allowance)),
             Err(exhausted) => Err(Refusal::OverBudget(
                 Box::new(self.rate_limited(exhausted, points, Some(price))),

@@ -42,6 +42,26 @@ pub(super) enum Outcome {
     Graphql(Answer),
 }
 
+impl Outcome {
+    /// The code a client reads first (`errors[0].extensions.code`); `None` for a complete
+    /// answer. Read back from the rendered body, which only a failed answer needs: the
+    /// metrics' outcome label, asked for only when they are on.
+    pub(super) fn error_code(&self) -> Option<String> {
+        match self {
+            Outcome::Rejected { rejection, .. } => Some(rejection.code.to_owned()),
+            Outcome::Graphql(answer) if answer.etag.is_some() => None,
+            Outcome::Graphql(answer) => {
+                let body = serde_json::from_slice::<serde_json::Value>(answer.body.bytes());
+                let code = body.ok().and_then(|body| {
+                    let code = body.pointer("/errors/0/extensions/code")?;
+                    code.as_str().map(str::to_owned)
+                });
+                Some(code.unwrap_or_else(|| "other".to_owned()))
+            }
+        }
+    }
+}
+
 /// A request refused before execution: rendered as a GraphQL error body with a code.
 pub(super) struct Rejection {
     pub(super) status: StatusCode,
