@@ -98,13 +98,17 @@ impl Application {
         };
         let service = web::Data::new(service);
         let response_cache = web::Data::new(ResponseCache::new(&settings.response_cache));
-        let coherence = (!settings.database.url.is_sqlite()).then(|| {
-            Box::pin(coherence::keep_caches_coherent(
+        let coherence = if settings.database.url.is_sqlite() {
+            None
+        } else {
+            let last_event = crate::store::history::last_sequence(&db).await?;
+            Some(Box::pin(coherence::keep_caches_coherent(
                 settings.database.url.clone(),
+                i64::from(last_event),
                 response_cache.clone(),
                 service.clone(),
-            )) as Pin<Box<dyn Future<Output = ()> + Send>>
-        });
+            )) as Pin<Box<dyn Future<Output = ()> + Send>>)
+        };
         let (server, metrics) = run(
             Listeners {
                 public: listener,

@@ -47,9 +47,14 @@ pub struct ChangeNotice {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Heard {
     Change(ChangeNotice),
-    /// Changes may have gone unheard: the listening connection was just made, or made
-    /// again after it dropped, or a notification could not be read.
-    Gap,
+    /// The listening connection was just made, or made again after it dropped, and the last
+    /// committed audit event then was this one (`None` if it could not be read): a listener
+    /// that knew an earlier one missed changes while it was away.
+    Listening {
+        last_event: Option<i64>,
+    },
+    /// A notification that is not the trigger's: something changed, but what is unknown.
+    Unknown,
 }
 
 /// The longest wait between attempts to reach a database that is down.
@@ -71,20 +76,23 @@ pub async fn listen(database_url: &str, mut on: impl FnMut(Heard)) {
         };
         retry = Duration::from_millis(100);
         tracing::info!(channel = CHANGES_CHANNEL, "listening for changes");
-        on(Heard::Gap);
+        on(Heard::Listening {
+            last_event: last_event(&mut listener).await,
+        });
         loop {
             match listener.try_recv().await {
                 Ok(Some(notification)) => {
                     match serde_json::from_str::<ChangeNotice>(notification.payload()) {
                         Ok(notice) => on(Heard::Change(notice)),
-                        // Not the trigger's: something changed, but what is unknown.
-                        Err(_) => on(Heard::Gap),
+                        Err(_) => on(Heard::Unknown),
                     }
                 }
                 // The connection dropped and sqlx made it again, listening as before.
                 Ok(None) => {
                     tracing::warn!("the change listener's connection dropped and was remade");
-                    on(Heard::Gap);
+                    on(Heard::Listening {
+                        last_event: last_event(&mut listener).await,
+                    });
                 }
                 Err(error) => {
                     tracing::warn!(%error, "the change listener lost its connection");
@@ -93,6 +101,16 @@ pub async fn listen(database_url: &str, mut on: impl FnMut(Heard)) {
             }
         }
     }
+}
+
+/// The last committed audit event, read on the listening connection itself (already
+/// listening, so a change committed after the read is heard) rather than the pool's.
+async fn last_event(listener: &mut PgListener) -> Option<i64> {
+    sea_orm::sqlx::query_scalar::<_, Option<i32>>("SELECT MAX(id) FROM audit_events")
+        .fetch_one(listener)
+        .await
+        .ok()
+        .map(|last| i64::from(last.unwrap_or(0)))
 }
 
 async fn connect(database_url: &str) -> Result<PgListener, sea_orm::sqlx::Error> {

@@ -1,6 +1,6 @@
 //! Two replicas on one PostgreSQL database keep their response caches true to each other's
 //! writes: a write through one is seen through the other, cache and all, and a replica
-//! whose listening connection dropped forgets what it kept, since it may have missed news.
+//! whose listening connection dropped forgets what it kept if a change committed meanwhile.
 
 use crate::helpers::{Backend, TestApp, backends, send, spawn_app_with, test_settings, token};
 use cityatlas::auth::Role;
@@ -109,18 +109,39 @@ async fn a_write_through_one_replica_clears_the_other_replicas_cache() {
             before["revision"].as_i64().unwrap_or(0) + 1
         );
 
-        // Another change no notice tells of, then the listening connections are cut: a
-        // replica that listens again may have missed notices, so it forgets its cache.
+        // A correction that no replica hears of (the trigger is off while it commits), then
+        // the listening connections are cut: a replica that listens again and finds a change
+        // committed while it was away forgets its cache.
         app.db
-            .execute_unprepared("UPDATE observations SET value = 42 WHERE value = 41")
+            .execute_unprepared("ALTER TABLE audit_events DISABLE TRIGGER audit_events_notify")
             .await
-            .expect("a change behind the API's back");
+            .expect("the notices stop");
+        let (_, body) = send(
+            &app,
+            Some(&editor),
+            r#"mutation($id: ID!, $rev: Int!, $input: UpdateObservationInput!, $reason: String!) {
+              updateObservation(id: $id, expectedRevision: $rev, input: $input, reason: $reason) {
+                userErrors { code message } } }"#,
+            json!({ "id": before["id"], "rev": after["revision"],
+                    "reason": "another edition", "input": { "value": 42.0, "valueText": "42" } }),
+        )
+        .await;
+        assert_eq!(
+            body["data"]["updateObservation"]["userErrors"],
+            json!([]),
+            "{body}"
+        );
+        app.db
+            .execute_unprepared("ALTER TABLE audit_events ENABLE TRIGGER audit_events_notify")
+            .await
+            .expect("the notices resume");
         assert_eq!(china_2024_at(&app, &other).await["value"], 41.0);
         let cut = app
             .db
             .execute_unprepared(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-                 WHERE datname = current_database() AND query LIKE 'LISTEN%' \
+                 WHERE datname = current_database() \
+                 AND (query LIKE 'LISTEN%' OR query = 'SELECT MAX(id) FROM audit_events') \
                  AND pid <> pg_backend_pid()",
             )
             .await

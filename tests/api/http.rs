@@ -367,7 +367,7 @@ async fn the_root_redirects_to_graphiql_served_from_the_binary() {
         .skip(1)
         .filter_map(|rest| rest.split('"').next())
         .collect();
-    assert_eq!(assets.len(), 8, "{assets:?}");
+    assert_eq!(assets.len(), 9, "{assets:?}");
     for asset in assets {
         let response = app.get(&format!("/graphiql/assets/{asset}")).await;
         assert_eq!(response.status(), 200, "{asset}");
