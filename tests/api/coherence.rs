@@ -2,9 +2,10 @@
 //! writes: a write through one is seen through the other, cache and all, and a replica
 //! whose listening connection dropped forgets what it kept if a change committed meanwhile.
 
-use crate::helpers::{Backend, TestApp, backends, send, spawn_app_with, test_settings, token};
+use crate::helpers::{
+    Backend, TestApp, backends, correct_figure, spawn_app_with, spawn_replica, token,
+};
 use cityatlas::auth::Role;
-use cityatlas::startup::Application;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -16,19 +17,6 @@ const CHINA_2024: &str = r#"{ observations(filter: { indicator: ["ai_market_size
 /// it takes, so that a slow machine cannot fail the test, and bounded, so that a broken
 /// listener fails it instead of hanging.
 const PATIENCE: Duration = Duration::from_secs(20);
-
-/// A second replica: the same database, its own process state (cache, limiter, listener).
-async fn replica_of(app: &TestApp) -> String {
-    let mut settings = test_settings(&app.database.url);
-    settings.server.seed_on_start = false;
-    settings.response_cache.ttl = Duration::from_secs(600);
-    let replica = Application::build(settings)
-        .await
-        .expect("the replica builds");
-    let address = format!("http://127.0.0.1:{}", replica.port());
-    tokio::spawn(replica.run_until_stopped());
-    address
-}
 
 async fn china_2024_at(app: &TestApp, address: &str) -> Value {
     let body: Value = app
@@ -67,7 +55,10 @@ async fn a_write_through_one_replica_clears_the_other_replicas_cache() {
             settings.response_cache.ttl = Duration::from_secs(600);
         })
         .await;
-        let other = replica_of(&app).await;
+        let other = spawn_replica(&app, |settings| {
+            settings.response_cache.ttl = Duration::from_secs(600);
+        })
+        .await;
 
         let before = china_2024_at(&app, &other).await;
         assert_eq!(before["value"], 39.32, "{before}");
@@ -83,22 +74,7 @@ async fn a_write_through_one_replica_clears_the_other_replicas_cache() {
 
         // A curator's correction through the first replica reaches the second's cache.
         let editor = token(&app, "coherence-editor", Role::Editor).await;
-        let (_, body) = send(
-            &app,
-            Some(&editor),
-            r#"mutation($id: ID!, $rev: Int!, $input: UpdateObservationInput!, $reason: String!) {
-              updateObservation(id: $id, expectedRevision: $rev, input: $input, reason: $reason) {
-                userErrors { code message } } }"#,
-            json!({ "id": before["id"], "rev": before["revision"],
-                    "reason": "a later edition revised it",
-                    "input": { "value": 41.0, "valueText": "41" } }),
-        )
-        .await;
-        assert_eq!(
-            body["data"]["updateObservation"]["userErrors"],
-            json!([]),
-            "{body}"
-        );
+        correct_figure(&app, &editor, &before, 41.0).await;
         let after = eventually(&app, &other, 41.0).await;
         assert_eq!(
             after["value"], 41.0,
@@ -116,21 +92,13 @@ async fn a_write_through_one_replica_clears_the_other_replicas_cache() {
             .execute_unprepared("ALTER TABLE audit_events DISABLE TRIGGER audit_events_notify")
             .await
             .expect("the notices stop");
-        let (_, body) = send(
+        correct_figure(
             &app,
-            Some(&editor),
-            r#"mutation($id: ID!, $rev: Int!, $input: UpdateObservationInput!, $reason: String!) {
-              updateObservation(id: $id, expectedRevision: $rev, input: $input, reason: $reason) {
-                userErrors { code message } } }"#,
-            json!({ "id": before["id"], "rev": after["revision"],
-                    "reason": "another edition", "input": { "value": 42.0, "valueText": "42" } }),
+            &editor,
+            &json!({ "id": before["id"], "revision": after["revision"] }),
+            42.0,
         )
         .await;
-        assert_eq!(
-            body["data"]["updateObservation"]["userErrors"],
-            json!([]),
-            "{body}"
-        );
         app.db
             .execute_unprepared("ALTER TABLE audit_events ENABLE TRIGGER audit_events_notify")
             .await

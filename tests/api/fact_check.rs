@@ -1,6 +1,6 @@
 //! `checkFigure`: each verdict against the paper's data, with the figure it rests on.
 
-use crate::helpers::{backends, send, spawn_app, token};
+use crate::helpers::{backends, correct_figure, spawn_app, token};
 use cityatlas::auth::Role;
 use serde_json::{Value, json};
 
@@ -175,22 +175,7 @@ async fn a_check_reads_a_release_or_an_instant_like_every_other_root_field() {
             .clone();
 
         let editor = token(&app, "fact-check-editor", Role::Editor).await;
-        let (_, body) = send(
-            &app,
-            Some(&editor),
-            r#"mutation($id: ID!, $rev: Int!, $input: UpdateObservationInput!, $reason: String!) {
-              updateObservation(id: $id, expectedRevision: $rev, input: $input, reason: $reason) {
-                userErrors { code message } } }"#,
-            json!({ "id": before_correction["id"], "rev": before_correction["revision"],
-                    "reason": "a later edition revised it",
-                    "input": { "value": 41.0, "valueText": "41" } }),
-        )
-        .await;
-        assert_eq!(
-            body["data"]["updateObservation"]["userErrors"],
-            json!([]),
-            "{body}"
-        );
+        correct_figure(&app, &editor, &before_correction, 41.0).await;
 
         let corrected = check(json!({})).await;
         assert_eq!(corrected["verdict"], "DIFFERS", "{backend:?}: {corrected}");

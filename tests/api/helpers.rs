@@ -517,3 +517,37 @@ pub fn paper_rows() -> i64 {
         + paper.strategic_comparison.len();
     i64::try_from(rows).expect("a small dataset")
 }
+
+/// Another replica of `app`'s database, as a second process would be: the same database,
+/// its own cache, limiter and change listener, with settings the test adjusts.
+pub async fn spawn_replica(app: &TestApp, adjust: impl FnOnce(&mut Settings)) -> String {
+    let mut settings = test_settings(&app.database.url);
+    settings.server.seed_on_start = false;
+    adjust(&mut settings);
+    let replica = Application::build(settings)
+        .await
+        .expect("the replica builds");
+    let address = format!("http://127.0.0.1:{}", replica.port());
+    tokio::spawn(replica.run_until_stopped());
+    address
+}
+
+/// An editor's correction of `figure` (its `id` and current `revision`) to `value`, which
+/// must be accepted.
+pub async fn correct_figure(app: &TestApp, editor: &str, figure: &Value, value: f64) {
+    let (_, body) = send(
+        app,
+        Some(editor),
+        r#"mutation($id: ID!, $rev: Int!, $input: UpdateObservationInput!, $reason: String!) {
+          updateObservation(id: $id, expectedRevision: $rev, input: $input, reason: $reason) {
+            userErrors { code message } } }"#,
+        json!({ "id": figure["id"], "rev": figure["revision"], "reason": "a later edition",
+                "input": { "value": value, "valueText": value.to_string() } }),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["updateObservation"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+}

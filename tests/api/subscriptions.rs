@@ -2,9 +2,8 @@
 //! open subscription as it commits (through another replica, on PostgreSQL), a bad token
 //! closes the socket, queries are refused on it, and a client's subscriptions are capped.
 
-use crate::helpers::{Backend, TestApp, backends, send, spawn_app, test_settings, token};
+use crate::helpers::{Backend, TestApp, backends, correct_figure, spawn_app, spawn_replica, token};
 use cityatlas::auth::Role;
-use cityatlas::startup::Application;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -111,36 +110,6 @@ async fn china_2024(app: &TestApp) -> Value {
         .clone()
 }
 
-async fn correct(app: &TestApp, editor: &str, figure: &Value, value: f64) {
-    let (_, body) = send(
-        app,
-        Some(editor),
-        r#"mutation($id: ID!, $rev: Int!, $input: UpdateObservationInput!, $reason: String!) {
-          updateObservation(id: $id, expectedRevision: $rev, input: $input, reason: $reason) {
-            observation { revision } userErrors { code message } } }"#,
-        json!({ "id": figure["id"], "rev": figure["revision"], "reason": "a later edition",
-                "input": { "value": value, "valueText": value.to_string() } }),
-    )
-    .await;
-    assert_eq!(
-        body["data"]["updateObservation"]["userErrors"],
-        json!([]),
-        "{body}"
-    );
-}
-
-/// Another replica of `app`'s database, as a second process would be.
-async fn replica_of(app: &TestApp) -> String {
-    let mut settings = test_settings(&app.database.url);
-    settings.server.seed_on_start = false;
-    let replica = Application::build(settings)
-        .await
-        .expect("the replica builds");
-    let address = format!("http://127.0.0.1:{}", replica.port());
-    tokio::spawn(replica.run_until_stopped());
-    address
-}
-
 #[tokio::test]
 async fn a_correction_reaches_an_open_subscription_as_it_commits() {
     for backend in backends().await {
@@ -148,7 +117,7 @@ async fn a_correction_reaches_an_open_subscription_as_it_commits() {
         let editor = token(&app, "subscriptions-editor", Role::Editor).await;
         // On PostgreSQL the subscriber is on another replica than the writer.
         let subscribed_at = match backend {
-            Backend::Postgres => replica_of(&app).await,
+            Backend::Postgres => spawn_replica(&app, |_| {}).await,
             Backend::Sqlite => app.address.clone(),
         };
         let mut socket = Socket::acknowledged(&subscribed_at, json!({})).await;
@@ -167,7 +136,7 @@ async fn a_correction_reaches_an_open_subscription_as_it_commits() {
         );
 
         let figure = china_2024(&app).await;
-        correct(&app, &editor, &figure, 41.0).await;
+        correct_figure(&app, &editor, &figure, 41.0).await;
         let next = loop {
             let message = socket.next().await.expect("a message");
             if message["id"] == "feed" {
@@ -187,7 +156,7 @@ async fn a_correction_reaches_an_open_subscription_as_it_commits() {
         // A client that reconnects resumes after the last change it was sent, and gets
         // what it missed meanwhile, once.
         drop(socket);
-        correct(&app, &editor, &china_2024(&app).await, 42.0).await;
+        correct_figure(&app, &editor, &china_2024(&app).await, 42.0).await;
         let mut resumed = Socket::acknowledged(&subscribed_at, json!({})).await;
         resumed
             .subscribe("feed", CHANGES, json!({ "after": sequence - 1 }))
@@ -236,7 +205,7 @@ async fn a_bad_token_closes_the_socket_and_subscriptions_are_capped_per_client()
         // Which of the eleven is refused depends on the order the server starts them in;
         // that ten hold and one is refused does not. The ten hear the next change.
         let editor = token(&app, "subscriptions-editor", Role::Editor).await;
-        correct(&app, &editor, &china_2024(&app).await, 41.0).await;
+        correct_figure(&app, &editor, &china_2024(&app).await, 41.0).await;
         let mut delivered = Vec::new();
         let mut refused = Vec::new();
         for (socket, subscriptions) in [(&mut first, 5), (&mut second, 6)] {
@@ -264,7 +233,7 @@ async fn a_bad_token_closes_the_socket_and_subscriptions_are_capped_per_client()
         socket.send(json!({ "id": held, "type": "complete" })).await;
         let now = json!({ "after": last_sequence(&app).await });
         socket.subscribe("again", CHANGES, now).await;
-        correct(&app, &editor, &china_2024(&app).await, 42.0).await;
+        correct_figure(&app, &editor, &china_2024(&app).await, 42.0).await;
         let again = loop {
             let message = socket.next().await.expect("a message");
             if message["id"] == "again" {
