@@ -2,9 +2,9 @@
 //! [`Settings`].
 
 use crate::configuration::{
-    CorsPolicy, DEFAULT_REDIS_KEY_PREFIX, DatabaseSettings, DatabaseUrl, LimitSettings, LogFormat,
-    LogSettings, MetricsSettings, RateLimitSettings, RedisSettings, RedisUrl,
-    ResponseCacheSettings, ServerSettings, Settings,
+    CorsPolicy, DEFAULT_MAX_REPLICA_LAG, DEFAULT_REDIS_KEY_PREFIX, DatabaseSettings, DatabaseUrl,
+    LimitSettings, LogFormat, LogSettings, MetricsSettings, RateLimitSettings, RedisSettings,
+    RedisUrl, ResponseCacheSettings, ServerSettings, Settings,
 };
 use clap::{Args, Parser, Subcommand};
 use std::net::{IpAddr, SocketAddr};
@@ -28,6 +28,21 @@ pub struct Cli {
         global = true
     )]
     database_url: String,
+
+    /// A PostgreSQL read replica (a hot standby of the primary) for queries to read from;
+    /// repeat it for several. Mutations, their payloads, subscriptions and token checks
+    /// use the primary, as do reads while no replica answers within the allowed lag.
+    #[arg(
+        long = "database-read-url",
+        env = "CITYATLAS_DATABASE_READ_URLS",
+        value_delimiter = ',',
+        global = true
+    )]
+    database_read_urls: Vec<String>,
+
+    /// Seconds a read replica may fall behind the primary before reads pass it over.
+    #[arg(long, env = "CITYATLAS_MAX_REPLICA_LAG_SECS", default_value_t = DEFAULT_MAX_REPLICA_LAG.as_secs(), global = true)]
+    max_replica_lag_secs: u64,
 
     /// Maximum number of pooled database connections.
     #[arg(long, env = "CITYATLAS_POOL_SIZE", default_value_t = 10, global = true)]
@@ -291,6 +306,12 @@ impl Cli {
         Settings {
             database: DatabaseSettings {
                 url: DatabaseUrl::new(self.database_url.clone()),
+                read_urls: self
+                    .database_read_urls
+                    .iter()
+                    .map(|url| DatabaseUrl::new(url.clone()))
+                    .collect(),
+                max_replica_lag: Duration::from_secs(self.max_replica_lag_secs),
                 pool_size: self.pool_size.max(1),
                 statement_timeout: limits.request_timeout,
             },
@@ -416,6 +437,39 @@ mod tests {
             settings.metrics.bind, None,
             "metrics are off unless asked for"
         );
+    }
+
+    #[test]
+    fn read_replicas_are_repeated_flags_and_never_shown_with_their_password() {
+        let settings = Cli::try_parse_from([
+            "cityatlas",
+            "--database-read-url=postgres://atlas:pw1@replica-1.example/atlas",
+            "--database-read-url=postgres://atlas:pw2@replica-2.example:5433/atlas",
+            "--max-replica-lag-secs=3",
+        ])
+        .expect("parses")
+        .settings();
+        let labels: Vec<String> = settings
+            .database
+            .read_urls
+            .iter()
+            .map(DatabaseUrl::label)
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "replica-1.example:5432/atlas",
+                "replica-2.example:5433/atlas"
+            ]
+        );
+        assert_eq!(settings.database.max_replica_lag, Duration::from_secs(3));
+        let shown = format!("{:?}", settings.database);
+        assert!(!shown.contains("pw1") && !shown.contains("pw2"), "{shown}");
+        let defaults = Cli::try_parse_from(["cityatlas"])
+            .expect("parses")
+            .settings();
+        assert!(defaults.database.read_urls.is_empty());
+        assert_eq!(defaults.database.max_replica_lag, DEFAULT_MAX_REPLICA_LAG);
     }
 
     #[test]

@@ -125,11 +125,19 @@ impl Default for LimitSettings {
 
 #[derive(Debug, Clone)]
 pub struct DatabaseSettings {
+    /// The primary: every write, and every read when there are no read replicas.
     pub url: DatabaseUrl,
+    /// PostgreSQL read replicas (hot standbys of the primary) that queries read from.
+    pub read_urls: Vec<DatabaseUrl>,
+    /// A replica further behind the primary than this is passed over until it catches up.
+    pub max_replica_lag: std::time::Duration,
     pub pool_size: u32,
     /// PostgreSQL cancels any statement that runs longer than this.
     pub statement_timeout: std::time::Duration,
 }
+
+/// How far behind a read replica may fall before reads go elsewhere, unless told otherwise.
+pub const DEFAULT_MAX_REPLICA_LAG: std::time::Duration = std::time::Duration::from_secs(10);
 
 #[derive(Debug, Clone)]
 pub struct ServerSettings {
@@ -220,6 +228,20 @@ impl DatabaseUrl {
     pub fn redacted(&self) -> String {
         redacted(&self.0)
     }
+
+    /// `host:port/database`: what names a database in metrics and `/readyz`, without the
+    /// user, the password or the options.
+    pub fn label(&self) -> String {
+        match url::Url::parse(&self.0) {
+            Ok(parsed) if parsed.host_str().is_some() => format!(
+                "{}:{}{}",
+                parsed.host_str().unwrap_or_default(),
+                parsed.port().unwrap_or(5432),
+                parsed.path()
+            ),
+            _ => self.redacted(),
+        }
+    }
 }
 
 impl fmt::Debug for DatabaseUrl {
@@ -309,6 +331,10 @@ mod tests {
         let url = DatabaseUrl::new("postgres://atlas:s3cr3t-pw@db.example:5432/atlas");
         let settings = DatabaseSettings {
             url: url.clone(),
+            read_urls: vec![DatabaseUrl::new(
+                "postgres://atlas:s3cr3t-pw@replica.example:5433/atlas",
+            )],
+            max_replica_lag: DEFAULT_MAX_REPLICA_LAG,
             pool_size: 4,
             statement_timeout: std::time::Duration::from_secs(10),
         };
@@ -322,6 +348,17 @@ mod tests {
         assert_eq!(
             url.expose(),
             "postgres://atlas:s3cr3t-pw@db.example:5432/atlas"
+        );
+    }
+
+    #[test]
+    fn a_database_is_labelled_by_host_port_and_name_only() {
+        let url =
+            DatabaseUrl::new("postgres://atlas:s3cr3t-pw@replica.example/atlas?sslmode=require");
+        assert_eq!(url.label(), "replica.example:5432/atlas");
+        assert_eq!(
+            DatabaseUrl::new("postgres://root@127.0.0.1:5433/postgres").label(),
+            "127.0.0.1:5433/postgres"
         );
     }
 

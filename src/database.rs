@@ -1,6 +1,6 @@
 //! Connecting to the database (SQLite or PostgreSQL, one code path) and migrating it.
 
-use crate::configuration::DatabaseSettings;
+use crate::configuration::{DatabaseSettings, DatabaseUrl};
 use crate::error::Error;
 use crate::metrics::PoolState;
 use migration::{Migrator, MigratorTrait};
@@ -9,7 +9,25 @@ use std::time::Duration;
 
 /// Opens the pool. An SQLite file is created on first use (`mode=rwc` in the default URL).
 pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, Error> {
-    let mut options = ConnectOptions::new(settings.url.expose());
+    let options = options(&settings.url, settings);
+    tracing::info!(database = %settings.url, pool_size = settings.pool_size, "connecting to the database");
+    Database::connect(options).await.map_err(Error::from)
+}
+
+/// Opens a read replica's pool without connecting: its connections are made as reads need
+/// them, so that a replica that is down at start delays nothing.
+pub async fn connect_replica(
+    url: &DatabaseUrl,
+    settings: &DatabaseSettings,
+) -> Result<DatabaseConnection, Error> {
+    let mut options = options(url, settings);
+    options.connect_lazy(true);
+    tracing::info!(replica = %url, pool_size = settings.pool_size, "reads go to a read replica");
+    Database::connect(options).await.map_err(Error::from)
+}
+
+fn options(url: &DatabaseUrl, settings: &DatabaseSettings) -> ConnectOptions {
+    let mut options = ConnectOptions::new(url.expose());
     options
         .max_connections(settings.pool_size)
         // A warm pool: no request pays for a connection handshake after a quiet spell.
@@ -30,8 +48,7 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
     options.map_sqlx_postgres_opts(move |postgres| {
         postgres.options([("statement_timeout", statement_timeout.as_str())])
     });
-    tracing::info!(database = %settings.url, pool_size = settings.pool_size, "connecting to the database");
-    Database::connect(options).await.map_err(Error::from)
+    options
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), Error> {

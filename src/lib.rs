@@ -16,6 +16,7 @@ pub mod graphql;
 pub mod ids;
 pub mod metrics;
 pub mod rate_limit;
+pub mod replicas;
 pub mod response_cache;
 pub mod routes;
 pub mod seed;

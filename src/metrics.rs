@@ -13,6 +13,7 @@
 //!
 //! A new metric is a field of [`Families`] and one `register` line in [`Families::new`].
 
+use crate::replicas::{Health, ReadFrom, ReplicaStatus};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -35,11 +36,24 @@ pub enum Surface {
 }
 
 /// What a scrape reads from the services at that moment, rather than counting as it goes.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Sample {
     pub pool: Option<PoolState>,
     pub response_cache_bytes: usize,
     pub document_cache_bytes: usize,
+    /// What the watcher last saw of each read replica.
+    pub replicas: Vec<ReplicaStatus>,
+    /// Whether Redis answers the rate limiter; `None` without `--redis-url`.
+    pub redis_answers: Option<bool>,
+}
+
+/// What a listener heard from the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notification {
+    /// A committed change.
+    Change,
+    /// The listening connection was made, at start or again after it dropped.
+    Listening,
 }
 
 /// The database pool's connections at one moment.
@@ -102,6 +116,25 @@ struct OutcomeLabels {
     outcome: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DatabaseLabels {
+    database: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KindLabels {
+    kind: &'static str,
+}
+
+/// A read replica, as `host:port/database`: operators name a handful, so it is bounded.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReplicaLabels {
+    replica: String,
+}
+
+/// No labels: a series that exists only once it is first set.
+type Unlabelled = Vec<(&'static str, &'static str)>;
+
 type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
 
 /// Every metric, and the registry that exposes them under the `cityatlas_` prefix.
@@ -120,6 +153,12 @@ struct Families {
     pool_connections: Family<StateLabels, Gauge>,
     pool_max: Gauge,
     statement_duration: HistogramFamily<OutcomeLabels>,
+    reads: Family<DatabaseLabels, Counter>,
+    notifications: Family<KindLabels, Counter>,
+    replica_up: Family<ReplicaLabels, Gauge>,
+    replica_lag_seconds: Family<ReplicaLabels, Gauge<f64, std::sync::atomic::AtomicU64>>,
+    replica_lag_bytes: Family<ReplicaLabels, Gauge>,
+    redis_up: Family<Unlabelled, Gauge>,
 }
 
 /// From a millisecond to ten seconds, the request deadline's order.
@@ -154,6 +193,12 @@ impl Families {
             pool_connections: Family::default(),
             pool_max: Gauge::default(),
             statement_duration: Family::new_with_constructor(statement_buckets),
+            reads: Family::default(),
+            notifications: Family::default(),
+            replica_up: Family::default(),
+            replica_lag_seconds: Family::default(),
+            replica_lag_bytes: Family::default(),
+            redis_up: Family::default(),
         };
         let r = &mut registry;
         r.register(
@@ -214,6 +259,44 @@ impl Families {
             "Time each SQL statement took, by outcome",
             Unit::Seconds,
             families.statement_duration.clone(),
+        );
+        r.register(
+            "db_reads",
+            "GraphQL operations by the database they read from: a read replica, or the \
+             primary (mutations, and queries while no replica is usable)",
+            families.reads.clone(),
+        );
+        r.register(
+            "change_notifications",
+            "What the change listener heard: committed changes (change), and its connection \
+             made or made again (listening), after which the cache is checked against the \
+             last committed change",
+            families.notifications.clone(),
+        );
+        r.register(
+            "db_replica_up",
+            "Whether each read replica serves reads (1), or is passed over (0) for not \
+             answering or lagging too far behind",
+            families.replica_up.clone(),
+        );
+        r.register_with_unit(
+            "db_replica_lag",
+            "How long ago each read replica's oldest unreplayed commit was made; 0 when it \
+             has replayed everything it received",
+            Unit::Seconds,
+            families.replica_lag_seconds.clone(),
+        );
+        r.register_with_unit(
+            "db_replica_lag",
+            "How much of the primary's write-ahead log each read replica has not replayed",
+            Unit::Bytes,
+            families.replica_lag_bytes.clone(),
+        );
+        r.register(
+            "rate_limit_redis_up",
+            "Whether Redis answers the rate limiter (1), or each replica limits clients by \
+             its own buckets (0); only with --redis-url",
+            families.redis_up.clone(),
         );
         Families {
             registry,
@@ -359,6 +442,32 @@ impl Metrics {
             .observe(took.as_secs_f64());
     }
 
+    /// One GraphQL operation ran, reading from `from`.
+    pub fn read_from(&self, from: ReadFrom) {
+        let Some(families) = &self.0 else { return };
+        let database = match from {
+            ReadFrom::Primary => "primary",
+            ReadFrom::Replica(_) => "replica",
+        };
+        families
+            .reads
+            .get_or_create(&DatabaseLabels { database })
+            .inc();
+    }
+
+    /// The change listener heard something.
+    pub fn notification(&self, heard: Notification) {
+        let Some(families) = &self.0 else { return };
+        let kind = match heard {
+            Notification::Change => "change",
+            Notification::Listening => "listening",
+        };
+        families
+            .notifications
+            .get_or_create(&KindLabels { kind })
+            .inc();
+    }
+
     /// The exposition in the Prometheus text format (0.0.4), after reading `sample` into
     /// the gauges; `None` when metrics are off.
     pub fn render(&self, sample: Sample) -> Option<String> {
@@ -385,6 +494,36 @@ impl Metrics {
                     .set(to_gauge(count));
             }
             families.pool_max.set(i64::from(pool.max));
+        }
+        for replica in sample.replicas {
+            let labels = ReplicaLabels {
+                replica: replica.label,
+            };
+            families
+                .replica_up
+                .get_or_create(&labels)
+                .set(i64::from(replica.health == Health::Up));
+            // A replica that does not answer has no lag to report, and its last one would
+            // look current: its lag series are withdrawn until it answers again.
+            if let Some(seconds) = replica.lag_seconds {
+                families
+                    .replica_lag_seconds
+                    .get_or_create(&labels)
+                    .set(seconds);
+            } else {
+                families.replica_lag_seconds.remove(&labels);
+            }
+            if let Some(bytes) = replica.lag_bytes {
+                families.replica_lag_bytes.get_or_create(&labels).set(bytes);
+            } else {
+                families.replica_lag_bytes.remove(&labels);
+            }
+        }
+        if let Some(answers) = sample.redis_answers {
+            families
+                .redis_up
+                .get_or_create(&Vec::new())
+                .set(i64::from(answers));
         }
         let mut text = String::new();
         // Writing into a String cannot fail.

@@ -257,6 +257,14 @@ impl RateLimiter {
         self.settings.points_per_window > 0
     }
 
+    /// Whether the shared buckets' Redis answers; `None` when buckets are kept in process.
+    pub fn redis_answers(&self) -> Option<bool> {
+        match &self.store {
+            Store::Local(_) => None,
+            Store::Redis(shared) => Some(shared.answers()),
+        }
+    }
+
     pub fn window(&self) -> Duration {
         self.settings.window
     }

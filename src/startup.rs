@@ -5,6 +5,7 @@ use crate::error::Error;
 use crate::graphql::GraphqlService;
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
+use crate::replicas::ReadReplicas;
 use crate::response_cache::ResponseCache;
 use crate::routes::{
     export, graphiql, graphql as graphql_routes, health, metrics as metrics_route, releases,
@@ -26,9 +27,9 @@ use tracing_actix_web::{RequestId, TracingLogger};
 pub struct Application {
     port: u16,
     server: Server,
-    /// On PostgreSQL, what keeps the caches true to other replicas' writes; it runs as long
-    /// as the server does.
-    coherence: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
+    /// On PostgreSQL, what keeps the caches true to other replicas' writes and watches the
+    /// read replicas; it runs as long as the server does.
+    background: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
     /// The metrics listener's port and server, when `--metrics-bind` is set.
     metrics: Option<(u16, Server)>,
 }
@@ -74,9 +75,17 @@ impl Application {
                 seed::OnStart::Kept { .. } => {}
             }
         }
+        let replicas = ReadReplicas::connect(db.clone(), &settings.database).await?;
+        if !replicas.is_empty() {
+            // Reads start on the replicas that answer, not on the primary until the first
+            // scheduled check.
+            replicas.check_all().await;
+        }
+        let replicas = web::Data::new(replicas);
         let service = GraphqlService::new(db.clone(), settings.limits.clone())
             .with_public_url(&settings.server.public_url)
-            .with_metrics(metrics.clone());
+            .with_metrics(metrics.clone())
+            .with_read_replicas(replicas.clone().into_inner());
         service.refresh_list_lengths().await?;
         let rate_limiter = RateLimiter::new(settings.rate_limit.clone())?;
         let listener = TcpListener::bind(settings.server.bind)?;
@@ -98,33 +107,41 @@ impl Application {
         };
         let service = web::Data::new(service);
         let response_cache = web::Data::new(ResponseCache::new(&settings.response_cache));
-        let coherence = if settings.database.url.is_sqlite() {
+        let background = if settings.database.url.is_sqlite() {
             None
         } else {
             let last_event = crate::store::history::last_sequence(&db).await?;
-            Some(Box::pin(coherence::keep_caches_coherent(
+            let coherence = coherence::keep_caches_coherent(
                 settings.database.url.clone(),
                 i64::from(last_event),
                 response_cache.clone(),
                 service.clone(),
-            )) as Pin<Box<dyn Future<Output = ()> + Send>>)
+                replicas.clone(),
+                metrics.clone(),
+            );
+            let replicas = replicas.clone();
+            Some(Box::pin(async move {
+                tokio::join!(coherence, replicas.watch());
+            }) as Pin<Box<dyn Future<Output = ()> + Send>>)
         };
         let (server, metrics) = run(
             Listeners {
                 public: listener,
                 metrics: metrics_listener,
             },
-            db,
-            service,
-            response_cache,
-            rate_limiter,
+            Services {
+                replicas,
+                graphql: service,
+                response_cache,
+                rate_limiter: web::Data::new(rate_limiter),
+            },
             metrics,
             settings,
         )?;
         Ok(Self {
             port: address.port(),
             server,
-            coherence,
+            background,
             metrics,
         })
     }
@@ -154,11 +171,11 @@ impl Application {
             let (served, metrics_served) = tokio::join!(public, metrics);
             served.and(metrics_served)
         };
-        match self.coherence {
-            Some(coherence) => {
+        match self.background {
+            Some(background) => {
                 tokio::select! {
                     stopped = serving => stopped,
-                    () = coherence => Ok(()),
+                    () = background => Ok(()),
                 }
             }
             None => serving.await,
@@ -208,24 +225,43 @@ struct Listeners {
     metrics: Option<TcpListener>,
 }
 
+/// What the handlers are given, built once and shared by every worker.
+struct Services {
+    replicas: web::Data<ReadReplicas>,
+    graphql: web::Data<GraphqlService>,
+    response_cache: web::Data<ResponseCache>,
+    rate_limiter: web::Data<RateLimiter>,
+}
+
 fn run(
     listeners: Listeners,
-    db: DatabaseConnection,
-    service: web::Data<GraphqlService>,
-    response_cache: web::Data<ResponseCache>,
-    rate_limiter: RateLimiter,
+    services: Services,
     metrics: Metrics,
     settings: Settings,
 ) -> Result<(Server, Option<(u16, Server)>), Error> {
     let metrics = web::Data::new(metrics);
-    let rate_limiter = web::Data::new(rate_limiter);
     let subscription_slots = web::Data::new(graphql_routes::ClientSlots::default());
     let cors_policy = settings.server.cors;
-    let db = web::Data::new(db);
+    let Services {
+        replicas,
+        graphql: service,
+        response_cache,
+        rate_limiter,
+    } = services;
+    let db = web::Data::new(replicas.primary().clone());
     let metrics_server = match listeners.metrics {
         Some(listener) => Some((
             listener.local_addr()?.port(),
-            metrics_server(listener, &metrics, &db, &response_cache, &service)?,
+            metrics_server(
+                listener,
+                &metrics,
+                web::Data::new(metrics_route::Sources {
+                    replicas: replicas.clone(),
+                    cache: response_cache.clone(),
+                    service: service.clone(),
+                    rate_limiter: rate_limiter.clone(),
+                }),
+            )?,
         )),
         None => None,
     };
@@ -267,6 +303,7 @@ fn run(
             .app_data(response_cache.clone())
             .app_data(subscription_slots.clone())
             .app_data(db.clone())
+            .app_data(replicas.clone())
             .route("/healthz", web::get().to(health::healthz))
             .route("/readyz", web::get().to(health::readyz))
             .service(
@@ -297,22 +334,13 @@ fn run(
 fn metrics_server(
     listener: TcpListener,
     metrics: &web::Data<Metrics>,
-    db: &web::Data<DatabaseConnection>,
-    response_cache: &web::Data<ResponseCache>,
-    service: &web::Data<GraphqlService>,
+    sources: web::Data<metrics_route::Sources>,
 ) -> Result<Server, Error> {
-    let (metrics, db, response_cache, service) = (
-        metrics.clone(),
-        db.clone(),
-        response_cache.clone(),
-        service.clone(),
-    );
+    let metrics = metrics.clone();
     let server = HttpServer::new(move || {
         App::new()
             .app_data(metrics.clone())
-            .app_data(db.clone())
-            .app_data(response_cache.clone())
-            .app_data(service.clone())
+            .app_data(sources.clone())
             .route("/metrics", web::get().to(metrics_route::metrics))
     })
     .workers(1)

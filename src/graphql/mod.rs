@@ -34,6 +34,7 @@ use crate::auth::Principal;
 use crate::configuration::LimitSettings;
 use crate::error::Error;
 use crate::metrics::Metrics;
+use crate::replicas::{ReadFrom, ReadReplicas};
 use crate::store::notices::ChangeBell;
 use crate::store::releases as stored_releases;
 use crate::store::view::Reader;
@@ -76,6 +77,8 @@ pub struct GraphqlService {
     /// Rung after every committed change, which wakes the subscriptions.
     bell: ChangeBell,
     metrics: Metrics,
+    /// Where queries read: a read replica in turn, or the primary.
+    replicas: Arc<ReadReplicas>,
 }
 
 /// A request that passed every limit, with what it costs.
@@ -145,13 +148,20 @@ impl GraphqlService {
             schema,
             types,
             limits,
-            db,
             documents: DocumentCache::new(DocumentCache::DEFAULT_MAX_BYTES),
             list_lengths: RwLock::default(),
             public_url: releases::PublicUrl(DEFAULT_PUBLIC_URL.to_owned()),
             bell,
             metrics: Metrics::off(),
+            replicas: Arc::new(ReadReplicas::none(db.clone())),
+            db,
         }
+    }
+
+    /// Sends queries to `replicas`' read replicas; mutations stay on the primary.
+    pub fn with_read_replicas(mut self, replicas: Arc<ReadReplicas>) -> Self {
+        self.replicas = replicas;
+        self
     }
 
     /// Records its parsed-document cache's lookups in `metrics`.
@@ -329,11 +339,15 @@ impl GraphqlService {
         })
     }
 
-    /// The reader a request reads through: live, or pinned to the last audit event at its
-    /// `asOf` instant or in its release.
-    async fn reader_for(&self, pin: Option<&pinning::Pin>) -> Result<Reader, Error> {
+    /// The reader a request reads through, on `db`: live, or pinned to the last audit
+    /// event at its `asOf` instant or in its release.
+    async fn reader_for(
+        &self,
+        db: DatabaseConnection,
+        pin: Option<&pinning::Pin>,
+    ) -> Result<Reader, Error> {
         let event = match pin {
-            None => return Ok(Reader::live(self.db.clone())),
+            None => return Ok(Reader::live(db)),
             Some(pinning::Pin::AsOf(instant)) => {
                 stored_releases::event_at(&self.db, *instant).await?
             }
@@ -343,13 +357,14 @@ impl GraphqlService {
                 None => return Err(Error::NotFound(format!("release {tag:?}"))),
             },
         };
-        Ok(Reader::as_of(self.db.clone(), event))
+        Ok(Reader::as_of(db, event))
     }
 
     /// Runs a prepared request with its own DataLoaders, so their cache lives as long as
-    /// the request, and within the deadline. Every error leaves with a code: resolvers set
-    /// their own, and the rest failed validation. The response is then completed as the
-    /// specification executes: see `shape`.
+    /// the request, and within the deadline: a query on a read replica (or, should the
+    /// replica fail it, the primary), anything else on the primary. Every error leaves with
+    /// a code: resolvers set their own, and the rest failed validation. The response is
+    /// then completed as the specification executes: see `shape`.
     #[tracing::instrument(name = "graphql.execute", level = "debug", skip_all)]
     pub async fn execute(
         &self,
@@ -358,56 +373,41 @@ impl GraphqlService {
         budget: Option<Budget>,
         principal: Option<Principal>,
     ) -> async_graphql::Response {
-        let document = prepared.document;
+        let (db, read_from) = if prepared.reads_only {
+            self.replicas.for_reads()
+        } else {
+            (self.db.clone(), ReadFrom::Primary)
+        };
+        // A replica can fail between two of the watcher's checks: the read then runs again
+        // on the primary, from a copy taken before the first run consumes the request.
+        let again = matches!(read_from, ReadFrom::Replica(_))
+            .then(|| copy_of(&prepared.request, &prepared.document));
         let operation_name = prepared.request.operation_name.clone();
-        let reader = match self.reader_for(prepared.pin.as_ref()).await {
-            Ok(reader) => reader,
-            Err(error) => {
-                if error.is_server_side() {
-                    tracing::error!(code = error.code(), detail = %error.detail(), "request failed");
-                }
-                return async_graphql::Response::from_errors(vec![with_code(
-                    ServerError::new(error.to_string(), None),
-                    error.code(),
-                )]);
-            }
+        let run = Run {
+            pin: prepared.pin.as_ref(),
+            cost: prepared.cost,
+            lone_root_field: prepared.lone_root_field,
+            request_id,
+            budget,
+            principal: principal.as_ref(),
+            deadline: tokio::time::Instant::now() + self.limits.request_timeout,
         };
-        let mut request = prepared
-            .request
-            .data(loaders::for_request(reader.clone()))
-            .data(reader)
-            .data(self.public_url.clone())
-            .data(prepared.cost);
-        if prepared.lone_root_field {
-            request = request.data(LoneRootField);
+        let mut outcome = self.run(prepared.request, db, &run).await;
+        let mut read_from = read_from;
+        if let (ReadFrom::Replica(index), Some(again)) = (read_from, again)
+            && lacked_the_database(&outcome)
+        {
+            tracing::warn!("a read replica failed a read; it is read again from the primary");
+            self.replicas.failed(index);
+            read_from = ReadFrom::Primary;
+            outcome = self.run(again, self.db.clone(), &run).await;
         }
-        if let Some(budget) = budget {
-            request = request.data(budget);
-        }
-        if let Some(principal) = principal {
-            request = request.data(principal);
-        }
-        if let Some(id) = request_id {
-            request = request.data(mutations::RequestId(id.to_owned()));
-        }
-        let timeout = self.limits.request_timeout;
-        let Ok(mut response) = tokio::time::timeout(timeout, self.schema.execute(request)).await
-        else {
-            tracing::warn!(
-                timeout_secs = timeout.as_secs(),
-                "request deadline exceeded"
-            );
-            return async_graphql::Response::from_errors(vec![with_code(
-                ServerError::new(
-                    format!(
-                        "the request did not finish within {} s; ask for less",
-                        timeout.as_secs()
-                    ),
-                    None,
-                ),
-                "TIMEOUT",
-            )]);
+        self.metrics.read_from(read_from);
+        let mut response = match outcome {
+            Ok(response) => response,
+            Err(refused) => return refused,
         };
+        let document = prepared.document;
         // Uncoded errors with a path come from reading a field's arguments (an Int out of
         // range, say); without one, from validating the document.
         response.errors = response
@@ -431,6 +431,105 @@ impl GraphqlService {
         );
         response
     }
+}
+
+/// What every run of one request shares: the pin, the price, who asks, and the deadline.
+struct Run<'a> {
+    pin: Option<&'a pinning::Pin>,
+    cost: Cost,
+    lone_root_field: bool,
+    request_id: Option<&'a str>,
+    budget: Option<Budget>,
+    principal: Option<&'a Principal>,
+    deadline: tokio::time::Instant,
+}
+
+impl GraphqlService {
+    /// Executes `request` reading through `db`. `Err` is a response to send as it is: the
+    /// reader could not be made (an unknown release, say) or the deadline passed.
+    async fn run(
+        &self,
+        request: async_graphql::Request,
+        db: DatabaseConnection,
+        run: &Run<'_>,
+    ) -> Result<async_graphql::Response, async_graphql::Response> {
+        let reader = match self.reader_for(db, run.pin).await {
+            Ok(reader) => reader,
+            Err(error) => {
+                if error.is_server_side() {
+                    tracing::error!(code = error.code(), detail = %error.detail(), "request failed");
+                }
+                return Err(async_graphql::Response::from_errors(vec![with_code(
+                    ServerError::new(error.to_string(), None),
+                    error.code(),
+                )]));
+            }
+        };
+        let mut request = request
+            .data(loaders::for_request(reader.clone()))
+            .data(reader)
+            .data(self.public_url.clone())
+            .data(run.cost);
+        if run.lone_root_field {
+            request = request.data(LoneRootField);
+        }
+        if let Some(budget) = run.budget {
+            request = request.data(budget);
+        }
+        if let Some(principal) = run.principal {
+            request = request.data(principal.clone());
+        }
+        if let Some(id) = run.request_id {
+            request = request.data(mutations::RequestId(id.to_owned()));
+        }
+        match tokio::time::timeout_at(run.deadline, self.schema.execute(request)).await {
+            Ok(response) => Ok(response),
+            Err(_) => {
+                let timeout = self.limits.request_timeout;
+                tracing::warn!(
+                    timeout_secs = timeout.as_secs(),
+                    "request deadline exceeded"
+                );
+                Err(async_graphql::Response::from_errors(vec![with_code(
+                    ServerError::new(
+                        format!(
+                            "the request did not finish within {} s; ask for less",
+                            timeout.as_secs()
+                        ),
+                        None,
+                    ),
+                    "TIMEOUT",
+                )]))
+            }
+        }
+    }
+}
+
+/// A prepared request as it was before it ran, to run it again.
+fn copy_of(
+    request: &async_graphql::Request,
+    document: &ExecutableDocument,
+) -> async_graphql::Request {
+    let mut copy =
+        async_graphql::Request::new(request.query.clone()).variables(request.variables.clone());
+    copy.operation_name = request.operation_name.clone();
+    copy.extensions = request.extensions.clone();
+    copy.introspection_mode = request.introspection_mode;
+    copy.set_parsed_query(document.clone());
+    copy
+}
+
+/// Whether a run failed for want of its database (a replica that went away), as opposed
+/// to the client's mistake or a limit.
+fn lacked_the_database(outcome: &Result<async_graphql::Response, async_graphql::Response>) -> bool {
+    let (Ok(response) | Err(response)) = outcome;
+    response.errors.iter().any(|error| {
+        error
+            .extensions
+            .as_ref()
+            .and_then(|extensions| extensions.get("code"))
+            .is_some_and(|code| *code == async_graphql::Value::from("SERVICE_UNAVAILABLE"))
+    })
 }
 
 /// Logs each distinct server-side cause once, inside the request's span, and gives the

@@ -81,6 +81,11 @@ impl Shared {
         self.fallback.spend(client, rate, spend)
     }
 
+    /// Whether Redis answered the last time it was asked.
+    pub(super) fn answers(&self) -> bool {
+        self.health.retry_at.load(Ordering::Acquire) == 0
+    }
+
     async fn spend_in_redis(
         &self,
         client: ClientKey,

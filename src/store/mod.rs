@@ -15,6 +15,7 @@ pub mod notices;
 pub mod observations;
 pub mod paging;
 pub mod releases;
+pub mod replication;
 pub mod search;
 pub mod series;
 pub mod tokens;

@@ -5,11 +5,16 @@ use cityatlas::configuration::{
     MetricsSettings, RateLimitSettings, ResponseCacheSettings, ServerSettings, Settings,
 };
 use cityatlas::startup::Application;
+use futures_util::{SinkExt, StreamExt};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -178,6 +183,8 @@ pub fn test_settings(database_url: &str) -> Settings {
     Settings {
         database: DatabaseSettings {
             url: DatabaseUrl::new(database_url),
+            read_urls: Vec::new(),
+            max_replica_lag: cityatlas::configuration::DEFAULT_MAX_REPLICA_LAG,
             pool_size: 4,
             statement_timeout: Duration::from_secs(10),
         },
@@ -328,31 +335,50 @@ impl TestApp {
     }
 }
 
-/// The `cityatlas` binary itself, serving a fresh SQLite file on a free port, for what only a
-/// whole process shows: signals, its log, its memory and CPU.
+/// The `cityatlas` binary itself, for what only a whole process shows: signals, its log, its
+/// memory and CPU; on a fresh SQLite file of its own, or on the database its arguments name.
 pub struct ServerProcess {
     child: std::process::Child,
     /// `host:port`.
     pub address: String,
+    /// The metrics listener's `host:port`, when it was started with `--metrics-bind`.
+    pub metrics_address: Option<String>,
     pub database_url: String,
-    database: std::path::PathBuf,
+    /// The SQLite file it was given, removed with it.
+    database: Option<std::path::PathBuf>,
     log: Arc<std::sync::Mutex<Vec<String>>>,
     reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl ServerProcess {
-    /// Starts `cityatlas` with JSON logs and these extra arguments, and waits until it
-    /// logs the address it listens on.
+    /// Starts `cityatlas` on a fresh SQLite file with JSON logs and these extra arguments,
+    /// and waits until it logs the address it listens on.
     pub fn start(name: &str, extra_args: &[&str]) -> Self {
-        use std::io::{BufRead, BufReader};
         let database =
             std::env::temp_dir().join(format!("cityatlas_{name}_{}.db", std::process::id()));
         let _ = std::fs::remove_file(&database);
         let database_url = format!("sqlite://{}?mode=rwc", database.display());
+        let mut args = vec!["--database-url", &database_url, "--bind", "127.0.0.1:0"];
+        args.extend_from_slice(extra_args);
+        let mut server = Self::spawn(&args);
+        server.database = Some(database);
+        server
+    }
+
+    /// Starts `cityatlas` with JSON logs and exactly these arguments, and waits until it
+    /// logs the addresses it listens on (the metrics listener's too, given
+    /// `--metrics-bind`). Its database is the caller's.
+    pub fn spawn(args: &[&str]) -> Self {
+        use std::io::{BufRead, BufReader};
+        let database_url = args
+            .iter()
+            .position(|arg| *arg == "--database-url")
+            .and_then(|at| args.get(at + 1))
+            .map(|url| (*url).to_owned())
+            .unwrap_or_default();
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cityatlas"))
-            .args(["--database-url", &database_url, "--bind", "127.0.0.1:0"])
+            .args(args)
             .args(["--log-format", "json"])
-            .args(extra_args)
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("start cityatlas");
@@ -363,10 +389,12 @@ impl ServerProcess {
         // Keep draining stderr after the address shows up: a closed pipe would break logging.
         let reader = std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(start) = line.find("http://").map(|i| i + "http://".len())
-                    && let Some(end) = line[start..].find("/graphql").map(|i| start + i)
-                {
-                    let _ = address_tx.send(line[start..end].to_owned());
+                if let Some(start) = line.find("http://").map(|i| i + "http://".len()) {
+                    for (listener, path) in [("graphql", "/graphql"), ("metrics", "/metrics")] {
+                        if let Some(end) = line[start..].find(path).map(|i| start + i) {
+                            let _ = address_tx.send((listener, line[start..end].to_owned()));
+                        }
+                    }
                 }
                 lines
                     .lock()
@@ -374,16 +402,34 @@ impl ServerProcess {
                     .push(line);
             }
         });
-        let address = address_rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the listening address is logged");
+        let (mut address, mut metrics_address) = (None, None);
+        let wants_metrics = args.contains(&"--metrics-bind");
+        while address.is_none() || (wants_metrics && metrics_address.is_none()) {
+            let (listener, logged) = address_rx
+                .recv_timeout(Duration::from_secs(60))
+                .expect("the listening addresses are logged");
+            match listener {
+                "graphql" => address = Some(logged),
+                _ => metrics_address = Some(logged),
+            }
+        }
         Self {
             child,
-            address,
+            address: address.expect("the address is logged"),
+            metrics_address,
             database_url,
-            database,
+            database: None,
             log,
             reader: Some(reader),
+        }
+    }
+
+    /// Kills the process outright (SIGKILL), as a crash or the OOM killer would.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("the process is killed");
+        let _ = self.child.wait();
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
         }
     }
 
@@ -446,7 +492,9 @@ impl Drop for ServerProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.database);
+        if let Some(database) = &self.database {
+            let _ = std::fs::remove_file(database);
+        }
     }
 }
 
@@ -532,22 +580,112 @@ pub async fn spawn_replica(app: &TestApp, adjust: impl FnOnce(&mut Settings)) ->
     address
 }
 
+/// A curator's correction of a figure's value, whose payload says the figure's revision
+/// either way: the new one, or the one to expect when nothing was written.
+pub const CORRECTION: &str = r#"mutation($id: ID!, $rev: Int!, $input: UpdateObservationInput!, $reason: String!) {
+  updateObservation(id: $id, expectedRevision: $rev, input: $input, reason: $reason) {
+    userErrors { code message } observation { revision } } }"#;
+
+/// [`CORRECTION`]'s variables: `figure` (its `id` and the `revision` read) corrected to
+/// `value`.
+pub fn correction_of(figure: &Value, value: f64) -> Value {
+    json!({ "id": figure["id"], "rev": figure["revision"], "reason": "a later edition",
+            "input": { "value": value, "valueText": value.to_string() } })
+}
+
 /// An editor's correction of `figure` (its `id` and current `revision`) to `value`, which
 /// must be accepted.
 pub async fn correct_figure(app: &TestApp, editor: &str, figure: &Value, value: f64) {
-    let (_, body) = send(
-        app,
-        Some(editor),
-        r#"mutation($id: ID!, $rev: Int!, $input: UpdateObservationInput!, $reason: String!) {
-          updateObservation(id: $id, expectedRevision: $rev, input: $input, reason: $reason) {
-            userErrors { code message } } }"#,
-        json!({ "id": figure["id"], "rev": figure["revision"], "reason": "a later edition",
-                "input": { "value": value, "valueText": value.to_string() } }),
-    )
-    .await;
+    let (_, body) = send(app, Some(editor), CORRECTION, correction_of(figure, value)).await;
     assert_eq!(
         body["data"]["updateObservation"]["userErrors"],
         json!([]),
         "{body}"
     );
+}
+
+/// How long a socket waits for a message: far longer than a change takes to arrive, so that a
+/// broken feed fails the test instead of hanging it.
+const SOCKET_PATIENCE: Duration = Duration::from_secs(20);
+
+/// Every observation's changes after `$after`, as the change feed pushes them.
+pub const CHANGES: &str = r#"subscription($after: Int) {
+  changes(filter: { entityType: ["Observation"] }, afterSequence: $after) {
+    sequence entityType entityId kind revision } }"#;
+
+/// A graphql-transport-ws client of `GET /graphql`.
+pub struct Socket(WebSocketStream<MaybeTlsStream<TcpStream>>);
+
+impl Socket {
+    /// Opens a graphql-transport-ws socket and sends `connection_init` with `payload`.
+    pub async fn open(address: &str, payload: Value) -> Self {
+        let url = format!("{}/graphql", address.replacen("http", "ws", 1));
+        let mut request = url.into_client_request().expect("a request");
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            "graphql-transport-ws".parse().expect("a header"),
+        );
+        let (stream, response) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("the socket opens");
+        assert_eq!(
+            response.headers()["sec-websocket-protocol"],
+            "graphql-transport-ws"
+        );
+        let mut socket = Self(stream);
+        socket
+            .send(json!({ "type": "connection_init", "payload": payload }))
+            .await;
+        socket
+    }
+
+    pub async fn send(&mut self, message: Value) {
+        self.0
+            .send(Message::text(message.to_string()))
+            .await
+            .expect("sent");
+    }
+
+    /// The next protocol message, answering pings; `None` once the server closed the
+    /// socket, with its close frame's reason in `Err`.
+    pub async fn next(&mut self) -> Result<Value, String> {
+        loop {
+            let message = tokio::time::timeout(SOCKET_PATIENCE, self.0.next())
+                .await
+                .expect("a message in time");
+            match message {
+                Some(Ok(Message::Text(text))) => {
+                    let message: Value = serde_json::from_str(text.as_str()).expect("JSON");
+                    if message["type"] == "ping" {
+                        self.send(json!({ "type": "pong" })).await;
+                        continue;
+                    }
+                    return Ok(message);
+                }
+                Some(Ok(Message::Close(frame))) => {
+                    return Err(frame
+                        .map(|frame| frame.reason.to_string())
+                        .unwrap_or_default());
+                }
+                Some(Ok(_)) => continue,
+                Some(Err(error)) => return Err(error.to_string()),
+                None => return Err(String::new()),
+            }
+        }
+    }
+
+    pub async fn acknowledged(address: &str, payload: Value) -> Self {
+        let mut socket = Self::open(address, payload).await;
+        assert_eq!(
+            socket.next().await.expect("an answer")["type"],
+            "connection_ack"
+        );
+        socket
+    }
+
+    pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+        self.send(json!({ "id": id, "type": "subscribe",
+                          "payload": { "query": query, "variables": variables } }))
+            .await;
+    }
 }

@@ -2,9 +2,8 @@
 //! `postgres` user, on another port) is terminated and stopped under load while the real
 //! binary serves. The shared server on 5432 is left alone.
 
+use crate::clusters::{Cluster, free_port};
 use serde_json::{Value, json};
-use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,133 +12,6 @@ use std::time::{Duration, Instant};
 /// The server's request deadline, which every answer during the outage must beat.
 const DEADLINE: Duration = Duration::from_secs(10);
 const QUERY: &str = "{ observations(first: 20) { nodes { value source { title } } } }";
-
-struct Cluster {
-    bin: PathBuf,
-    dir: PathBuf,
-    port: u16,
-}
-
-impl Cluster {
-    /// `None` where the machine cannot run a cluster of our own (no PostgreSQL server
-    /// binaries, or not root to act as `postgres`).
-    fn create() -> Option<Self> {
-        let bin = std::fs::read_dir("/usr/lib/postgresql")
-            .ok()?
-            .filter_map(Result::ok)
-            .map(|entry| entry.path().join("bin"))
-            .find(|bin| bin.join("initdb").exists())?;
-        if !Command::new("id")
-            .arg("-u")
-            .output()
-            .is_ok_and(|out| out.stdout == b"0\n")
-        {
-            return None;
-        }
-        let dir = std::env::temp_dir().join(format!("cityatlas-outage-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).ok()?;
-        run(Command::new("chown").arg("postgres:postgres").arg(&dir));
-        let cluster = Self {
-            bin,
-            dir,
-            port: free_port(),
-        };
-        cluster.as_postgres(
-            "initdb",
-            &[
-                "-D",
-                &cluster.data(),
-                "-A",
-                "trust",
-                "-U",
-                "root",
-                "--no-sync",
-                "-E",
-                "UTF8",
-                "--locale=C",
-            ],
-        );
-        Some(cluster)
-    }
-
-    fn data(&self) -> String {
-        self.dir.join("data").display().to_string()
-    }
-
-    fn as_postgres(&self, program: &str, args: &[&str]) {
-        let program = self.bin.join(program);
-        run(Command::new("runuser")
-            .args(["-u", "postgres", "--"])
-            .arg(program)
-            .args(args));
-    }
-
-    fn start(&self) {
-        let options = format!(
-            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off",
-            self.port,
-            self.dir.display()
-        );
-        let log = self.dir.join("postgres.log").display().to_string();
-        self.as_postgres(
-            "pg_ctl",
-            &[
-                "-D",
-                &self.data(),
-                "-o",
-                &options,
-                "-l",
-                &log,
-                "-w",
-                "-t",
-                "60",
-                "start",
-            ],
-        );
-    }
-
-    /// Immediate mode: the server dies at once, dropping every connection mid-query.
-    fn stop(&self) {
-        self.as_postgres(
-            "pg_ctl",
-            &["-D", &self.data(), "-m", "immediate", "-w", "stop"],
-        );
-    }
-
-    fn url(&self) -> String {
-        format!("postgres://root@127.0.0.1:{}/postgres", self.port)
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = Command::new("runuser")
-            .args(["-u", "postgres", "--"])
-            .arg(self.bin.join("pg_ctl"))
-            .args(["-D", &self.data(), "-m", "immediate", "stop"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn run(command: &mut Command) {
-    let output = command.output().expect("the command starts");
-    assert!(
-        output.status.success(),
-        "{command:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .expect("a free port")
-}
 
 /// The real binary, so that "the process stays up" and its memory are the process's own.
 struct Server {

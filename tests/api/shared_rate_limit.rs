@@ -5,6 +5,7 @@
 //! unreachable unless `REQUIRE_REDIS=1`, and a `redis-server` of the test's own where Redis
 //! has to go away and come back.
 
+use crate::clusters::{RedisServer, free_port, ping, redis_required};
 use crate::helpers::{Backend, ServerProcess, TestApp, backends, spawn_app_with};
 use cityatlas::configuration::{RedisSettings, RedisUrl};
 use serde_json::{Value, json};
@@ -15,10 +16,6 @@ use std::time::Duration;
 const QUERY: &str = "{ countries { nodes { code } } }";
 const COST: u64 = 22;
 
-fn required() -> bool {
-    std::env::var("REQUIRE_REDIS").is_ok_and(|value| value == "1")
-}
-
 /// The machine's Redis, or `None` (said on stderr) when it does not answer a PING.
 async fn machine_redis() -> Option<String> {
     let url =
@@ -27,28 +24,12 @@ async fn machine_redis() -> Option<String> {
         Ok(()) => Some(url),
         Err(error) => {
             assert!(
-                !required(),
+                !redis_required(),
                 "REQUIRE_REDIS=1 but Redis at {url} is unreachable: {error}"
             );
             eprintln!("skipping: Redis at {url} is unreachable: {error}");
             None
         }
-    }
-}
-
-async fn ping(url: &str) -> Result<(), String> {
-    let client = redis::Client::open(url).map_err(|error| error.to_string())?;
-    let answer = tokio::time::timeout(Duration::from_secs(2), async {
-        let mut connection = client.get_multiplexed_async_connection().await?;
-        redis::cmd("PING")
-            .query_async::<String>(&mut connection)
-            .await
-    })
-    .await;
-    match answer {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(error)) => Err(error.to_string()),
-        Err(_) => Err("no answer within 2 s".to_owned()),
     }
 }
 
@@ -159,28 +140,11 @@ async fn two_replicas_spend_one_budget_through_redis() {
     }
 }
 
-/// A port on 127.0.0.1 that nothing listens on, and that no other test of this run is
-/// given: one test's closed port must not become another's `redis-server`.
-fn closed_port() -> u16 {
-    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
-    let mut given = GIVEN
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    loop {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-        let port = listener.local_addr().expect("an address").port();
-        if !given.contains(&port) {
-            given.push(port);
-            return port;
-        }
-    }
-}
-
 /// The whole binary, for its log; on SQLite only, since the limiter never touches the
 /// database.
 #[tokio::test]
 async fn without_redis_each_replica_still_limits_on_its_own_and_warns_once() {
-    let url = format!("redis://:s3cr3t-pw@127.0.0.1:{}", closed_port());
+    let url = format!("redis://:s3cr3t-pw@127.0.0.1:{}", free_port());
     let server = ServerProcess::start(
         "shared_rate_limit_down",
         &[
@@ -223,60 +187,6 @@ async fn without_redis_each_replica_still_limits_on_its_own_and_warns_once() {
     );
 }
 
-/// A `redis-server` of the test's own, stopped when dropped.
-struct RedisServer {
-    child: std::process::Child,
-}
-
-impl RedisServer {
-    /// `None` when `redis-server` is not installed (and `REQUIRE_REDIS` is not set).
-    async fn start(port: u16) -> Option<Self> {
-        let started = std::process::Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(std::process::Stdio::null())
-            .spawn();
-        let child = match started {
-            Ok(child) => child,
-            Err(error) => {
-                assert!(
-                    !required(),
-                    "REQUIRE_REDIS=1 but redis-server does not start: {error}"
-                );
-                eprintln!("skipping: redis-server does not start: {error}");
-                return None;
-            }
-        };
-        let server = Self { child };
-        let url = format!("redis://127.0.0.1:{port}");
-        for _ in 0..100 {
-            if ping(&url).await.is_ok() {
-                return Some(server);
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("redis-server on port {port} did not answer within 5 s");
-    }
-}
-
-impl RedisServer {
-    /// Sends the process a signal by name (`STOP`, `CONT`).
-    fn signal(&self, name: &str) {
-        let sent = std::process::Command::new("kill")
-            .args([format!("-{name}"), self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(sent.success(), "SIG{name} sent");
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// How many lines of the server's log hold `text`, once at least `expected` do or 5 s have
 /// passed: the log is read on a thread of its own.
 async fn logged(server: &ServerProcess, text: &str, expected: usize) -> usize {
@@ -300,7 +210,7 @@ async fn logged(server: &ServerProcess, text: &str, expected: usize) -> usize {
 /// touches the database (the first test runs on both).
 #[tokio::test]
 async fn replicas_limit_on_their_own_while_redis_is_gone_and_share_again_when_it_is_back() {
-    let port = closed_port();
+    let port = free_port();
     let Some(redis) = RedisServer::start(port).await else {
         return;
     };

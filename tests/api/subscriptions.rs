@@ -2,98 +2,11 @@
 //! open subscription as it commits (through another replica, on PostgreSQL), a bad token
 //! closes the socket, queries are refused on it, and a client's subscriptions are capped.
 
-use crate::helpers::{Backend, TestApp, backends, correct_figure, spawn_app, spawn_replica, token};
+use crate::helpers::{
+    Backend, CHANGES, Socket, TestApp, backends, correct_figure, spawn_app, spawn_replica, token,
+};
 use cityatlas::auth::Role;
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use std::time::Duration;
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-
-/// Far longer than a change takes to arrive; a broken feed fails instead of hanging.
-const PATIENCE: Duration = Duration::from_secs(20);
-
-const CHANGES: &str = r#"subscription($after: Int) {
-  changes(filter: { entityType: ["Observation"] }, afterSequence: $after) {
-    sequence entityType entityId kind revision } }"#;
-
-struct Socket(WebSocketStream<MaybeTlsStream<TcpStream>>);
-
-impl Socket {
-    /// Opens a graphql-transport-ws socket and sends `connection_init` with `payload`.
-    async fn open(address: &str, payload: Value) -> Self {
-        let url = format!("{}/graphql", address.replacen("http", "ws", 1));
-        let mut request = url.into_client_request().expect("a request");
-        request.headers_mut().insert(
-            "sec-websocket-protocol",
-            "graphql-transport-ws".parse().expect("a header"),
-        );
-        let (stream, response) = tokio_tungstenite::connect_async(request)
-            .await
-            .expect("the socket opens");
-        assert_eq!(
-            response.headers()["sec-websocket-protocol"],
-            "graphql-transport-ws"
-        );
-        let mut socket = Self(stream);
-        socket
-            .send(json!({ "type": "connection_init", "payload": payload }))
-            .await;
-        socket
-    }
-
-    async fn send(&mut self, message: Value) {
-        self.0
-            .send(Message::text(message.to_string()))
-            .await
-            .expect("sent");
-    }
-
-    /// The next protocol message, answering pings; `None` once the server closed the
-    /// socket, with its close frame's reason in `Err`.
-    async fn next(&mut self) -> Result<Value, String> {
-        loop {
-            let message = tokio::time::timeout(PATIENCE, self.0.next())
-                .await
-                .expect("a message in time");
-            match message {
-                Some(Ok(Message::Text(text))) => {
-                    let message: Value = serde_json::from_str(text.as_str()).expect("JSON");
-                    if message["type"] == "ping" {
-                        self.send(json!({ "type": "pong" })).await;
-                        continue;
-                    }
-                    return Ok(message);
-                }
-                Some(Ok(Message::Close(frame))) => {
-                    return Err(frame
-                        .map(|frame| frame.reason.to_string())
-                        .unwrap_or_default());
-                }
-                Some(Ok(_)) => continue,
-                Some(Err(error)) => return Err(error.to_string()),
-                None => return Err(String::new()),
-            }
-        }
-    }
-
-    async fn acknowledged(address: &str, payload: Value) -> Self {
-        let mut socket = Self::open(address, payload).await;
-        assert_eq!(
-            socket.next().await.expect("an answer")["type"],
-            "connection_ack"
-        );
-        socket
-    }
-
-    async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
-        self.send(json!({ "id": id, "type": "subscribe",
-                          "payload": { "query": query, "variables": variables } }))
-            .await;
-    }
-}
 
 /// The last change committed so far. A subscription given it as `afterSequence` sends
 /// every later change, however late the server starts it: the tests do not race it.
