@@ -67,7 +67,6 @@ pub struct GraphqlService {
     /// The served schema's types, which price documents and complete their responses.
     types: sdl_index::SdlIndex,
     limits: LimitSettings,
-    db: DatabaseConnection,
     documents: DocumentCache,
     /// The longest list behind each nested list, which prices it; read again whenever the
     /// data changes.
@@ -77,7 +76,7 @@ pub struct GraphqlService {
     /// Rung after every committed change, which wakes the subscriptions.
     bell: ChangeBell,
     metrics: Metrics,
-    /// Where queries read: a read replica in turn, or the primary.
+    /// The primary, which writes go to, and the read replicas queries read from.
     replicas: Arc<ReadReplicas>,
 }
 
@@ -153,12 +152,12 @@ impl GraphqlService {
             public_url: releases::PublicUrl(DEFAULT_PUBLIC_URL.to_owned()),
             bell,
             metrics: Metrics::off(),
-            replicas: Arc::new(ReadReplicas::none(db.clone())),
-            db,
+            replicas: Arc::new(ReadReplicas::none(db)),
         }
     }
 
-    /// Sends queries to `replicas`' read replicas; mutations stay on the primary.
+    /// Sends queries to `replicas`' read replicas; mutations stay on the primary, which
+    /// must be the database the service was made with.
     pub fn with_read_replicas(mut self, replicas: Arc<ReadReplicas>) -> Self {
         self.replicas = replicas;
         self
@@ -234,7 +233,7 @@ impl GraphqlService {
     /// Reads the longest list behind every nested list from the database. Until it has
     /// run, every nested list is priced at the largest page (100 items).
     pub async fn refresh_list_lengths(&self) -> Result<(), Error> {
-        let lengths = ListLengths::read(&self.db, &self.types).await?;
+        let lengths = ListLengths::read(self.replicas.primary(), &self.types).await?;
         *self
             .list_lengths
             .write()
@@ -244,7 +243,7 @@ impl GraphqlService {
 
     /// The principal behind a presented API token; `None` for one that does not check out.
     pub async fn authenticate(&self, token: &str) -> Result<Option<Principal>, Error> {
-        crate::store::tokens::authenticate(&self.db, token).await
+        crate::store::tokens::authenticate(self.replicas.primary(), token).await
     }
 
     pub fn limits(&self) -> &LimitSettings {
@@ -349,9 +348,9 @@ impl GraphqlService {
         let event = match pin {
             None => return Ok(Reader::live(db)),
             Some(pinning::Pin::AsOf(instant)) => {
-                stored_releases::event_at(&self.db, *instant).await?
+                stored_releases::event_at(self.replicas.primary(), *instant).await?
             }
-            Some(pinning::Pin::Release(tag)) => match stored_releases::by_tag(&self.db, tag).await?
+            Some(pinning::Pin::Release(tag)) => match stored_releases::by_tag(self.replicas.primary(), tag).await?
             {
                 Some(release) => release.event_id,
                 None => return Err(Error::NotFound(format!("release {tag:?}"))),
@@ -376,7 +375,7 @@ impl GraphqlService {
         let (db, read_from) = if prepared.reads_only {
             self.replicas.for_reads()
         } else {
-            (self.db.clone(), ReadFrom::Primary)
+            (self.replicas.primary().clone(), ReadFrom::Primary)
         };
         // A replica can fail between two of the watcher's checks: the read then runs again
         // on the primary, from a copy taken before the first run consumes the request.
@@ -400,7 +399,7 @@ impl GraphqlService {
             tracing::warn!("a read replica failed a read; it is read again from the primary");
             self.replicas.failed(index);
             read_from = ReadFrom::Primary;
-            outcome = self.run(again, self.db.clone(), &run).await;
+            outcome = self.run(again, self.replicas.primary().clone(), &run).await;
         }
         self.metrics.read_from(read_from);
         let mut response = match outcome {

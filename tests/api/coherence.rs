@@ -3,15 +3,12 @@
 //! whose listening connection dropped forgets what it kept if a change committed meanwhile.
 
 use crate::helpers::{
-    Backend, TestApp, backends, correct_figure, spawn_app_with, spawn_replica, token,
+    Backend, CHINA_2024, TestApp, backends, correct_figure, spawn_app_with, spawn_replica, token,
 };
 use cityatlas::auth::Role;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-
-const CHINA_2024: &str = r#"{ observations(filter: { indicator: ["ai_market_size"], country: ["CN"], period: ["2024"] }) {
-  nodes { id value revision } } }"#;
 
 /// How long a replica may take to hear of a change before the test gives up: far more than
 /// it takes, so that a slow machine cannot fail the test, and bounded, so that a broken

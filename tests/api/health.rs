@@ -20,6 +20,11 @@ async fn healthz_and_readyz_answer_ok_with_a_request_id() {
         assert_eq!(ready.status(), 200, "{backend:?}");
         let body: serde_json::Value = ready.json().await.expect("JSON");
         assert_eq!(body["status"], "ready");
+        assert_eq!(
+            body["databases"],
+            serde_json::json!([{ "role": "primary", "name": "primary", "status": "up" }]),
+            "{backend:?}: no read replicas, and no host or path named"
+        );
     }
 }
 
@@ -36,6 +41,7 @@ async fn readyz_is_503_when_the_database_is_gone_and_healthz_stays_up() {
         assert_eq!(ready.status(), 503);
         let body: serde_json::Value = ready.json().await.expect("JSON");
         assert_eq!(body["code"], "SERVICE_UNAVAILABLE");
+        assert_eq!(body["databases"][0]["status"], "down");
 
         assert_eq!(
             app.get("/healthz").await.status(),

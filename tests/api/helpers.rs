@@ -170,6 +170,11 @@ impl Drop for TestDatabase {
     }
 }
 
+/// China's AI market size in 2024 (USD 39.32 billion, Statista, in the paper), with what a
+/// correction of it needs: the figure the coherence and replica tests write and read back.
+pub const CHINA_2024: &str = r#"{ observations(filter: { indicator: ["ai_market_size"], country: ["CN"], period: ["2024"] }) {
+  nodes { id value revision } } }"#;
+
 pub struct TestApp {
     pub address: String,
     /// The metrics listener's address, when the test turned metrics on.

@@ -210,11 +210,58 @@ async fn the_metrics_listener_counts_the_public_listeners_traffic() {
             + after.value("cityatlas_db_pool_connections", &[("state", "in_use")]);
         assert!((1.0..=4.0).contains(&open), "{backend:?}: {open} open");
         assert!(after.has("cityatlas_db_statement_duration_seconds_bucket"));
+        let reads = "cityatlas_db_reads_total";
+        assert!(
+            delta(reads, &[("database", "primary")]) >= 3.0,
+            "{backend:?}: the two queries executed and the download's, all on the primary"
+        );
+        assert_eq!(delta(reads, &[("database", "replica")]), 0.0);
+        assert!(
+            !after.has("cityatlas_rate_limit_redis_up") && !after.has("cityatlas_db_replica_up"),
+            "{backend:?}: no series for what is not configured"
+        );
         let statements = "cityatlas_db_statement_duration_seconds_count";
         assert!(
             delta(statements, &[("outcome", "ok")]) >= 2.0,
             "{backend:?}: the two queries executed, the download's, read statements"
         );
+        app.database.drop_now().await;
+    }
+}
+
+#[tokio::test]
+async fn the_change_listener_counts_what_it_hears() {
+    for backend in backends().await {
+        if backend != crate::helpers::Backend::Postgres {
+            continue;
+        }
+        let app = spawn(backend, |_| {}).await;
+        let editor = crate::helpers::token(&app, "editor", cityatlas::auth::Role::Editor).await;
+        let notifications = "cityatlas_change_notifications_total";
+        let listening = [("kind", "listening")];
+        let change = [("kind", "change")];
+        let before = scrape(&app).await;
+        assert_eq!(
+            before.value(notifications, &listening),
+            1.0,
+            "the listener connected once"
+        );
+        let figure = app
+            .data(r#"{ observations(filter: { indicator: ["ai_market_size"], country: ["CN"], period: ["2024"] }) { nodes { id revision } } }"#)
+            .await["observations"]["nodes"][0]
+            .clone();
+        crate::helpers::correct_figure(&app, &editor, &figure, 41.0).await;
+        let started = std::time::Instant::now();
+        let mut heard = 0.0;
+        while started.elapsed() < Duration::from_secs(20) {
+            heard = scrape(&app).await.value(notifications, &change)
+                - before.value(notifications, &change);
+            if heard >= 1.0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(heard, 1.0, "one correction, one audit event, one notice");
         app.database.drop_now().await;
     }
 }

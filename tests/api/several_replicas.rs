@@ -6,17 +6,14 @@
 //! and one process fail and come back, one after another, and each outcome is written down:
 //! requests failed, time to recover, and whether any acknowledged write was lost.
 
-use crate::clusters::{Cluster, RedisServer, free_port};
-use crate::helpers::{CHANGES, CORRECTION, ServerProcess, Socket, correction_of};
+use crate::clusters::{Cluster, RedisServer, free_port, postgres_required};
+use crate::helpers::{CHANGES, CHINA_2024, CORRECTION, ServerProcess, Socket, correction_of};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
-
-const CHINA_2024: &str = r#"{ observations(filter: { indicator: ["ai_market_size"], country: ["CN"], period: ["2024"] }) {
-  nodes { id value revision } } }"#;
 
 /// What wrk and the probes ask for, under an alias of their own each time: a repeated
 /// document would be answered from the response cache and never reach a database.
@@ -71,10 +68,6 @@ const FAULT_AT: Duration = Duration::from_millis(1500);
 /// Generous bounds for what takes a moment (a process starting, a standby catching up), so
 /// that a slow machine does not fail the test and a broken server does not hang it.
 const PATIENCE: Duration = Duration::from_secs(30);
-
-fn required() -> bool {
-    std::env::var("REQUIRE_POSTGRES").is_ok_and(|value| value == "1")
-}
 
 /// Where both processes find their databases and Redis, and the arguments they serve with.
 struct Deployment {
@@ -566,18 +559,13 @@ fn table(outcomes: &[Outcome]) -> String {
 async fn two_processes_on_a_primary_and_a_standby_agree_share_a_budget_and_survive_faults() {
     if Command::new("wrk").arg("--version").output().is_err() {
         assert!(
-            !required(),
+            !postgres_required(),
             "REQUIRE_POSTGRES=1 but wrk is not on PATH (CI installs it)"
         );
         eprintln!("skipping the several-replicas test: wrk is not on PATH");
         return;
     }
     let Some(primary) = Cluster::create() else {
-        assert!(
-            !required(),
-            "REQUIRE_POSTGRES=1 but this machine cannot run a PostgreSQL cluster of its own"
-        );
-        eprintln!("skipping the several-replicas test: no PostgreSQL server binaries or not root");
         return;
     };
     primary.start();
@@ -586,7 +574,7 @@ async fn two_processes_on_a_primary_and_a_standby_agree_share_a_budget_and_survi
     let redis_port = free_port();
     let Some(redis) = RedisServer::start(redis_port).await else {
         assert!(
-            !required(),
+            !postgres_required(),
             "REQUIRE_POSTGRES=1 but redis-server does not start"
         );
         return;
