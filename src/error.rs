@@ -98,10 +98,12 @@ fn is_unavailable(error: &DbErr) -> bool {
                 | SqlxError::PoolClosed
                 | SqlxError::WorkerCrashed => true,
                 // SQLSTATE classes 08 (connection exception) and 57 (operator intervention:
-                // shutdown, terminated backend, statement timeout).
-                SqlxError::Database(database) => database
-                    .code()
-                    .is_some_and(|code| code.starts_with("08") || code.starts_with("57")),
+                // shutdown, terminated backend, statement timeout), and 40001, with which a
+                // read replica cancels a query that conflicts with the replay of the
+                // primary's changes: all gone on a second try.
+                SqlxError::Database(database) => database.code().is_some_and(|code| {
+                    code.starts_with("08") || code.starts_with("57") || code == "40001"
+                }),
                 _ => false,
             }
         }
