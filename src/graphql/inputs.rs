@@ -52,6 +52,30 @@ macro_rules! filter_input {
     };
 }
 
+/// Declares the fields a list can be ordered by, as the schema's enum mirroring the
+/// store's (the first field the default), and the list's order input.
+macro_rules! order_fields {
+    (
+        $(#[$doc:meta])*
+        $field:ident mirrors $sort:literal, $order:ident of $plural:literal {
+            $(#[$first_doc:meta])* $first:ident,
+            $($(#[$variant_doc:meta])* $variant:ident,)*
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+        #[graphql(remote = $sort)]
+        pub enum $field {
+            $(#[$first_doc])*
+            #[default]
+            $first,
+            $($(#[$variant_doc])* $variant,)*
+        }
+
+        order_input!($order, $field, $plural);
+    };
+}
+
 /// Each of a list of GraphQL values as the store's.
 fn each<T: Into<U>, U>(values: Vec<T>) -> Vec<U> {
     values.into_iter().map(Into::into).collect()
@@ -67,18 +91,15 @@ filter_input! {
     }
 }
 
-/// The fields countries can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-#[graphql(remote = "CountrySort")]
-pub enum CountryOrderField {
-    /// By ISO code.
-    #[default]
-    Code,
-    /// By English name.
-    Name,
+order_fields! {
+    /// The fields countries can be ordered by.
+    CountryOrderField mirrors "CountrySort", CountryOrder of "countries" {
+        /// By ISO code.
+        Code,
+        /// By English name.
+        Name,
+    }
 }
-
-order_input!(CountryOrder, CountryOrderField, "countries");
 
 filter_input! {
     /// Narrows the list of regions.
@@ -100,18 +121,15 @@ filter_input! {
     }
 }
 
-/// The fields cities can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-#[graphql(remote = "CitySort")]
-pub enum CityOrderField {
-    /// By English name.
-    #[default]
-    Name,
-    /// By slug.
-    Slug,
+order_fields! {
+    /// The fields cities can be ordered by.
+    CityOrderField mirrors "CitySort", CityOrder of "cities" {
+        /// By English name.
+        Name,
+        /// By slug.
+        Slug,
+    }
 }
-
-order_input!(CityOrder, CityOrderField, "cities");
 
 filter_input! {
     /// Narrows the list of companies.
@@ -131,20 +149,17 @@ filter_input! {
     }
 }
 
-/// The fields companies can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-#[graphql(remote = "CompanySort")]
-pub enum CompanyOrderField {
-    /// By name.
-    #[default]
-    Name,
-    /// By slug.
-    Slug,
-    /// By sector, then by id.
-    Sector,
+order_fields! {
+    /// The fields companies can be ordered by.
+    CompanyOrderField mirrors "CompanySort", CompanyOrder of "companies" {
+        /// By name.
+        Name,
+        /// By slug.
+        Slug,
+        /// By sector, then by id.
+        Sector,
+    }
 }
-
-order_input!(CompanyOrder, CompanyOrderField, "companies");
 
 filter_input! {
     /// Narrows the list of projects.
@@ -166,20 +181,17 @@ filter_input! {
     }
 }
 
-/// The fields projects can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-#[graphql(remote = "ProjectSort")]
-pub enum ProjectOrderField {
-    /// By name.
-    #[default]
-    Name,
-    /// By slug.
-    Slug,
-    /// By start year; projects without one come after all others when ascending.
-    StartYear,
+order_fields! {
+    /// The fields projects can be ordered by.
+    ProjectOrderField mirrors "ProjectSort", ProjectOrder of "projects" {
+        /// By name.
+        Name,
+        /// By slug.
+        Slug,
+        /// By start year; projects without one come after all others when ascending.
+        StartYear,
+    }
 }
-
-order_input!(ProjectOrder, ProjectOrderField, "projects");
 
 filter_input! {
     /// Narrows the list of policies.
@@ -201,20 +213,17 @@ filter_input! {
     }
 }
 
-/// The fields policies can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-#[graphql(remote = "PolicySort")]
-pub enum PolicyOrderField {
-    /// By title.
-    #[default]
-    Title,
-    /// By slug.
-    Slug,
-    /// By year issued, else first year covered; undated policies come last when ascending.
-    Year,
+order_fields! {
+    /// The fields policies can be ordered by.
+    PolicyOrderField mirrors "PolicySort", PolicyOrder of "policies" {
+        /// By title.
+        Title,
+        /// By slug.
+        Slug,
+        /// By year issued, else first year covered; undated policies come last when ascending.
+        Year,
+    }
 }
-
-order_input!(PolicyOrder, PolicyOrderField, "policies");
 
 filter_input! {
     /// Narrows the list of indicators.
@@ -230,20 +239,17 @@ filter_input! {
     }
 }
 
-/// The fields indicators can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-#[graphql(remote = "IndicatorSort")]
-pub enum IndicatorOrderField {
-    /// By code.
-    #[default]
-    Code,
-    /// By name.
-    Name,
-    /// By topic.
-    Topic,
+order_fields! {
+    /// The fields indicators can be ordered by.
+    IndicatorOrderField mirrors "IndicatorSort", IndicatorOrder of "indicators" {
+        /// By code.
+        Code,
+        /// By name.
+        Name,
+        /// By topic.
+        Topic,
+    }
 }
-
-order_input!(IndicatorOrder, IndicatorOrderField, "indicators");
 
 filter_input! {
     /// Narrows the list of sources.
@@ -257,22 +263,19 @@ filter_input! {
     }
 }
 
-/// The fields sources can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-#[graphql(remote = "SourceSort")]
-pub enum SourceOrderField {
-    /// By title.
-    #[default]
-    Title,
-    /// By slug.
-    Slug,
-    /// By publisher.
-    Publisher,
-    /// By publication date; undated sources come first when ascending.
-    PublishedOn,
+order_fields! {
+    /// The fields sources can be ordered by.
+    SourceOrderField mirrors "SourceSort", SourceOrder of "sources" {
+        /// By title.
+        Title,
+        /// By slug.
+        Slug,
+        /// By publisher.
+        Publisher,
+        /// By publication date; undated sources come first when ascending.
+        PublishedOn,
+    }
 }
-
-order_input!(SourceOrder, SourceOrderField, "sources");
 
 filter_input! {
     /// Narrows a list of observations. Every condition given must hold.
@@ -309,17 +312,14 @@ filter_input! {
     }
 }
 
-/// The fields observations can be ordered by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-#[graphql(remote = "ObservationSort")]
-pub enum ObservationOrderField {
-    /// By year.
-    #[default]
-    Year,
-    /// By value. Values in different units do not compare; filter by indicator first.
-    Value,
-    /// By period, as text: `2024` sorts before `2024-Q3`.
-    Period,
+order_fields! {
+    /// The fields observations can be ordered by.
+    ObservationOrderField mirrors "ObservationSort", ObservationOrder of "observations" {
+        /// By year.
+        Year,
+        /// By value. Values in different units do not compare; filter by indicator first.
+        Value,
+        /// By period, as text: `2024` sorts before `2024-Q3`.
+        Period,
+    }
 }
-
-order_input!(ObservationOrder, ObservationOrderField, "observations");

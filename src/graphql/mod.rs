@@ -350,11 +350,12 @@ impl GraphqlService {
             Some(pinning::Pin::AsOf(instant)) => {
                 stored_releases::event_at(self.replicas.primary(), *instant).await?
             }
-            Some(pinning::Pin::Release(tag)) => match stored_releases::by_tag(self.replicas.primary(), tag).await?
-            {
-                Some(release) => release.event_id,
-                None => return Err(Error::NotFound(format!("release {tag:?}"))),
-            },
+            Some(pinning::Pin::Release(tag)) => {
+                match stored_releases::by_tag(self.replicas.primary(), tag).await? {
+                    Some(release) => release.event_id,
+                    None => return Err(Error::NotFound(format!("release {tag:?}"))),
+                }
+            }
         };
         Ok(Reader::as_of(db, event))
     }

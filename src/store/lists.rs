@@ -4,26 +4,152 @@
 
 use super::filters;
 use super::keys;
-use super::list::{self, Listing};
-use super::paging::{KeyKind, SortKey};
+use super::list::Identified;
+use super::paging::KeyKind;
 use crate::entities::{
     city, company, country, indicator, observation, policy, policy_city, policy_company, project,
     project_company, region, source, subject,
 };
 use crate::error::Error;
-use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, SelectStatement, SimpleExpr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 use serde_json::json;
 
-/// Narrows the countries.
-#[derive(Debug, Default)]
-pub struct CountryQuery {
-    /// Region codes.
-    pub region: Option<Vec<String>>,
-    pub text: Option<String>,
-    /// Only rows changed at or after this instant.
-    pub updated_since: Option<DateTime<Utc>>,
+/// Declares a list: its query, its own fields followed by the `text` and `updated_since`
+/// every list has; and its `Listing`, with the key of each sort field (`text(Column,
+/// field)`, a text column read back from the row's field, or `computed(…)`) and its
+/// `select`, whose rows the text then narrows. `C` names the entity's columns in both.
+/// `sorted by enum` declares the sort fields' enum too, the first field the default.
+macro_rules! listing {
+    (
+        $(#[$doc:meta])*
+        pub struct $query:ident {
+            $($(#[$field_doc:meta])* pub $field:ident: $ty:ty,)*
+        }
+        lists $module:ident as $name:literal, sorted by enum $sort:ident {
+            $($(#[$variant_doc:meta])* $variant:ident => $key:ident($($args:tt)*),)+
+        }
+        fn select(&$self:ident) $select:block
+    ) => {
+        $crate::store::lists::sort_enum!($sort { $($(#[$variant_doc])* $variant,)+ });
+
+        $crate::store::lists::listing! {
+            $(#[$doc])*
+            pub struct $query {
+                $($(#[$field_doc])* pub $field: $ty,)*
+            }
+            lists $module as $name, sorted by $sort {
+                $($variant => $key($($args)*),)+
+            }
+            fn select(&$self) $select
+        }
+    };
+    (
+        $(#[$doc:meta])*
+        pub struct $query:ident {
+            $($(#[$field_doc:meta])* pub $field:ident: $ty:ty,)*
+        }
+        lists $module:ident as $name:literal, sorted by $sort:ident {
+            $($variant:ident => $key:ident($($args:tt)*),)+
+        }
+        fn select(&$self:ident) $select:block
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Default)]
+        pub struct $query {
+            $($(#[$field_doc])* pub $field: $ty,)*
+            pub text: Option<String>,
+            /// Only rows changed at or after this instant.
+            pub updated_since: Option<::chrono::DateTime<::chrono::Utc>>,
+        }
+
+        impl $crate::store::list::Listing for $query {
+            type Entity = $module::Entity;
+            type Field = $sort;
+            const NAME: &'static str = $name;
+
+            fn sort_key(field: $sort) -> $crate::store::paging::SortKey<$module::Model> {
+                #[allow(unused_imports)]
+                use $module::Column as C;
+                match field {
+                    $(
+                        $sort::$variant => {
+                            $crate::store::lists::sort_key!($module, $key($($args)*))
+                        }
+                    )+
+                }
+            }
+
+            fn updated_since(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+                self.updated_since
+            }
+
+            fn select(
+                &$self,
+            ) -> Result<::sea_orm::Select<$module::Entity>, $crate::error::Error> {
+                use $module::Column as C;
+                let select: ::sea_orm::Select<$module::Entity> = $select;
+                $crate::store::filters::with_text(select, C::SearchText, $self.text.as_deref())
+            }
+        }
+    };
+}
+
+/// A list's sort fields, the first its natural order.
+macro_rules! sort_enum {
+    ($sort:ident { $(#[$first_doc:meta])* $first:ident, $($(#[$doc:meta])* $variant:ident,)* }) => {
+        #[derive(Debug, Clone, Copy, Default)]
+        pub enum $sort {
+            $(#[$first_doc])*
+            #[default]
+            $first,
+            $($(#[$doc])* $variant,)*
+        }
+    };
+}
+
+/// One sort field's key, as `listing!` is given it.
+macro_rules! sort_key {
+    ($module:ident, text($column:ident, $field:ident)) => {
+        $crate::store::list::text::<$module::Entity>($module::Column::$column, |m| {
+            ::serde_json::json!(m.$field)
+        })
+    };
+    ($module:ident, computed($($args:tt)*)) => {
+        $crate::store::list::computed($($args)*)
+    };
+}
+
+pub(super) use {listing, sort_enum, sort_key};
+
+/// Rows whose `column` is one of the countries with these codes.
+fn in_countries<E: EntityTrait>(
+    select: Select<E>,
+    column: E::Column,
+    codes: &Option<Vec<String>>,
+) -> Result<Select<E>, Error> {
+    filters::keyed(select, "country", column, codes, keys::country_ids)
+}
+
+/// Rows that a link table joins to the rows named by natural key, e.g. companies by the
+/// slugs of their projects: `own` is the listed row's column in the link table, `other`
+/// the named row's.
+fn linked<E, L>(
+    select: Select<E>,
+    name: &str,
+    wanted: &Option<Vec<String>>,
+    own: L,
+    other: L,
+    ids: fn(&[String]) -> SelectStatement,
+) -> Result<Select<E>, Error>
+where
+    E: Identified,
+    L: ColumnTrait,
+    L::EntityName: EntityTrait<Column = L>,
+{
+    filters::keyed(select, name, E::ID, wanted, |keys| {
+        keys::linked::<L::EntityName>(own, other, ids(keys))
+    })
 }
 
 /// What countries, and regions, sort by.
@@ -34,295 +160,130 @@ pub enum CountrySort {
     Name,
 }
 
-impl Listing for CountryQuery {
-    type Entity = country::Entity;
-    type Field = CountrySort;
-    const NAME: &'static str = "countries";
-
-    fn sort_key(field: CountrySort) -> SortKey<country::Model> {
-        match field {
-            CountrySort::Code => {
-                list::text::<country::Entity>(country::Column::Code, |m| json!(m.code))
-            }
-            CountrySort::Name => {
-                list::text::<country::Entity>(country::Column::Name, |m| json!(m.name))
-            }
-        }
+listing! {
+    /// Narrows the countries.
+    pub struct CountryQuery {
+        /// Region codes.
+        pub region: Option<Vec<String>>,
     }
-
-    fn updated_since(&self) -> Option<DateTime<Utc>> {
-        self.updated_since
+    lists country as "countries", sorted by CountrySort {
+        Code => text(Code, code),
+        Name => text(Name, name),
     }
-
-    fn select(&self) -> Result<Select<country::Entity>, Error> {
-        use country::Column as C;
+    fn select(&self) {
         let select = country::Entity::find();
-        let select = filters::keyed(
-            select,
-            "region",
-            C::RegionId,
-            &self.region,
-            keys::region_ids,
-        )?;
-        filters::with_text(select, C::SearchText, self.text.as_deref())
+        filters::keyed(select, "region", C::RegionId, &self.region, keys::region_ids)?
     }
 }
 
-/// Narrows the regions and aggregates.
-#[derive(Debug, Default)]
-pub struct RegionQuery {
-    /// `aggregate`, `continent` or `bloc`.
-    pub kind: Option<Vec<String>>,
-    pub text: Option<String>,
-    /// Only rows changed at or after this instant.
-    pub updated_since: Option<DateTime<Utc>>,
-}
-
-impl Listing for RegionQuery {
-    type Entity = region::Entity;
+listing! {
+    /// Narrows the regions and aggregates.
+    pub struct RegionQuery {
+        /// `aggregate`, `continent` or `bloc`.
+        pub kind: Option<Vec<String>>,
+    }
     // Regions are ordered like countries: the schema shares `CountryOrder` between them.
-    type Field = CountrySort;
-    const NAME: &'static str = "regions";
-
-    fn sort_key(field: CountrySort) -> SortKey<region::Model> {
-        match field {
-            CountrySort::Code => {
-                list::text::<region::Entity>(region::Column::Code, |m| json!(m.code))
-            }
-            CountrySort::Name => {
-                list::text::<region::Entity>(region::Column::Name, |m| json!(m.name))
-            }
-        }
+    lists region as "regions", sorted by CountrySort {
+        Code => text(Code, code),
+        Name => text(Name, name),
     }
-
-    fn updated_since(&self) -> Option<DateTime<Utc>> {
-        self.updated_since
-    }
-
-    fn select(&self) -> Result<Select<region::Entity>, Error> {
-        use region::Column as C;
-        let select = filters::one_of(region::Entity::find(), "kind", C::Kind, &self.kind)?;
-        filters::with_text(select, C::SearchText, self.text.as_deref())
+    fn select(&self) {
+        filters::one_of(region::Entity::find(), "kind", C::Kind, &self.kind)?
     }
 }
 
-/// Narrows the cities.
-#[derive(Debug, Default)]
-pub struct CityQuery {
-    /// Country codes.
-    pub country: Option<Vec<String>>,
-    pub text: Option<String>,
-    /// Only rows changed at or after this instant.
-    pub updated_since: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-pub enum CitySort {
-    #[default]
-    Name,
-    Slug,
-}
-
-impl Listing for CityQuery {
-    type Entity = city::Entity;
-    type Field = CitySort;
-    const NAME: &'static str = "cities";
-
-    fn sort_key(field: CitySort) -> SortKey<city::Model> {
-        match field {
-            CitySort::Name => list::text::<city::Entity>(city::Column::Name, |m| json!(m.name)),
-            CitySort::Slug => list::text::<city::Entity>(city::Column::Slug, |m| json!(m.slug)),
-        }
+listing! {
+    /// Narrows the cities.
+    pub struct CityQuery {
+        /// Country codes.
+        pub country: Option<Vec<String>>,
     }
-
-    fn updated_since(&self) -> Option<DateTime<Utc>> {
-        self.updated_since
+    lists city as "cities", sorted by enum CitySort {
+        Name => text(Name, name),
+        Slug => text(Slug, slug),
     }
-
-    fn select(&self) -> Result<Select<city::Entity>, Error> {
-        use city::Column as C;
-        let select = city::Entity::find();
-        let select = filters::keyed(
-            select,
-            "country",
-            C::CountryId,
-            &self.country,
-            keys::country_ids,
-        )?;
-        filters::with_text(select, C::SearchText, self.text.as_deref())
+    fn select(&self) {
+        in_countries(city::Entity::find(), C::CountryId, &self.country)?
     }
 }
 
-/// Narrows the companies.
-#[derive(Debug, Default)]
-pub struct CompanyQuery {
-    /// Country codes of the headquarters.
-    pub country: Option<Vec<String>>,
-    /// City slugs of the headquarters.
-    pub city: Option<Vec<String>>,
-    pub sector: Option<Vec<String>>,
-    pub leading_enterprise: Option<bool>,
-    /// Slugs of projects the company takes part in.
-    pub project: Option<Vec<String>>,
-    pub text: Option<String>,
-    /// Only rows changed at or after this instant.
-    pub updated_since: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-pub enum CompanySort {
-    #[default]
-    Name,
-    Slug,
-    Sector,
-}
-
-impl Listing for CompanyQuery {
-    type Entity = company::Entity;
-    type Field = CompanySort;
-    const NAME: &'static str = "companies";
-
-    fn sort_key(field: CompanySort) -> SortKey<company::Model> {
-        use company::Column as C;
-        match field {
-            CompanySort::Name => list::text::<company::Entity>(C::Name, |m| json!(m.name)),
-            CompanySort::Slug => list::text::<company::Entity>(C::Slug, |m| json!(m.slug)),
-            CompanySort::Sector => list::text::<company::Entity>(C::Sector, |m| json!(m.sector)),
-        }
+listing! {
+    /// Narrows the companies.
+    pub struct CompanyQuery {
+        /// Country codes of the headquarters.
+        pub country: Option<Vec<String>>,
+        /// City slugs of the headquarters.
+        pub city: Option<Vec<String>>,
+        pub sector: Option<Vec<String>>,
+        pub leading_enterprise: Option<bool>,
+        /// Slugs of projects the company takes part in.
+        pub project: Option<Vec<String>>,
     }
-
-    fn updated_since(&self) -> Option<DateTime<Utc>> {
-        self.updated_since
+    lists company as "companies", sorted by enum CompanySort {
+        Name => text(Name, name),
+        Slug => text(Slug, slug),
+        Sector => text(Sector, sector),
     }
-
-    fn select(&self) -> Result<Select<company::Entity>, Error> {
-        use company::Column as C;
-        let mut select = company::Entity::find();
-        select = filters::keyed(
-            select,
-            "country",
-            C::CountryId,
-            &self.country,
-            keys::country_ids,
-        )?;
+    fn select(&self) {
+        let mut select = in_countries(company::Entity::find(), C::CountryId, &self.country)?;
         select = filters::keyed(select, "city", C::HqCityId, &self.city, keys::city_ids)?;
         select = filters::one_of(select, "sector", C::Sector, &self.sector)?;
         if let Some(leading) = self.leading_enterprise {
             select = select.filter(C::LeadingEnterprise.eq(leading));
         }
-        select = filters::keyed(select, "project", C::Id, &self.project, |slugs| {
-            keys::linked::<project_company::Entity>(
-                project_company::Column::CompanyId,
-                project_company::Column::ProjectId,
-                keys::project_ids(slugs),
-            )
-        })?;
-        filters::with_text(select, C::SearchText, self.text.as_deref())
-    }
-}
-
-/// Narrows the projects.
-#[derive(Debug, Default)]
-pub struct ProjectQuery {
-    pub country: Option<Vec<String>>,
-    pub city: Option<Vec<String>>,
-    pub kind: Option<Vec<String>>,
-    /// Slugs of companies that take part.
-    pub company: Option<Vec<String>>,
-    /// Started in or after this year.
-    pub from_year: Option<i32>,
-    /// Started in or before this year.
-    pub to_year: Option<i32>,
-    pub text: Option<String>,
-    /// Only rows changed at or after this instant.
-    pub updated_since: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-pub enum ProjectSort {
-    #[default]
-    Name,
-    Slug,
-    /// Projects without a start year last when ascending.
-    StartYear,
-}
-
-impl Listing for ProjectQuery {
-    type Entity = project::Entity;
-    type Field = ProjectSort;
-    const NAME: &'static str = "projects";
-
-    fn sort_key(field: ProjectSort) -> SortKey<project::Model> {
-        use project::Column as C;
-        match field {
-            ProjectSort::Name => list::text::<project::Entity>(C::Name, |m| json!(m.name)),
-            ProjectSort::Slug => list::text::<project::Entity>(C::Slug, |m| json!(m.slug)),
-            ProjectSort::StartYear => list::computed(
-                filters::nulls_last(Expr::col((project::Entity, C::StartYear))),
-                KeyKind::Int,
-                |m| json!(m.start_year.unwrap_or(i32::MAX)),
-            ),
-        }
-    }
-
-    fn updated_since(&self) -> Option<DateTime<Utc>> {
-        self.updated_since
-    }
-
-    fn select(&self) -> Result<Select<project::Entity>, Error> {
-        use project::Column as C;
-        filters::year_range(self.from_year, self.to_year)?;
-        let mut select = project::Entity::find();
-        select = filters::keyed(
+        linked(
             select,
-            "country",
-            C::CountryId,
-            &self.country,
-            keys::country_ids,
-        )?;
+            "project",
+            &self.project,
+            project_company::Column::CompanyId,
+            project_company::Column::ProjectId,
+            keys::project_ids,
+        )?
+    }
+}
+
+listing! {
+    /// Narrows the projects.
+    pub struct ProjectQuery {
+        pub country: Option<Vec<String>>,
+        pub city: Option<Vec<String>>,
+        pub kind: Option<Vec<String>>,
+        /// Slugs of companies that take part.
+        pub company: Option<Vec<String>>,
+        /// Started in or after this year.
+        pub from_year: Option<i32>,
+        /// Started in or before this year.
+        pub to_year: Option<i32>,
+    }
+    lists project as "projects", sorted by enum ProjectSort {
+        Name => text(Name, name),
+        Slug => text(Slug, slug),
+        /// Projects without a start year last when ascending.
+        StartYear => computed(
+            filters::nulls_last(Expr::col((project::Entity, C::StartYear))),
+            KeyKind::Int,
+            |m| json!(m.start_year.unwrap_or(i32::MAX)),
+        ),
+    }
+    fn select(&self) {
+        filters::year_range(self.from_year, self.to_year)?;
+        let mut select = in_countries(project::Entity::find(), C::CountryId, &self.country)?;
         select = filters::keyed(select, "city", C::CityId, &self.city, keys::city_ids)?;
         select = filters::one_of(select, "kind", C::Kind, &self.kind)?;
-        select = filters::keyed(select, "company", C::Id, &self.company, |slugs| {
-            keys::linked::<project_company::Entity>(
-                project_company::Column::ProjectId,
-                project_company::Column::CompanyId,
-                keys::company_ids(slugs),
-            )
-        })?;
-        select = select.filter(filters::within_years(
+        select = linked(
+            select,
+            "company",
+            &self.company,
+            project_company::Column::ProjectId,
+            project_company::Column::CompanyId,
+            keys::company_ids,
+        )?;
+        select.filter(filters::within_years(
             Expr::col((project::Entity, C::StartYear)),
             self.from_year,
             self.to_year,
-        ));
-        filters::with_text(select, C::SearchText, self.text.as_deref())
+        ))
     }
-}
-
-/// Narrows the policies.
-#[derive(Debug, Default)]
-pub struct PolicyQuery {
-    pub country: Option<Vec<String>>,
-    /// Slugs of cities the policy concerns.
-    pub city: Option<Vec<String>>,
-    /// Slugs of companies the policy concerns.
-    pub company: Option<Vec<String>>,
-    pub kind: Option<Vec<String>>,
-    /// In force in or after this year.
-    pub from_year: Option<i32>,
-    /// In force in or before this year.
-    pub to_year: Option<i32>,
-    pub text: Option<String>,
-    /// Only rows changed at or after this instant.
-    pub updated_since: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-pub enum PolicySort {
-    #[default]
-    Title,
-    Slug,
-    /// The year issued, else the first year covered; undated policies last when ascending.
-    Year,
 }
 
 /// A policy's first stated year: issued, else the first year it covers.
@@ -339,53 +300,47 @@ fn last_year() -> SimpleExpr {
         .if_null(Expr::col((policy::Entity, policy::Column::StartYear)))
 }
 
-impl Listing for PolicyQuery {
-    type Entity = policy::Entity;
-    type Field = PolicySort;
-    const NAME: &'static str = "policies";
-
-    fn sort_key(field: PolicySort) -> SortKey<policy::Model> {
-        use policy::Column as C;
-        match field {
-            PolicySort::Title => list::text::<policy::Entity>(C::Title, |m| json!(m.title)),
-            PolicySort::Slug => list::text::<policy::Entity>(C::Slug, |m| json!(m.slug)),
-            PolicySort::Year => {
-                list::computed(filters::nulls_last(first_year()), KeyKind::Int, |m| {
-                    json!(m.year.or(m.start_year).unwrap_or(i32::MAX))
-                })
-            }
-        }
+listing! {
+    /// Narrows the policies.
+    pub struct PolicyQuery {
+        pub country: Option<Vec<String>>,
+        /// Slugs of cities the policy concerns.
+        pub city: Option<Vec<String>>,
+        /// Slugs of companies the policy concerns.
+        pub company: Option<Vec<String>>,
+        pub kind: Option<Vec<String>>,
+        /// In force in or after this year.
+        pub from_year: Option<i32>,
+        /// In force in or before this year.
+        pub to_year: Option<i32>,
     }
-
-    fn updated_since(&self) -> Option<DateTime<Utc>> {
-        self.updated_since
+    lists policy as "policies", sorted by enum PolicySort {
+        Title => text(Title, title),
+        Slug => text(Slug, slug),
+        /// The year issued, else the first year covered; undated policies last when ascending.
+        Year => computed(filters::nulls_last(first_year()), KeyKind::Int, |m| {
+            json!(m.year.or(m.start_year).unwrap_or(i32::MAX))
+        }),
     }
-
-    fn select(&self) -> Result<Select<policy::Entity>, Error> {
-        use policy::Column as C;
+    fn select(&self) {
         filters::year_range(self.from_year, self.to_year)?;
-        let mut select = policy::Entity::find();
-        select = filters::keyed(
+        let mut select = in_countries(policy::Entity::find(), C::CountryId, &self.country)?;
+        select = linked(
             select,
-            "country",
-            C::CountryId,
-            &self.country,
-            keys::country_ids,
+            "city",
+            &self.city,
+            policy_city::Column::PolicyId,
+            policy_city::Column::CityId,
+            keys::city_ids,
         )?;
-        select = filters::keyed(select, "city", C::Id, &self.city, |slugs| {
-            keys::linked::<policy_city::Entity>(
-                policy_city::Column::PolicyId,
-                policy_city::Column::CityId,
-                keys::city_ids(slugs),
-            )
-        })?;
-        select = filters::keyed(select, "company", C::Id, &self.company, |slugs| {
-            keys::linked::<policy_company::Entity>(
-                policy_company::Column::PolicyId,
-                policy_company::Column::CompanyId,
-                keys::company_ids(slugs),
-            )
-        })?;
+        select = linked(
+            select,
+            "company",
+            &self.company,
+            policy_company::Column::PolicyId,
+            policy_company::Column::CompanyId,
+            keys::company_ids,
+        )?;
         select = filters::one_of(select, "kind", C::Kind, &self.kind)?;
         // A policy's span overlaps the range unless it ends before `from_year` or starts
         // after `to_year`.
@@ -395,50 +350,24 @@ impl Listing for PolicyQuery {
         if let Some(to) = self.to_year {
             select = select.filter(first_year().lte(to));
         }
-        filters::with_text(select, C::SearchText, self.text.as_deref())
+        select
     }
 }
 
-/// Narrows the indicators.
-#[derive(Debug, Default)]
-pub struct IndicatorQuery {
-    pub topic: Option<Vec<String>>,
-    pub unit: Option<Vec<String>>,
-    /// Only indicators with observations about subjects of these kinds.
-    pub subject_kind: Option<Vec<subject::SubjectKind>>,
-    pub text: Option<String>,
-    /// Only rows changed at or after this instant.
-    pub updated_since: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-pub enum IndicatorSort {
-    #[default]
-    Code,
-    Name,
-    Topic,
-}
-
-impl Listing for IndicatorQuery {
-    type Entity = indicator::Entity;
-    type Field = IndicatorSort;
-    const NAME: &'static str = "indicators";
-
-    fn sort_key(field: IndicatorSort) -> SortKey<indicator::Model> {
-        use indicator::Column as C;
-        match field {
-            IndicatorSort::Code => list::text::<indicator::Entity>(C::Code, |m| json!(m.code)),
-            IndicatorSort::Name => list::text::<indicator::Entity>(C::Name, |m| json!(m.name)),
-            IndicatorSort::Topic => list::text::<indicator::Entity>(C::Topic, |m| json!(m.topic)),
-        }
+listing! {
+    /// Narrows the indicators.
+    pub struct IndicatorQuery {
+        pub topic: Option<Vec<String>>,
+        pub unit: Option<Vec<String>>,
+        /// Only indicators with observations about subjects of these kinds.
+        pub subject_kind: Option<Vec<subject::SubjectKind>>,
     }
-
-    fn updated_since(&self) -> Option<DateTime<Utc>> {
-        self.updated_since
+    lists indicator as "indicators", sorted by enum IndicatorSort {
+        Code => text(Code, code),
+        Name => text(Name, name),
+        Topic => text(Topic, topic),
     }
-
-    fn select(&self) -> Result<Select<indicator::Entity>, Error> {
-        use indicator::Column as C;
+    fn select(&self) {
         let mut select =
             filters::one_of(indicator::Entity::find(), "topic", C::Topic, &self.topic)?;
         select = filters::one_of(select, "unit", C::Unit, &self.unit)?;
@@ -449,59 +378,29 @@ impl Listing for IndicatorQuery {
                 keys::subject_ids_of_kinds(kinds),
             )));
         }
-        filters::with_text(select, C::SearchText, self.text.as_deref())
+        select
     }
 }
 
-/// Narrows the sources.
-#[derive(Debug, Default)]
-pub struct SourceQuery {
-    pub kind: Option<Vec<String>>,
-    pub publisher: Option<Vec<String>>,
-    pub text: Option<String>,
-    /// Only rows changed at or after this instant.
-    pub updated_since: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-pub enum SourceSort {
-    #[default]
-    Title,
-    Slug,
-    Publisher,
-    /// Undated sources first when ascending.
-    PublishedOn,
-}
-
-impl Listing for SourceQuery {
-    type Entity = source::Entity;
-    type Field = SourceSort;
-    const NAME: &'static str = "sources";
-
-    fn sort_key(field: SourceSort) -> SortKey<source::Model> {
-        use source::Column as C;
-        match field {
-            SourceSort::Title => list::text::<source::Entity>(C::Title, |m| json!(m.title)),
-            SourceSort::Slug => list::text::<source::Entity>(C::Slug, |m| json!(m.slug)),
-            SourceSort::Publisher => {
-                list::text::<source::Entity>(C::Publisher, |m| json!(m.publisher))
-            }
-            SourceSort::PublishedOn => list::computed(
-                Expr::col((source::Entity, C::PublishedOn)).if_null(""),
-                KeyKind::Text,
-                |m| json!(m.published_on.as_deref().unwrap_or_default()),
-            ),
-        }
+listing! {
+    /// Narrows the sources.
+    pub struct SourceQuery {
+        pub kind: Option<Vec<String>>,
+        pub publisher: Option<Vec<String>>,
     }
-
-    fn updated_since(&self) -> Option<DateTime<Utc>> {
-        self.updated_since
+    lists source as "sources", sorted by enum SourceSort {
+        Title => text(Title, title),
+        Slug => text(Slug, slug),
+        Publisher => text(Publisher, publisher),
+        /// Undated sources first when ascending.
+        PublishedOn => computed(
+            Expr::col((source::Entity, C::PublishedOn)).if_null(""),
+            KeyKind::Text,
+            |m| json!(m.published_on.as_deref().unwrap_or_default()),
+        ),
     }
-
-    fn select(&self) -> Result<Select<source::Entity>, Error> {
-        use source::Column as C;
+    fn select(&self) {
         let select = filters::one_of(source::Entity::find(), "kind", C::Kind, &self.kind)?;
-        let select = filters::one_of(select, "publisher", C::Publisher, &self.publisher)?;
-        filters::with_text(select, C::SearchText, self.text.as_deref())
+        filters::one_of(select, "publisher", C::Publisher, &self.publisher)?
     }
 }

@@ -2,15 +2,13 @@
 
 use super::filters;
 use super::keys;
-use super::list::{self, Listing};
-use super::paging::{KeyKind, SortKey};
+use super::lists::listing;
+use super::paging::KeyKind;
 use crate::entities::{city, company, country, observation, project, subject};
-use crate::error::Error;
-use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
     Expr, ExprTrait, IntoColumnRef, IntoTableRef, Query, SelectStatement, SimpleExpr, UnionType,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 /// Which observations a list starts from, before the client's filter.
@@ -23,70 +21,37 @@ pub enum Scope {
     Source(i32),
 }
 
-/// Narrows the observations. Every condition given must hold.
-#[derive(Debug, Default)]
-pub struct ObservationQuery {
-    pub scope: Scope,
-    /// Indicator codes.
-    pub indicator: Option<Vec<String>>,
-    /// Topics of the indicators.
-    pub topic: Option<Vec<String>>,
-    /// Subject keys, of any kind.
-    pub subject: Option<Vec<String>>,
-    pub subject_kind: Option<Vec<subject::SubjectKind>>,
-    /// Country codes: the countries and the cities, companies and projects in them.
-    pub country: Option<Vec<String>>,
-    /// City slugs: the cities, their projects and the companies headquartered there.
-    pub city: Option<Vec<String>>,
-    pub status: Option<Vec<observation::Status>>,
-    pub from_year: Option<i32>,
-    pub to_year: Option<i32>,
-    pub period: Option<Vec<String>>,
-    pub category: Option<Vec<String>>,
-    /// Source slugs.
-    pub source: Option<Vec<String>>,
-    pub text: Option<String>,
-    /// Only rows changed at or after this instant.
-    pub updated_since: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-pub enum ObservationSort {
-    #[default]
-    Year,
-    /// Values in different units do not compare; the client filters by indicator first.
-    Value,
-    /// As text: `2024` sorts before `2024-Q3`.
-    Period,
-}
-
-impl Listing for ObservationQuery {
-    type Entity = observation::Entity;
-    type Field = ObservationSort;
-    const NAME: &'static str = "observations";
-
-    fn sort_key(field: ObservationSort) -> SortKey<observation::Model> {
-        use observation::Column as C;
-        let column = |column: C| Expr::col((observation::Entity, column));
-        match field {
-            ObservationSort::Year => {
-                list::computed(column(C::Year), KeyKind::Int, |m| json!(m.year))
-            }
-            ObservationSort::Value => {
-                list::computed(column(C::Value), KeyKind::Float, |m| json!(m.value))
-            }
-            ObservationSort::Period => {
-                list::computed(column(C::Period), KeyKind::Text, |m| json!(m.period))
-            }
-        }
+listing! {
+    /// Narrows the observations. Every condition given must hold.
+    pub struct ObservationQuery {
+        pub scope: Scope,
+        /// Indicator codes.
+        pub indicator: Option<Vec<String>>,
+        /// Topics of the indicators.
+        pub topic: Option<Vec<String>>,
+        /// Subject keys, of any kind.
+        pub subject: Option<Vec<String>>,
+        pub subject_kind: Option<Vec<subject::SubjectKind>>,
+        /// Country codes: the countries and the cities, companies and projects in them.
+        pub country: Option<Vec<String>>,
+        /// City slugs: the cities, their projects and the companies headquartered there.
+        pub city: Option<Vec<String>>,
+        pub status: Option<Vec<observation::Status>>,
+        pub from_year: Option<i32>,
+        pub to_year: Option<i32>,
+        pub period: Option<Vec<String>>,
+        pub category: Option<Vec<String>>,
+        /// Source slugs.
+        pub source: Option<Vec<String>>,
     }
-
-    fn updated_since(&self) -> Option<DateTime<Utc>> {
-        self.updated_since
+    lists observation as "observations", sorted by enum ObservationSort {
+        Year => computed(column(C::Year), KeyKind::Int, |m| json!(m.year)),
+        /// Values in different units do not compare; the client filters by indicator first.
+        Value => computed(column(C::Value), KeyKind::Float, |m| json!(m.value)),
+        /// As text: `2024` sorts before `2024-Q3`.
+        Period => computed(column(C::Period), KeyKind::Text, |m| json!(m.period)),
     }
-
-    fn select(&self) -> Result<Select<observation::Entity>, Error> {
-        use observation::Column as C;
+    fn select(&self) {
         filters::year_range(self.from_year, self.to_year)?;
         let mut select = observation::Entity::find();
         select = match self.scope {
@@ -131,21 +96,25 @@ impl Listing for ObservationQuery {
             select = select.filter(C::Status.is_in(statuses.iter().copied()));
         }
         select = select.filter(filters::within_years(
-            Expr::col((observation::Entity, C::Year)),
+            column(C::Year),
             self.from_year,
             self.to_year,
         ));
         select = filters::one_of(select, "period", C::Period, &self.period)?;
         select = filters::one_of(select, "category", C::Category, &self.category)?;
-        select = filters::keyed(
+        filters::keyed(
             select,
             "source",
             C::SourceId,
             &self.source,
             keys::source_ids,
-        )?;
-        filters::with_text(select, C::SearchText, self.text.as_deref())
+        )?
     }
+}
+
+/// An observation's column, as the sort keys and the year range compare it.
+fn column(column: observation::Column) -> SimpleExpr {
+    Expr::col((observation::Entity, column))
 }
 
 /// The subjects located in some countries: the countries themselves and the cities,

@@ -119,9 +119,7 @@ impl Served {
 
 /// A primary, seeded through a server of ours that reads from a standby of it.
 async fn primary_standby_and_server() -> Option<(Cluster, Cluster, DatabaseConnection, Served)> {
-    let Some(primary) = Cluster::create() else {
-        return None;
-    };
+    let primary = Cluster::create()?;
     primary.start();
     let standby = primary.standby();
     standby.start();

@@ -2,7 +2,7 @@
 //! country in it. A row is written as printed, one column per country; its positions are
 //! the rows it owns, written, revised and retracted with it under its audit event.
 
-use super::{Curated, SOURCE, blank, delete, one_by, problem, rows};
+use super::{SOURCE, blank, delete, problem, rows};
 use crate::dataset::{ProblemKind, StrategicComparisonRecord};
 use crate::entities::{country, strategic_dimension, strategic_position};
 use crate::error::Error;
@@ -92,18 +92,8 @@ impl strategic_dimension::Model {
     }
 }
 
-#[async_trait::async_trait]
-impl Curated for strategic_dimension::Model {
-    type Record = StrategicComparisonRecord;
-    const TYPE: &'static str = "StrategicDimension";
-
-    fn key_of(record: &StrategicComparisonRecord) -> String {
-        record.slug.clone()
-    }
-
-    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        one_by::<strategic_dimension::Entity>(db, strategic_dimension::Column::Slug, key).await
-    }
+curated! {
+    strategic_dimension: StrategicComparisonRecord as "StrategicDimension", keyed by slug in Slug;
 
     async fn build(
         db: &impl ConnectionTrait,

@@ -2,7 +2,7 @@
 //! company): keyed by the two rows they join, whose slugs joined by `/` are the link's
 //! natural key, as in `city-brain/alibaba-cloud`.
 
-use super::{CITY, COMPANY, Curated, POLICY, PROJECT, Referred, blank, rows};
+use super::{CITY, COMPANY, POLICY, PROJECT, Referred, blank, rows};
 use crate::dataset::{PolicyCityRecord, PolicyCompanyRecord, ProjectCompanyRecord};
 use crate::entities::{policy_city, policy_company, project_company};
 use crate::error::Error;
@@ -31,21 +31,9 @@ async fn ends<A: EntityTrait, B: EntityTrait>(
     Ok(second_id.map(|second_id| (first_id, second_id)))
 }
 
-#[async_trait::async_trait]
-impl Curated for project_company::Model {
-    type Record = ProjectCompanyRecord;
-    const TYPE: &'static str = "ProjectParticipation";
-
-    fn key_of(record: &ProjectCompanyRecord) -> String {
-        link_key(&record.project, &record.company)
-    }
-
-    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        let Some(ids) = ends(db, key, &PROJECT, &COMPANY).await? else {
-            return Ok(None);
-        };
-        Ok(project_company::Entity::find_by_id(ids).one(db).await?)
-    }
+curated! {
+    project_company: ProjectCompanyRecord as "ProjectParticipation",
+    linking project in PROJECT / company in COMPANY;
 
     async fn build(
         db: &impl ConnectionTrait,
@@ -72,21 +60,9 @@ impl Curated for project_company::Model {
     }
 }
 
-#[async_trait::async_trait]
-impl Curated for policy_city::Model {
-    type Record = PolicyCityRecord;
-    const TYPE: &'static str = "PolicyCity";
-
-    fn key_of(record: &PolicyCityRecord) -> String {
-        link_key(&record.policy, &record.city)
-    }
-
-    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        let Some(ids) = ends(db, key, &POLICY, &CITY).await? else {
-            return Ok(None);
-        };
-        Ok(policy_city::Entity::find_by_id(ids).one(db).await?)
-    }
+curated! {
+    policy_city: PolicyCityRecord as "PolicyCity",
+    linking policy in POLICY / city in CITY;
 
     async fn build(
         db: &impl ConnectionTrait,
@@ -107,21 +83,9 @@ impl Curated for policy_city::Model {
     }
 }
 
-#[async_trait::async_trait]
-impl Curated for policy_company::Model {
-    type Record = PolicyCompanyRecord;
-    const TYPE: &'static str = "PolicyInvolvement";
-
-    fn key_of(record: &PolicyCompanyRecord) -> String {
-        link_key(&record.policy, &record.company)
-    }
-
-    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        let Some(ids) = ends(db, key, &POLICY, &COMPANY).await? else {
-            return Ok(None);
-        };
-        Ok(policy_company::Entity::find_by_id(ids).one(db).await?)
-    }
+curated! {
+    policy_company: PolicyCompanyRecord as "PolicyInvolvement",
+    linking policy in POLICY / company in COMPANY;
 
     async fn build(
         db: &impl ConnectionTrait,

@@ -4,6 +4,94 @@
 //! revision, and the row, its revision and its audit event committed together.
 //! A table's row is given as its dataset record, as a folder for `import` holds it.
 
+/// Implements `Curated` for a table's model: its record, the type the schema names its
+/// rows by, and its natural key with how the live row is found by it: `keyed by slug in
+/// Slug`, a field of the record and its column (`, a subject` for a row that is a subject
+/// too, `subject_id` its subject); `linking policy in POLICY / city in CITY`,
+/// a link's two ends, each a field of the record naming a row of a `Referred` table, found
+/// through `links::ends`. The table's own items follow.
+macro_rules! curated {
+    (
+        $module:ident: $record:ident as $type:literal, keyed by $key:ident in $column:ident,
+        a subject; $($items:tt)*
+    ) => {
+        $crate::store::curated::curated! {
+            $module: $record as $type, keyed by $key in $column;
+
+            fn subject_id(&self) -> Option<i32> {
+                Some(self.subject_id)
+            }
+
+            $($items)*
+        }
+    };
+    (
+        $module:ident: $record:ident as $type:literal, keyed by $key:ident in $column:ident;
+        $($items:tt)*
+    ) => {
+        $crate::store::curated::curated! {
+            @impl $module: $record as $type;
+            key_of(record) { record.$key.clone() }
+            find(db, key) {
+                $crate::store::curated::one_by::<$module::Entity>(db, $module::Column::$column, key)
+                    .await
+            }
+            $($items)*
+        }
+    };
+    (
+        $module:ident: $record:ident as $type:literal,
+        linking $first:ident in $first_table:ident / $second:ident in $second_table:ident;
+        $($items:tt)*
+    ) => {
+        $crate::store::curated::curated! {
+            @impl $module: $record as $type;
+            key_of(record) { $crate::store::curated::link_key(&record.$first, &record.$second) }
+            find(db, key) {
+                let Some(ids) = ends(db, key, &$first_table, &$second_table).await? else {
+                    return Ok(None);
+                };
+                let find = <$module::Entity as ::sea_orm::EntityTrait>::find_by_id(ids);
+                Ok(find.one(db).await?)
+            }
+            $($items)*
+        }
+    };
+    (
+        @impl $module:ident: $record:ident as $type:literal;
+        key_of($record_var:ident) $key_of:block
+        find($db:ident, $key:ident) $find:block
+        $($items:tt)*
+    ) => {
+        #[async_trait::async_trait]
+        impl $crate::store::curated::Curated for $module::Model {
+            type Record = $record;
+            const TYPE: &'static str = $type;
+
+            fn key_of($record_var: &$record) -> String $key_of
+
+            async fn find(
+                $db: &impl ::sea_orm::ConnectionTrait,
+                $key: &str,
+            ) -> Result<Option<Self>, $crate::error::Error> $find
+
+            $($items)*
+        }
+    };
+}
+
+/// The rows that still refer to one, as "3 observations" for each table that has any:
+/// `column => id, "what";` for each column that may hold the row's id (or its subject's).
+macro_rules! referring {
+    ($db:expr; $($column:expr => $id:expr, $what:literal;)+) => {{
+        let mut found = Vec::new();
+        $(found.extend($crate::store::curated::count_of($db, $column, $id, $what).await?);)+
+        found
+    }};
+}
+
+pub(crate) use curated;
+
 mod comparison;
 mod links;
 mod organisations;
@@ -245,21 +333,26 @@ impl<E: EntityTrait> Referred<E> {
     }
 }
 
-/// The tables records refer to, each by its slug or code.
-pub(super) const COUNTRY: Referred<country::Entity> =
-    Referred::new(country::Column::Id, country::Column::Code, "country");
-pub(super) const SOURCE: Referred<source::Entity> =
-    Referred::new(source::Column::Id, source::Column::Slug, "source");
-pub(super) const COMPANY: Referred<company::Entity> =
-    Referred::new(company::Column::Id, company::Column::Slug, "company");
-pub(super) const REGION: Referred<region::Entity> =
-    Referred::new(region::Column::Id, region::Column::Code, "region");
-pub(super) const CITY: Referred<city::Entity> =
-    Referred::new(city::Column::Id, city::Column::Slug, "city");
-pub(super) const PROJECT: Referred<project::Entity> =
-    Referred::new(project::Column::Id, project::Column::Slug, "project");
-pub(super) const POLICY: Referred<policy::Entity> =
-    Referred::new(policy::Column::Id, policy::Column::Slug, "policy");
+/// Declares the `Referred` table of each name: `NAME: module by Key, "what";`.
+macro_rules! referred {
+    ($($name:ident: $module:ident by $key:ident, $what:literal;)+) => {
+        $(
+            pub(super) const $name: Referred<$module::Entity> =
+                Referred::new($module::Column::Id, $module::Column::$key, $what);
+        )+
+    };
+}
+
+// The tables records refer to, each by its slug or code.
+referred! {
+    COUNTRY: country by Code, "country";
+    SOURCE: source by Slug, "source";
+    COMPANY: company by Slug, "company";
+    REGION: region by Code, "region";
+    CITY: city by Slug, "city";
+    PROJECT: project by Slug, "project";
+    POLICY: policy by Slug, "policy";
+}
 
 fn json<R: Serialize>(record: &R) -> Option<serde_json::Value> {
     serde_json::to_value(record).ok()
@@ -421,19 +514,23 @@ where
     }
 }
 
-/// How many rows of `E` have `id` in `column`, as "3 observations"; `None` for none.
-pub(super) async fn count_of<E>(
+/// How many rows of the column's table have `id` in it, as "3 observations"; `None` for
+/// none.
+pub(super) async fn count_of<C>(
     db: &impl ConnectionTrait,
-    column: E::Column,
+    column: C,
     id: i32,
     what: &str,
 ) -> Result<Option<String>, Error>
 where
-    E: EntityTrait,
-    E::Model: Sync,
+    C: ColumnTrait,
+    C::EntityName: EntityTrait<Column = C, Model: Sync>,
 {
     use sea_orm::PaginatorTrait;
-    let count = E::find().filter(column.eq(id)).count(db).await?;
+    let count = <C::EntityName as EntityTrait>::find()
+        .filter(column.eq(id))
+        .count(db)
+        .await?;
     Ok((count > 0).then(|| format!("{count} {what}")))
 }
 

@@ -2,28 +2,21 @@
 //! (see `subjects`), with links to projects, policies and sanctions that a retraction
 //! must not take with it.
 
-use super::subjects::{figures_about, subject_for};
-use super::{CITY, COMPANY, COUNTRY, Curated, SOURCE, blank, count_of, one_by, problem, rows};
+use super::subjects::subject_for;
+use super::{CITY, COMPANY, COUNTRY, SOURCE, blank, problem, rows};
 use crate::dataset::{CompanyRecord, ProblemKind, ProjectRecord};
 use crate::entities::subject::SubjectKind;
-use crate::entities::{company, company_sanction, policy_company, project, project_company};
+use crate::entities::{
+    company, company_sanction, observation, policy_company, project, project_company,
+};
 use crate::error::Error;
 use crate::seed::{CompanyIds, ProjectIds, company_document, project_document};
 use crate::store::curation::Problem;
 use sea_orm::ConnectionTrait;
 
-#[async_trait::async_trait]
-impl Curated for company::Model {
-    type Record = CompanyRecord;
-    const TYPE: &'static str = "Company";
-
-    fn key_of(record: &CompanyRecord) -> String {
-        record.slug.clone()
-    }
-
-    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        one_by::<company::Entity>(db, company::Column::Slug, key).await
-    }
+curated! {
+    company: CompanyRecord as "Company", keyed by slug in Slug,
+    a subject;
 
     async fn build(
         db: &impl ConnectionTrait,
@@ -83,58 +76,20 @@ impl Curated for company::Model {
     }
 
     async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
-        let subsidiaries = count_of::<company::Entity>(
-            db,
-            company::Column::ParentCompanyId,
-            row.id,
-            "subsidiaries",
-        )
-        .await?;
-        let projects = count_of::<project_company::Entity>(
-            db,
-            project_company::Column::CompanyId,
-            row.id,
-            "project participations",
-        )
-        .await?;
-        let policies = count_of::<policy_company::Entity>(
-            db,
-            policy_company::Column::CompanyId,
-            row.id,
-            "policy involvements",
-        )
-        .await?;
-        let sanctions = count_of::<company_sanction::Entity>(
-            db,
-            company_sanction::Column::CompanyId,
-            row.id,
-            "sanctions",
-        )
-        .await?;
-        let figures = figures_about(db, row.subject_id).await?;
-        Ok([subsidiaries, projects, policies, sanctions, figures]
-            .into_iter()
-            .flatten()
-            .collect())
-    }
-
-    fn subject_id(&self) -> Option<i32> {
-        Some(self.subject_id)
+        Ok(referring! {
+            db;
+            company::Column::ParentCompanyId => row.id, "subsidiaries";
+            project_company::Column::CompanyId => row.id, "project participations";
+            policy_company::Column::CompanyId => row.id, "policy involvements";
+            company_sanction::Column::CompanyId => row.id, "sanctions";
+            observation::Column::SubjectId => row.subject_id, "observations";
+        })
     }
 }
 
-#[async_trait::async_trait]
-impl Curated for project::Model {
-    type Record = ProjectRecord;
-    const TYPE: &'static str = "Project";
-
-    fn key_of(record: &ProjectRecord) -> String {
-        record.slug.clone()
-    }
-
-    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        one_by::<project::Entity>(db, project::Column::Slug, key).await
-    }
+curated! {
+    project: ProjectRecord as "Project", keyed by slug in Slug,
+    a subject;
 
     async fn build(
         db: &impl ConnectionTrait,
@@ -186,18 +141,10 @@ impl Curated for project::Model {
     }
 
     async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
-        let companies = count_of::<project_company::Entity>(
-            db,
-            project_company::Column::ProjectId,
-            row.id,
-            "company participations",
-        )
-        .await?;
-        let figures = figures_about(db, row.subject_id).await?;
-        Ok(companies.into_iter().chain(figures).collect())
-    }
-
-    fn subject_id(&self) -> Option<i32> {
-        Some(self.subject_id)
+        Ok(referring! {
+            db;
+            project_company::Column::ProjectId => row.id, "company participations";
+            observation::Column::SubjectId => row.subject_id, "observations";
+        })
     }
 }

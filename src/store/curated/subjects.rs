@@ -4,7 +4,7 @@
 //! a retracted one takes its subject with it, refused while figures, or rows that would
 //! lose it, still refer to it.
 
-use super::{COUNTRY, Curated, REGION, blank, count_of, one_by, problem, rows};
+use super::{COUNTRY, REGION, blank, problem, rows};
 use crate::dataset::{CityRecord, CountryRecord, ProblemKind, RegionRecord};
 use crate::entities::subject::SubjectKind;
 use crate::entities::{
@@ -62,32 +62,9 @@ pub(super) async fn remove_subject(
         .map(|_| ()))
 }
 
-/// The figures about a subject, which its retraction would take with it.
-pub(super) async fn figures_about(
-    db: &impl ConnectionTrait,
-    subject_id: i32,
-) -> Result<Option<String>, Error> {
-    count_of::<observation::Entity>(
-        db,
-        observation::Column::SubjectId,
-        subject_id,
-        "observations",
-    )
-    .await
-}
-
-#[async_trait::async_trait]
-impl Curated for region::Model {
-    type Record = RegionRecord;
-    const TYPE: &'static str = "Region";
-
-    fn key_of(record: &RegionRecord) -> String {
-        record.code.clone()
-    }
-
-    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        one_by::<region::Entity>(db, region::Column::Code, key).await
-    }
+curated! {
+    region: RegionRecord as "Region", keyed by code in Code,
+    a subject;
 
     async fn build(
         db: &impl ConnectionTrait,
@@ -121,29 +98,17 @@ impl Curated for region::Model {
     }
 
     async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
-        let countries =
-            count_of::<country::Entity>(db, country::Column::RegionId, row.id, "countries").await?;
-        let figures = figures_about(db, row.subject_id).await?;
-        Ok(countries.into_iter().chain(figures).collect())
-    }
-
-    fn subject_id(&self) -> Option<i32> {
-        Some(self.subject_id)
+        Ok(referring! {
+            db;
+            country::Column::RegionId => row.id, "countries";
+            observation::Column::SubjectId => row.subject_id, "observations";
+        })
     }
 }
 
-#[async_trait::async_trait]
-impl Curated for country::Model {
-    type Record = CountryRecord;
-    const TYPE: &'static str = "Country";
-
-    fn key_of(record: &CountryRecord) -> String {
-        record.code.clone()
-    }
-
-    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        one_by::<country::Entity>(db, country::Column::Code, key).await
-    }
+curated! {
+    country: CountryRecord as "Country", keyed by code in Code,
+    a subject;
 
     async fn build(
         db: &impl ConnectionTrait,
@@ -205,46 +170,21 @@ impl Curated for country::Model {
     }
 
     async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
-        let cities =
-            count_of::<city::Entity>(db, city::Column::CountryId, row.id, "cities").await?;
-        let companies =
-            count_of::<company::Entity>(db, company::Column::CountryId, row.id, "companies")
-                .await?;
-        let projects =
-            count_of::<project::Entity>(db, project::Column::CountryId, row.id, "projects").await?;
-        let policies =
-            count_of::<policy::Entity>(db, policy::Column::CountryId, row.id, "policies").await?;
-        let positions = count_of::<strategic_position::Entity>(
-            db,
-            strategic_position::Column::CountryId,
-            row.id,
-            "Table 1 positions",
-        )
-        .await?;
-        let figures = figures_about(db, row.subject_id).await?;
-        Ok([cities, companies, projects, policies, positions, figures]
-            .into_iter()
-            .flatten()
-            .collect())
-    }
-
-    fn subject_id(&self) -> Option<i32> {
-        Some(self.subject_id)
+        Ok(referring! {
+            db;
+            city::Column::CountryId => row.id, "cities";
+            company::Column::CountryId => row.id, "companies";
+            project::Column::CountryId => row.id, "projects";
+            policy::Column::CountryId => row.id, "policies";
+            strategic_position::Column::CountryId => row.id, "Table 1 positions";
+            observation::Column::SubjectId => row.subject_id, "observations";
+        })
     }
 }
 
-#[async_trait::async_trait]
-impl Curated for city::Model {
-    type Record = CityRecord;
-    const TYPE: &'static str = "City";
-
-    fn key_of(record: &CityRecord) -> String {
-        record.slug.clone()
-    }
-
-    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        one_by::<city::Entity>(db, city::Column::Slug, key).await
-    }
+curated! {
+    city: CityRecord as "City", keyed by slug in Slug,
+    a subject;
 
     async fn build(
         db: &impl ConnectionTrait,
@@ -281,30 +221,12 @@ impl Curated for city::Model {
     }
 
     async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
-        let companies = count_of::<company::Entity>(
-            db,
-            company::Column::HqCityId,
-            row.id,
-            "companies headquartered there",
-        )
-        .await?;
-        let projects =
-            count_of::<project::Entity>(db, project::Column::CityId, row.id, "projects").await?;
-        let policies = count_of::<policy_city::Entity>(
-            db,
-            policy_city::Column::CityId,
-            row.id,
-            "links to policies",
-        )
-        .await?;
-        let figures = figures_about(db, row.subject_id).await?;
-        Ok([companies, projects, policies, figures]
-            .into_iter()
-            .flatten()
-            .collect())
-    }
-
-    fn subject_id(&self) -> Option<i32> {
-        Some(self.subject_id)
+        Ok(referring! {
+            db;
+            company::Column::HqCityId => row.id, "companies headquartered there";
+            project::Column::CityId => row.id, "projects";
+            policy_city::Column::CityId => row.id, "links to policies";
+            observation::Column::SubjectId => row.subject_id, "observations";
+        })
     }
 }

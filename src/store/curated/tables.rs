@@ -1,7 +1,7 @@
 //! Each curated table's part: its natural key, how its record is checked and built into
 //! a row (references resolved by slug or code), and how a row reads back as its record.
 
-use super::{COMPANY, COUNTRY, Curated, SOURCE, blank, count_of, one_by, problem, rows};
+use super::{COMPANY, COUNTRY, SOURCE, blank, problem, rows};
 use crate::dataset::{
     CompanySanctionRecord, IndicatorRecord, PolicyRecord, ProblemKind, SourceRecord,
 };
@@ -13,18 +13,8 @@ use crate::seed::{indicator_document, policy_document, source_document};
 use crate::store::curation::Problem;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-#[async_trait::async_trait]
-impl Curated for source::Model {
-    type Record = SourceRecord;
-    const TYPE: &'static str = "Source";
-
-    fn key_of(record: &SourceRecord) -> String {
-        record.slug.clone()
-    }
-
-    async fn find(db: &(impl ConnectionTrait), key: &str) -> Result<Option<Self>, Error> {
-        one_by::<source::Entity>(db, source::Column::Slug, key).await
-    }
+curated! {
+    source: SourceRecord as "Source", keyed by slug in Slug;
 
     async fn build(
         _db: &(impl ConnectionTrait),
@@ -64,18 +54,8 @@ impl Curated for source::Model {
     }
 }
 
-#[async_trait::async_trait]
-impl Curated for indicator::Model {
-    type Record = IndicatorRecord;
-    const TYPE: &'static str = "Indicator";
-
-    fn key_of(record: &IndicatorRecord) -> String {
-        record.code.clone()
-    }
-
-    async fn find(db: &(impl ConnectionTrait), key: &str) -> Result<Option<Self>, Error> {
-        one_by::<indicator::Entity>(db, indicator::Column::Code, key).await
-    }
+curated! {
+    indicator: IndicatorRecord as "Indicator", keyed by code in Code;
 
     async fn build(
         _db: &(impl ConnectionTrait),
@@ -113,14 +93,10 @@ impl Curated for indicator::Model {
     }
 
     async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
-        let figures = count_of::<observation::Entity>(
-            db,
-            observation::Column::IndicatorId,
-            row.id,
-            "observations",
-        )
-        .await?;
-        Ok(figures.into_iter().collect())
+        Ok(referring! {
+            db;
+            observation::Column::IndicatorId => row.id, "observations";
+        })
     }
 
     /// An indicator's figures are in its unit and scale: those change only while it has
@@ -153,18 +129,8 @@ impl Curated for indicator::Model {
     }
 }
 
-#[async_trait::async_trait]
-impl Curated for policy::Model {
-    type Record = PolicyRecord;
-    const TYPE: &'static str = "Policy";
-
-    fn key_of(record: &PolicyRecord) -> String {
-        record.slug.clone()
-    }
-
-    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        one_by::<policy::Entity>(db, policy::Column::Slug, key).await
-    }
+curated! {
+    policy: PolicyRecord as "Policy", keyed by slug in Slug;
 
     async fn build(
         db: &impl ConnectionTrait,
@@ -193,21 +159,11 @@ impl Curated for policy::Model {
     }
 
     async fn dependents(db: &impl ConnectionTrait, row: &Self) -> Result<Vec<String>, Error> {
-        let cities = count_of::<policy_city::Entity>(
-            db,
-            policy_city::Column::PolicyId,
-            row.id,
-            "links to cities",
-        )
-        .await?;
-        let companies = count_of::<policy_company::Entity>(
-            db,
-            policy_company::Column::PolicyId,
-            row.id,
-            "links to companies",
-        )
-        .await?;
-        Ok(cities.into_iter().chain(companies).collect())
+        Ok(referring! {
+            db;
+            policy_city::Column::PolicyId => row.id, "links to cities";
+            policy_company::Column::PolicyId => row.id, "links to companies";
+        })
     }
 
     async fn record_of(&self, db: &impl ConnectionTrait) -> Result<PolicyRecord, Error> {
@@ -228,18 +184,8 @@ impl Curated for policy::Model {
     }
 }
 
-#[async_trait::async_trait]
-impl Curated for company_sanction::Model {
-    type Record = CompanySanctionRecord;
-    const TYPE: &'static str = "Sanction";
-
-    fn key_of(record: &CompanySanctionRecord) -> String {
-        record.slug.clone()
-    }
-
-    async fn find(db: &impl ConnectionTrait, key: &str) -> Result<Option<Self>, Error> {
-        one_by::<company_sanction::Entity>(db, company_sanction::Column::Slug, key).await
-    }
+curated! {
+    company_sanction: CompanySanctionRecord as "Sanction", keyed by slug in Slug;
 
     async fn build(
         db: &impl ConnectionTrait,
